@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Runs every test of the project with node's test runner through tsx: unit tests beside the code
+// (src/**/*.test.ts) and integration tests (test/**/*.test.ts). Extra arguments filter the files
+// by substring, e.g. `npm run test:only -- protocol`.
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** @param {string} dir @returns {string[]} */
+function findTests(dir) {
+  /** @type {string[]} */
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name.startsWith(".")) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...findTests(path));
+    else if (name.endsWith(".test.ts")) out.push(relative(root, path));
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+const files = ["src", "test"]
+  .flatMap((d) => findTests(join(root, d)))
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
+if (files.length === 0) {
+  console.error("no test files matched");
+  process.exit(1);
+}
+
+const args = ["--import", "tsx", "--test", "--test-reporter=spec", ...files];
+const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit" });
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
