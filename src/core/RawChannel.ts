@@ -271,7 +271,10 @@ function copyMetadata(
   const copy: Record<string, string> = {};
   for (const [key, value] of Object.entries(metadata ?? {})) {
     if (typeof value !== "string") {
-      throw new FoxgloveError("ERR_VALUE", `channel ${topic}: metadata value of ${key} must be a string`);
+      throw new FoxgloveError(
+        "ERR_VALUE",
+        `channel ${topic}: metadata value of ${key} must be a string`,
+      );
     }
     copy[key] = value;
   }

@@ -14,7 +14,9 @@ export function isSchema(value: unknown): value is Schema {
     return false;
   }
   const v = value as Partial<Schema>;
-  return typeof v.name === "string" && typeof v.encoding === "string" && v.data instanceof Uint8Array;
+  return (
+    typeof v.name === "string" && typeof v.encoding === "string" && v.data instanceof Uint8Array
+  );
 }
 
 /** True when both schemas are absent, or have the same name, encoding and bytes. */

@@ -15,9 +15,9 @@ function replacer(_key: string, value: unknown): unknown {
  * @throws {FoxgloveError} `ERR_ENCODE` if the value cannot be represented (e.g. a bigint, a cycle)
  */
 export function encodeJson(value: unknown): Uint8Array {
-  let text: string | undefined;
+  let text: string | undefined; // JSON.stringify returns undefined for e.g. undefined
   try {
-    text = JSON.stringify(value, replacer) as string | undefined;
+    text = JSON.stringify(value, replacer);
   } catch (error) {
     throw new FoxgloveError("ERR_ENCODE", "cannot encode the message as JSON", { cause: error });
   }

@@ -59,7 +59,9 @@ export class CapturingLogger implements Logger {
 
   /** Lines at `level` whose text contains `needle`. */
   matching(level: string, needle: string): string[] {
-    return this.lines.filter((l) => l.level === level && l.text.includes(needle)).map((l) => l.text);
+    return this.lines
+      .filter((l) => l.level === level && l.text.includes(needle))
+      .map((l) => l.text);
   }
 
   #push(level: string, args: unknown[]): void {
