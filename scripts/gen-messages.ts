@@ -71,11 +71,15 @@ function packageVersion(name: string): string {
 }
 
 /** Parses every schema's .proto text into one protobufjs root. */
-function compile(): { root: protobuf.Root; files: Map<string, ProtoFile>; messages: MessageInfo[] } {
+function compile(): {
+  root: protobuf.Root;
+  files: Map<string, ProtoFile>;
+  messages: MessageInfo[];
+} {
   const root = new protobuf.Root();
   const files = new Map<string, ProtoFile>();
   const messages: MessageInfo[] = [];
-  const schemas = Object.values(foxgloveMessageSchemas) as FoxgloveMessageSchema[];
+  const schemas: FoxgloveMessageSchema[] = Object.values(foxgloveMessageSchemas);
   for (const schema of schemas) {
     if (schema.protoEquivalent !== undefined) {
       const wk = WELL_KNOWN[schema.protoEquivalent];
@@ -252,7 +256,10 @@ export function generateMessageSources(): Map<string, string> {
     HEADER("serialized google.protobuf.FileDescriptorProto of each .proto file"),
     `/** Base64 of the serialized FileDescriptorProto of each .proto file, by file name. */`,
     `export const PROTO_FILES: Readonly<Record<string, string>> = {`,
-    ...fileNames.map((name) => `  ${JSON.stringify(name)}: ${base64Lines(fileDescriptor(root, files.get(name)!))},`),
+    ...fileNames.map(
+      (name) =>
+        `  ${JSON.stringify(name)}: ${base64Lines(fileDescriptor(root, files.get(name)!))},`,
+    ),
     `};`,
     ``,
   ].join("\n");
@@ -295,7 +302,10 @@ export function generateMessageSources(): Map<string, string> {
       ``,
       ...(typeName === m.tsType
         ? [`/** ${summary} */`, `export type ${typeName} = S.${m.tsType};`]
-        : [`/** ${summary} (same as {@link S.${m.tsType}}) */`, `export type ${typeName} = S.${m.tsType};`]),
+        : [
+            `/** ${summary} (same as {@link S.${m.tsType}}) */`,
+            `export type ${typeName} = S.${m.tsType};`,
+          ]),
       `/** Protobuf encoder for {@link ${typeName}}: schema \`${m.protoName}\` (a FileDescriptorSet). */`,
       `export const ${typeName}: Encoder<${typeName}> = protobufEncoder(`,
       `  ${JSON.stringify(m.protoName)},`,
@@ -318,7 +328,8 @@ function typeHasBytes(type: Type, seen = new Set<Type>()): boolean {
   seen.add(type);
   return type.fieldsArray.some(
     (f) =>
-      f.type === "bytes" || (f.resolvedType instanceof protobuf.Type && typeHasBytes(f.resolvedType, seen)),
+      f.type === "bytes" ||
+      (f.resolvedType instanceof protobuf.Type && typeHasBytes(f.resolvedType, seen)),
   );
 }
 
