@@ -579,10 +579,9 @@ export const serverBinaryV1Vectors: BinaryVector<ServerBinaryMessageV1>[] = [
     hex: "01 | 1e 00 00 00 | d2 04 00 00 00 00 00 00 | 7b 22 6b 65 79 22 3a 20 22 76 61 6c 75 65 22 7d",
     expect: { op: "messageData", subscriptionId: 30, logTime: 1234n, data: KEY_VALUE },
   },
-  ...serverBinaryVectors.filter(
-    (v): v is BinaryVector<ServerBinaryMessageV1> =>
-      v.expect.op !== "messageData" && v.expect.op !== "pong",
-  ),
+  ...(serverBinaryVectors.filter(
+    (v) => v.expect.op !== "messageData" && v.expect.op !== "pong",
+  ) as BinaryVector<ServerBinaryMessageV1>[]),
 ];
 
 /** Client → server binary vectors, v2 (4.3). */
