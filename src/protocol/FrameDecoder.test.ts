@@ -89,13 +89,19 @@ describe("FrameDecoder", () => {
     assert.equal(d.error?.code, "ERR_PROTOCOL");
   });
 
-  test("rejects an unknown opcode after valid frames in the same chunk", () => {
-    assert.throws(
-      () => new FrameDecoder().push(concat([stream, new Uint8Array([0, 1, 0, 0, 0, 0])])),
-      {
-        code: "ERR_PROTOCOL",
-      },
+  test("returns the frames before corruption in the same chunk, then throws on the next call", () => {
+    const d = new FrameDecoder();
+    const frames = d.push(concat([stream, new Uint8Array([0, 1, 0, 0, 0, 0])]));
+    assert.deepStrictEqual(frames, expected);
+    assert.equal(d.error?.code, "ERR_PROTOCOL");
+    assert.throws(() => d.push(new Uint8Array([1])), { code: "ERR_PROTOCOL" });
+    assert.throws(() => d.finish(), { code: "ERR_PROTOCOL" });
+    const e = new FrameDecoder();
+    assert.deepStrictEqual(
+      e.push(concat([stream, new Uint8Array([2, 0xff, 0xff, 0xff, 0xff])])),
+      expected,
     );
+    assert.equal(e.error?.code, "ERR_FRAME_TOO_LARGE");
   });
 
   test("rejects lengths over 16 MiB from the header alone; 16 MiB exactly is accepted", () => {

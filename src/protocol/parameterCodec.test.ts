@@ -10,7 +10,11 @@ describe("parameter encoding (api-sketch rules)", () => {
   const cases: [Parameter, string][] = [
     [{ name: "i", value: 3 }, '{"name":"i","value":3}'],
     [{ name: "i", value: -0.0 }, '{"name":"i","value":0}'],
-    [{ name: "big", value: 2 ** 60 }, '{"name":"big","value":1152921504606846976}'],
+    [
+      { name: "big", value: 2 ** 60 },
+      '{"name":"big","type":"float64","value":1152921504606847000.0}',
+    ],
+    [{ name: "big", value: 2n ** 60n }, '{"name":"big","value":1152921504606846976}'],
     [{ name: "b", value: -(2n ** 63n) }, '{"name":"b","value":-9223372036854775808}'],
     [{ name: "f", value: 1.5 }, '{"name":"f","type":"float64","value":1.5}'],
     [{ name: "f", value: 1e300 }, '{"name":"f","type":"float64","value":1e+300}'],
