@@ -59,6 +59,12 @@ describe("FrameDecoder", () => {
     }
   });
 
+  test("returns plain Uint8Array payloads for Buffer chunks", () => {
+    const frames = new FrameDecoder().push(Buffer.from(stream));
+    assert.deepStrictEqual(frames, expected);
+    assert.ok(frames.every((f) => Object.getPrototypeOf(f.payload) === Uint8Array.prototype));
+  });
+
   test("reassembles byte by byte and reports pending bytes", () => {
     const d = new FrameDecoder();
     const got: Frame[] = [];

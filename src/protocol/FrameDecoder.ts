@@ -1,4 +1,5 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
+import { byteView } from "./byteView.js";
 import { FRAME_HEADER_SIZE, FrameOpcode, MAX_FRAME_PAYLOAD, type Frame } from "./Frame.js";
 
 /** Options of {@link FrameDecoder}. */
@@ -121,7 +122,7 @@ export class FrameDecoder {
         const n = this.#checkLength(chunk, i + 1);
         i += FRAME_HEADER_SIZE;
         if (len - i >= n) {
-          frames.push({ opcode, payload: chunk.subarray(i, i + n) });
+          frames.push({ opcode, payload: byteView(chunk, i, i + n) });
           i += n;
         } else {
           this.#startPayload(opcode, n);

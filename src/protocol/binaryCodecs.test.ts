@@ -53,6 +53,15 @@ describe("binary codecs", () => {
     assert.equal(m.data.byteOffset, 17);
   });
 
+  test("payloads of Buffer input are plain Uint8Array views", () => {
+    const buf = Buffer.from(encodeMessageData(1, 2n, new Uint8Array([5, 6])));
+    const m = decodeServerBinary(buf);
+    assert.ok(m.op === "messageData");
+    assert.equal(Object.getPrototypeOf(m.data), Uint8Array.prototype);
+    assert.deepStrictEqual(m.data, new Uint8Array([5, 6]));
+    assert.equal(m.data.buffer, buf.buffer);
+  });
+
   test("decoding works on views with a non-zero byteOffset", () => {
     const inner = encodeClientMessageData(7, new Uint8Array([1, 2]));
     const outer = new Uint8Array(inner.length + 3);
