@@ -62,12 +62,13 @@ describe("device endpoints", () => {
       projectId: "prj_local",
       retainRecordingsSeconds: null,
     });
-    for (const headers of [
+    const denied: Record<string, string>[] = [
       {},
       { Authorization: "DeviceToken fox_dt_wrong" },
       { Authorization: `Bearer ${TEST_DEVICE.token}` },
       { Authorization: TEST_DEVICE.token },
-    ]) {
+    ];
+    for (const headers of denied) {
       const res = await fetch(server.url + DEVICE_INFO_PATH, { headers });
       assert.equal(res.status, 401);
       const body = (await res.json()) as { error: string; message: string };

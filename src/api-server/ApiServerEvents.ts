@@ -28,6 +28,8 @@ export interface ApiServerEvents {
     readonly leaseId: string;
     readonly verdict: HeartbeatVerdict;
   };
+  /** A viewer request is waiting for an offline device to start watching. */
+  viewerWaiting: { readonly deviceId: string; readonly viewerIdentity: string };
   /** A `wake` was written to a device's watch stream. */
   wake: WakeInfo;
 }

@@ -312,6 +312,10 @@ export class DeviceHub {
         await this.wake(device.id);
         woke = true;
       } else {
+        this.#events.emit("viewerWaiting", {
+          deviceId: device.id,
+          viewerIdentity: request.identity,
+        });
         await this.#waitForWatch(device.id, deadline - Date.now(), signal);
       }
       session = state.session;
