@@ -348,31 +348,31 @@ export class ApiServer implements AsyncDisposable {
         return;
       }
     }
-    if (isDevice && exchange.device === undefined) {
+    if (!isDevice) {
+      this.#checkViewerKey(req);
+    }
+    const device = exchange.device;
+    if (isDevice && device === undefined) {
       throw new ApiProblem(
         401,
         "unauthorized",
         "a valid 'Authorization: DeviceToken <token>' is required",
       );
     }
-    if (!isDevice) {
-      this.#checkViewerKey(req);
-    }
-    const device = exchange.device;
     switch (route.endpoint) {
       case "deviceInfo":
         this.#respond(exchange, 200, {
-          id: device!.id,
-          name: device!.name,
-          projectId: device!.projectId,
-          retainRecordingsSeconds: device!.retainRecordingsSeconds,
+          id: device?.id,
+          name: device?.name,
+          projectId: device?.projectId,
+          retainRecordingsSeconds: device?.retainRecordingsSeconds,
         });
         return;
       case "watch":
-        await this.#watch(exchange, device!);
+        await this.#watch(exchange, device as Required<ApiDevice>);
         return;
       case "heartbeat":
-        await this.#heartbeat(exchange, device!);
+        await this.#heartbeat(exchange, device as Required<ApiDevice>);
         return;
       case "viewerDevices":
         this.#respond(exchange, 200, { devices: this.#hub.list() });

@@ -49,6 +49,8 @@ test("bad options are ERR_CONFIGURATION and never echo a token", () => {
     { devices: [TEST_DEVICE, { ...TEST_DEVICE, id: "other", name: "other" }] },
     { devices: [{ ...TEST_DEVICE, retainRecordingsSeconds: -5 }] },
     { viewerKey: "" },
+    { keepAliveIntervalMs: 12_500 },
+    { heartbeatIntervalMs: 200, keepAliveIntervalMs: 2500 },
     { livekit: { apiSecret: "" } },
   ];
   for (const options of cases) {

@@ -135,6 +135,18 @@ export function resolveApiServerOptions(options: ApiServerOptions = {}): Resolve
   }
   const heartbeatIntervalMs = whole("heartbeatIntervalMs", options.heartbeatIntervalMs ?? 5000, 1);
   const viewerKey = options.viewerKey;
+  const keepAliveIntervalMs = whole(
+    "keepAliveIntervalMs",
+    options.keepAliveIntervalMs ?? heartbeatIntervalMs,
+    1,
+  );
+  if (keepAliveIntervalMs * 2 >= 5 * Math.max(heartbeatIntervalMs, 1000)) {
+    // Gateways give up on a stream that is silent for 2.5 (clamped) heartbeat intervals.
+    throw new FoxgloveError(
+      "ERR_CONFIGURATION",
+      "keepAliveIntervalMs must be below 2.5 x max(heartbeatIntervalMs, 1000)",
+    );
+  }
   return {
     host: options.host ?? "127.0.0.1",
     port: whole("port", options.port ?? 0, 0),
@@ -155,11 +167,7 @@ export function resolveApiServerOptions(options: ApiServerOptions = {}): Resolve
       options.leaseTtlMs ?? 3 * Math.max(heartbeatIntervalMs, 1000),
       1,
     ),
-    keepAliveIntervalMs: whole(
-      "keepAliveIntervalMs",
-      options.keepAliveIntervalMs ?? heartbeatIntervalMs,
-      1,
-    ),
+    keepAliveIntervalMs,
     tokenTtlSeconds: whole("tokenTtlSeconds", options.tokenTtlSeconds ?? 21_600, 1),
     viewerKey: viewerKey === undefined ? undefined : text("viewerKey", viewerKey),
     viewerWaitMs: whole("viewerWaitMs", options.viewerWaitMs ?? 10_000, 0),
