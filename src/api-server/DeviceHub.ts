@@ -61,6 +61,8 @@ interface DeviceState {
   readonly tokenHash: Buffer;
   watch: WatchStream | undefined;
   session: Session | undefined;
+  /** The lease of the watch that was woken last. */
+  wokenLeaseId: string | undefined;
 }
 
 const hash = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest();
@@ -93,6 +95,7 @@ export class DeviceHub {
       tokenHash: hash(device.token),
       watch: undefined,
       session: undefined,
+      wokenLeaseId: undefined,
     }));
   }
 
@@ -146,6 +149,13 @@ export class DeviceHub {
   acquireLease(deviceId: string, previousLeaseId: string | undefined): Lease {
     this.checkLeases();
     const state = this.#state(deviceId);
+    const woken =
+      state.wokenLeaseId !== undefined && this.#leases.active(deviceId)?.id === state.wokenLeaseId
+        ? this.#leases.end(deviceId, "woken")
+        : undefined;
+    if (woken !== undefined) {
+      this.#leaseEnded(woken);
+    }
     const holder = this.#leases.active(deviceId);
     const holderOpen =
       holder !== undefined && state.watch?.leaseId === holder.id && !state.watch.closed;
@@ -221,7 +231,9 @@ export class DeviceHub {
 
   /**
    * Sends a `wake` with a freshly minted device token on the device's watch stream. The device
-   * is then in a session in the wake's room; its lease ends (reason `woken`).
+   * is then in a session in the wake's room. Its lease stays valid (heartbeats already in flight
+   * still get 200, so they cannot race the wake with a 410) until it expires or the device's next
+   * watch ends it (reason `woken`).
    *
    * @throws ApiProblem 409 `device_not_watching` when the device has no dormant watch, or 500
    *   `livekit_token` when the token cannot be minted.
@@ -239,10 +251,6 @@ export class DeviceHub {
         options.remoteAccessSessionId ?? watch.query.remoteAccessSessionId ?? `ras_${hex(8)}`,
     };
     state.session = session;
-    const ended = this.#leases.end(deviceId, "woken");
-    if (ended !== undefined) {
-      this.#leaseEnded(ended);
-    }
     const url = options.url ?? this.#options.livekit.url;
     let token: string;
     try {
@@ -271,6 +279,7 @@ export class DeviceHub {
       this.#revert(state, session);
       throw new ApiProblem(503, "device_offline", `device ${deviceId} left before the wake`);
     }
+    state.wokenLeaseId = watch.leaseId;
     if (options.endStream ?? true) {
       watch.end();
     }
@@ -440,7 +449,7 @@ export class DeviceHub {
 
   #leaseEnded(ended: EndedLease): void {
     const watch = this.#state(ended.deviceId).watch;
-    if (watch !== undefined && watch.leaseId === ended.id && ended.reason !== "woken") {
+    if (watch !== undefined && watch.leaseId === ended.id) {
       watch.end();
     }
     this.#events.emit("leaseEnded", ended);

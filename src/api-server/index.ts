@@ -14,6 +14,7 @@ export type { ApiEndpoint, Fault, FaultOptions } from "./Fault.js";
 export type { EndedLease, HeartbeatVerdict, Lease, LeaseEndReason } from "./LeaseTable.js";
 export { mintLiveKitToken } from "./mintLiveKitToken.js";
 export type { LiveKitTokenRequest } from "./mintLiveKitToken.js";
+export { parseApiServerConfig, parseDeviceFlag } from "./parseApiServerConfig.js";
 export type { RequestRecord } from "./RequestRecord.js";
 export {
   DEVICE_INFO_PATH,
