@@ -359,6 +359,33 @@ describe("robustness", () => {
     assert.equal((await fetch(server.url + DEVICE_INFO_PATH, { headers: AUTH })).status, 200);
   });
 
+  test("fuzz: random bodies, methods and paths get JSON 4xx answers and never crash it", async () => {
+    await using server = await startApiServer({ devices: [TEST_DEVICE] });
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const paths = [HEARTBEAT_PATH, "/viewer/v1/connect", WATCH_PATH, DEVICE_INFO_PATH, "/x/../y"];
+    const samples = ['{"watchLeaseId":', '{"device":', "[", "null", '"', "{}", "\u0000", "1e999"];
+    for (let i = 0; i < 150; i++) {
+      const bytes = new Uint8Array(rand(64));
+      for (let j = 0; j < bytes.length; j++) bytes[j] = rand(256);
+      const body = rand(2) === 0 ? bytes : samples[rand(samples.length)]! + "x".repeat(rand(40));
+      const method = ["POST", "PUT", "DELETE", "PATCH"][rand(4)]!;
+      const res = await fetch(server.url + paths[rand(paths.length)]!, {
+        method,
+        headers: rand(2) === 0 ? AUTH : { Authorization: "DeviceToken" },
+        body,
+      });
+      assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`);
+      const answer = (await res.json()) as { error: unknown; message: unknown };
+      assert.equal(typeof answer.error, "string");
+      assert.equal(typeof answer.message, "string");
+    }
+    assert.equal((await fetch(server.url + DEVICE_INFO_PATH, { headers: AUTH })).status, 200);
+  });
+
   test("stop() ends open watch streams and frees the port; an aborted signal stops it too", async () => {
     const abort = new AbortController();
     const server = await startApiServer({ devices: [TEST_DEVICE], signal: abort.signal });
