@@ -1,0 +1,2 @@
+import { FfiHandle, livekitDispose, DataTrackFrame } from "@livekit/rtc-ffi-bindings";
+console.log(typeof FfiHandle, typeof livekitDispose, typeof DataTrackFrame);
