@@ -1,2 +1,0 @@
-import { FfiHandle, livekitDispose, DataTrackFrame } from "@livekit/rtc-ffi-bindings";
-console.log(typeof FfiHandle, typeof livekitDispose, typeof DataTrackFrame);
