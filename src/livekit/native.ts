@@ -13,6 +13,7 @@ import {
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { isLogLevelEnabled, log } from "../core/logger.js";
 import { ffiLogLevel } from "./ffiLogLevel.js";
+import { isProcessIdle } from "./processIdle.js";
 import { redactToken } from "./redactToken.js";
 
 // The parts of rtc-node's internals this adapter relies on. rtc-node 1.1.0 does not export them,
@@ -122,9 +123,12 @@ function route(ev: FfiEvent): void {
   }
 }
 
+/** Native warnings that are harmless (rtc-node drops handles the FFI already released). */
+const BENIGN = /^Attempted to drop unknown FFI handle/;
+
 function routeLogs(records: { level?: number; target?: string; message?: string }[]): void {
   for (const r of records) {
-    const level = ffiLogLevel(r.level);
+    const level = BENIGN.test(r.message ?? "") ? "debug" : ffiLogLevel(r.level);
     if (isLogLevelEnabled(level)) {
       log[level](`livekit[${r.target ?? "?"}]:`, redactToken(r.message ?? ""));
     }
@@ -257,7 +261,7 @@ function startIdleWatch(): void {
   idleTimer = setInterval(() => {
     if (leases > 0 || hooked === undefined) {
       stopIdleWatch();
-    } else if (process.getActiveResourcesInfo().length === 0) {
+    } else if (isProcessIdle()) {
       stopIdleWatch();
       void disposeNative();
     }
