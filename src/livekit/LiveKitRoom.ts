@@ -23,6 +23,7 @@ import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
 import { ByteStreamSender } from "./ByteStreamSender.js";
 import { DataTrackPublishError } from "./DataTrackPublishError.js";
+import { errorText } from "./errorText.js";
 import { wrapByteStreamReader, type IncomingByteStream } from "./IncomingByteStream.js";
 import { LocalDataTrack } from "./LocalDataTrack.js";
 import { LocalVideoPublication } from "./LocalVideoPublication.js";
@@ -199,7 +200,7 @@ export class LiveKitRoom implements AsyncDisposable {
     } catch (cause) {
       throw new FoxgloveError(
         "ERR_LIVEKIT",
-        `opening byte stream "${topic}" to ${destinationIdentities.join(",") || "everyone"} failed: ${message(cause)}`,
+        `opening byte stream "${topic}" to ${destinationIdentities.join(",") || "everyone"} failed: ${errorText(cause)}`,
         { cause },
       );
     }
@@ -322,7 +323,7 @@ export class LiveKitRoom implements AsyncDisposable {
       sid = pub.sid ?? "";
     } catch (cause) {
       await track.close(true).catch(() => {});
-      throw new FoxgloveError("ERR_LIVEKIT", `publishing video track "${name}" failed: ${message(cause)}`, {
+      throw new FoxgloveError("ERR_LIVEKIT", `publishing video track "${name}" failed: ${errorText(cause)}`, {
         cause,
       });
     }
@@ -663,6 +664,3 @@ function registration(dispose: () => void): Registration {
   return { dispose: once, [Symbol.dispose]: once };
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -6,10 +6,10 @@ import {
   type RoomOptions,
 } from "@livekit/rtc-node";
 import { FoxgloveError } from "../core/FoxgloveError.js";
-import { log } from "../core/logger.js";
 import { LiveKitRoom } from "./LiveKitRoom.js";
+import { guardRoomEvents } from "./guardRoomEvents.js";
 import { acquireNative } from "./native.js";
-import { redactToken } from "./redactToken.js";
+import { errorText } from "./errorText.js";
 import type { RoomListener } from "./RoomListener.js";
 
 /** An ICE (STUN/TURN) server, e.g. `{ urls: ["stun:127.0.0.1:7882"] }`. */
@@ -107,8 +107,10 @@ export async function connectRoom(
     if (error instanceof FoxgloveError) {
       throw error;
     }
-    const text = redactToken(error instanceof Error ? error.message : String(error), token);
-    throw new FoxgloveError("ERR_LIVEKIT", `joining the LiveKit room at ${url} failed: ${text}`);
+    throw new FoxgloveError(
+      "ERR_LIVEKIT",
+      `joining the LiveKit room at ${url} failed: ${errorText(error, token)}`,
+    );
   }
   const handle = (room as unknown as { ffiHandle?: { handle: bigint } }).ffiHandle?.handle;
   if (handle === undefined) {
@@ -123,22 +125,6 @@ export async function connectRoom(
     autoSubscribe: options.autoSubscribeVideo ?? false,
     closeTimeoutMs: options.closeTimeoutMs ?? 5_000,
   });
-}
-
-/**
- * rtc-node processes FFI events in an async function whose rejections (a throwing event listener,
- * or its own TypeErrors on unexpected peer events) would be unhandled and crash Node. Wrap it
- * before connect() registers it.
- */
-function guardRoomEvents(room: Room): void {
-  const r = room as unknown as { onFfiEvent?: (ev: unknown) => Promise<void> };
-  const original = r.onFfiEvent;
-  if (typeof original !== "function") {
-    log.warn("livekit: cannot guard room event processing (rtc-node changed)");
-    return;
-  }
-  r.onFfiEvent = (ev: unknown) =>
-    original.call(room, ev).catch((error: unknown) => log.error("livekit room event failed:", error));
 }
 
 /** Resolves/rejects like `promise`, or rejects with ERR_TIMEOUT / ERR_ABORTED first. */

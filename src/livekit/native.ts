@@ -54,14 +54,17 @@ quietRtcNodeLogger();
 function quietRtcNodeLogger(): void {
   rtcLog.level = "warn";
   const forward = (...args: unknown[]) => {
-    if (!isLogLevelEnabled("warn")) {
+    if (!isLogLevelEnabled("debug")) {
       return;
     }
     // pino call shapes: (msg, ...printfArgs) or (mergeObject, msg?, ...printfArgs).
     const [first, ...rest] = args;
-    const text =
-      typeof first === "string" ? format(first, ...rest) : format(...rest, first ?? "");
-    log.warn("livekit:", redactToken(text));
+    const text = redactToken(
+      typeof first === "string" ? format(first, ...rest) : format(...rest, first ?? ""),
+    );
+    // Stream failures reach the caller as typed errors; do not report them twice.
+    const level = /^(error reading stream|Sink error)/.test(text) ? "debug" : "warn";
+    log[level]("livekit:", text);
   };
   for (const level of ["warn", "error", "fatal"]) {
     rtcLog[level] = forward;
@@ -115,6 +118,8 @@ function route(ev: FfiEvent): void {
       if (waiter !== undefined) {
         waiters.delete(key);
         waiter.resolve(m.value);
+      } else if (m.value.result.case === "track") {
+        disposeHandle(m.value.result.value.handle?.id); // Its publisher gave up waiting.
       }
       return;
     }
