@@ -30,6 +30,7 @@ before(async () => {
   api = await startApiServer({
     devices: [TEST_DEVICE],
     livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+    sessionJoinGraceMs: 0,
   });
 });
 
@@ -70,6 +71,36 @@ test("device and viewer meet in the woken room with their identities and version
   assert.equal(theDevice.name, "test-device");
   const theViewer = await deviceSees.waitFor((p) => p.identity === "viewer-1");
   assert.deepEqual(theViewer.attributes, { protocolVersion: "2.3.1" });
+
+  // LiveKit confirms the device is in the room: the next viewer joins it without a wake.
+  const second = await fetch(api.url + VIEWER_CONNECT_PATH, {
+    method: "POST",
+    body: JSON.stringify({ device: "test-device", timeoutMs: 0 }),
+  });
+  assert.equal(second.status, 200);
+  const again = (await second.json()) as ViewerConnectResponse;
+  assert.equal(again.woke, false);
+  assert.equal(again.room, answer.room);
+  await Promise.all(rooms.splice(0).map((r) => r.close()));
+});
+
+test("a session whose device never reached the room is over for the next viewer", async () => {
+  const device = await SseTestClient.open(api.url + WATCH_PATH, AUTH);
+  await device.expectEvent("hello");
+  const connect = () =>
+    fetch(api.url + VIEWER_CONNECT_PATH, {
+      method: "POST",
+      body: JSON.stringify({ device: "test-device", timeoutMs: 0 }),
+    });
+  const first = await connect();
+  assert.equal(((await first.json()) as ViewerConnectResponse).woke, true);
+  await device.expectEvent("wake");
+  device.close();
+  // The device never joins: LiveKit does not know it in that room, so the session is over.
+  const second = await connect();
+  assert.equal(second.status, 503);
+  assert.equal(((await second.json()) as { error: string }).error, "device_offline");
+  assert.equal(api.devices()[0]?.phase, "offline");
 });
 
 test("the real server refuses a token signed with another secret", async () => {

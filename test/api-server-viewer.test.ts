@@ -81,6 +81,23 @@ describe("viewer connect", () => {
     ]);
   });
 
+  test("a running session is trusted when LiveKit cannot be asked about it", async () => {
+    await using server = await startApiServer({
+      devices: [TEST_DEVICE],
+      livekit: { url: "ws://127.0.0.1:1" },
+      sessionJoinGraceMs: 0,
+    });
+    await dormantDevice(server);
+    const first = (await (
+      await connect(server, { device: "test-device" })
+    ).json()) as ViewerConnectResponse;
+    const second = (await (
+      await connect(server, { device: "test-device", timeoutMs: 0 })
+    ).json()) as ViewerConnectResponse;
+    assert.deepEqual([first.woke, second.woke], [true, false]);
+    assert.equal(second.room, first.room);
+  });
+
   test("the protocolVersion attribute can be overridden or left out", async () => {
     await using server = await startApiServer({ devices: [TEST_DEVICE] });
     await dormantDevice(server);

@@ -24,6 +24,7 @@ import {
   sendProblem,
 } from "./httpHelpers.js";
 import type { EndedLease, Lease } from "./LeaseTable.js";
+import { livekitPresence } from "./livekitPresence.js";
 import { redactAuthorization, redactQuery, RequestLog } from "./RequestRecord.js";
 import type { RequestRecord } from "./RequestRecord.js";
 import { ROUTES } from "./routes.js";
@@ -73,7 +74,13 @@ export class ApiServer implements AsyncDisposable {
     this.#options = options;
     this.#server = server;
     this.#log = new RequestLog(options.maxRecords);
-    this.#hub = new DeviceHub(options, clock, this.#events);
+    const { url, apiKey, apiSecret } = options.livekit;
+    this.#hub = new DeviceHub(
+      options,
+      clock,
+      this.#events,
+      livekitPresence(url, apiKey, apiSecret),
+    );
     this.#viewerKeyHash = options.viewerKey !== undefined ? hash(options.viewerKey) : undefined;
     const address = server.address() as AddressInfo;
     this.port = address.port;

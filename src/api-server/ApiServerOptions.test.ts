@@ -21,6 +21,8 @@ test("defaults follow the spec and the livekit dev server", () => {
   assert.equal(o.viewerKey, undefined);
   assert.equal(o.viewerWaitMs, 10_000);
   assert.equal(o.wakeOnWatch, false);
+  assert.equal(o.checkSessionPresence, true);
+  assert.equal(o.sessionJoinGraceMs, 15_000);
 });
 
 test("lease ttl follows the clamped heartbeat interval; device defaults are filled", () => {

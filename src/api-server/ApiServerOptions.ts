@@ -50,6 +50,14 @@ export interface ApiServerOptions {
   viewerWaitMs?: number;
   /** Send a `wake` right after every `hello`, as the reference's mock does. Default false. */
   wakeOnWatch?: boolean;
+  /**
+   * Before giving a viewer the room of a running session, ask LiveKit whether the device is in
+   * it; if it is not (and the wake is older than `sessionJoinGraceMs`) the session is over and the
+   * device must be woken again. If LiveKit cannot be asked, the session is trusted. Default true.
+   */
+  checkSessionPresence?: boolean;
+  /** How long after a wake a device may take to appear in its room. Default 15000. */
+  sessionJoinGraceMs?: number;
   /** Clock for leases, nanoseconds since the Unix epoch. Default `nowNanos`. */
   clock?: () => bigint;
   /** How many request records to keep. Default 10000. */
@@ -72,6 +80,8 @@ export interface ResolvedApiServerOptions {
   readonly viewerKey: string | undefined;
   readonly viewerWaitMs: number;
   readonly wakeOnWatch: boolean;
+  readonly checkSessionPresence: boolean;
+  readonly sessionJoinGraceMs: number;
   readonly maxRecords: number;
 }
 
@@ -172,6 +182,8 @@ export function resolveApiServerOptions(options: ApiServerOptions = {}): Resolve
     viewerKey: viewerKey === undefined ? undefined : text("viewerKey", viewerKey),
     viewerWaitMs: whole("viewerWaitMs", options.viewerWaitMs ?? 10_000, 0),
     wakeOnWatch: options.wakeOnWatch ?? false,
+    checkSessionPresence: options.checkSessionPresence ?? true,
+    sessionJoinGraceMs: whole("sessionJoinGraceMs", options.sessionJoinGraceMs ?? 15_000, 0),
     maxRecords: whole("maxRecords", options.maxRecords ?? 10_000, 1),
   };
 }

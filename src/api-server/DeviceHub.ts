@@ -6,6 +6,7 @@ import type { ApiServerEvents, WakeInfo } from "./ApiServerEvents.js";
 import type { ApiDevice, ResolvedApiServerOptions } from "./ApiServerOptions.js";
 import type { EventHub } from "./EventHub.js";
 import { LeaseTable } from "./LeaseTable.js";
+import type { PresenceCheck } from "./livekitPresence.js";
 import type { EndedLease, HeartbeatVerdict, Lease, LeaseEndReason } from "./LeaseTable.js";
 import { mintLiveKitToken } from "./mintLiveKitToken.js";
 import type { ViewerConnectRequest } from "./ViewerConnectRequest.js";
@@ -54,6 +55,8 @@ export interface ViewerConnectResponse {
 interface Session {
   readonly room: string;
   readonly remoteAccessSessionId: string;
+  /** When the wake was sent, `performance.now()` milliseconds. */
+  readonly wokeAtMs: number;
 }
 
 interface DeviceState {
@@ -78,6 +81,7 @@ export class DeviceHub {
   readonly #events: EventHub<ApiServerEvents>;
   readonly #leases: LeaseTable;
   readonly #states: DeviceState[];
+  readonly #presence: PresenceCheck | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -85,8 +89,10 @@ export class DeviceHub {
     options: ResolvedApiServerOptions,
     clock: () => bigint,
     events: EventHub<ApiServerEvents>,
+    presence?: PresenceCheck,
   ) {
     this.#options = options;
+    this.#presence = presence;
     this.#clock = clock;
     this.#events = events;
     this.#leases = new LeaseTable({ ttlNs: BigInt(options.leaseTtlMs) * 1_000_000n });
@@ -249,6 +255,7 @@ export class DeviceHub {
       room: options.room ?? `fgr-${deviceId}-${hex(6)}`,
       remoteAccessSessionId:
         options.remoteAccessSessionId ?? watch.query.remoteAccessSessionId ?? `ras_${hex(8)}`,
+      wokeAtMs: performance.now(),
     };
     state.session = session;
     const url = options.url ?? this.#options.livekit.url;
@@ -283,7 +290,12 @@ export class DeviceHub {
     if (options.endStream ?? true) {
       watch.end();
     }
-    const info: WakeInfo = { deviceId, ...session, url };
+    const info: WakeInfo = {
+      deviceId,
+      room: session.room,
+      remoteAccessSessionId: session.remoteAccessSessionId,
+      url,
+    };
     this.#events.emit("wake", info);
     log.info(`api-server: woke ${deviceId} into room ${session.room}`);
     return info;
@@ -316,6 +328,11 @@ export class DeviceHub {
     const deadline = Date.now() + request.timeoutMs;
     let woke = false;
     let session = state.session;
+    if (session !== undefined && !(await this.#sessionAlive(device.id, session))) {
+      log.info(`api-server: device ${device.id} is not in room ${session.room}; session over`);
+      this.#revert(state, session);
+      session = state.session;
+    }
     while (session === undefined) {
       if (this.#isDormant(state)) {
         await this.wake(device.id);
@@ -418,6 +435,17 @@ export class DeviceHub {
     if (state.session === session) {
       state.session = undefined;
     }
+  }
+
+  /** False when LiveKit says the device is not in the session's room past the join grace. */
+  async #sessionAlive(deviceId: string, session: Session): Promise<boolean> {
+    if (this.#presence === undefined || !this.#options.checkSessionPresence) {
+      return true;
+    }
+    if (performance.now() - session.wokeAtMs < this.#options.sessionJoinGraceMs) {
+      return true;
+    }
+    return (await this.#presence(session.room, deviceId)) !== "absent";
   }
 
   #livekitKeys(): { apiKey: string; apiSecret: string; ttlSeconds: number } {

@@ -10,14 +10,16 @@ const NUMBER_KEYS = [
   "tokenTtlSeconds",
   "viewerWaitMs",
   "maxRecords",
+  "sessionJoinGraceMs",
 ] as const;
 const STRING_KEYS = ["host", "viewerKey"] as const;
+const BOOLEAN_KEYS = ["wakeOnWatch", "checkSessionPresence"] as const;
 const KNOWN = new Set<string>([
   ...NUMBER_KEYS,
   ...STRING_KEYS,
+  ...BOOLEAN_KEYS,
   "devices",
   "livekit",
-  "wakeOnWatch",
 ]);
 const DEVICE_KEYS = new Set(["id", "name", "token", "projectId", "retainRecordingsSeconds"]);
 const LIVEKIT_KEYS = new Set(["url", "apiKey", "apiSecret"]);
@@ -63,8 +65,10 @@ export function parseApiServerConfig(json: unknown): ApiServerOptions {
     const value = typed<string>(root[key], "string", key);
     if (value !== undefined) options[key] = value;
   }
-  const wake = typed<boolean>(root.wakeOnWatch, "boolean", "wakeOnWatch");
-  if (wake !== undefined) options.wakeOnWatch = wake;
+  for (const key of BOOLEAN_KEYS) {
+    const value = typed<boolean>(root[key], "boolean", key);
+    if (value !== undefined) options[key] = value;
+  }
   if (root.livekit !== undefined) {
     const lk = object(root.livekit, "livekit", LIVEKIT_KEYS);
     const livekit: LiveKitServerConfig = {};

@@ -21,7 +21,10 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   /** `capacity` is the most items held (>= 1); `policy` defaults to "dropOldest". */
   constructor(capacity: number, policy: OverflowPolicy = "dropOldest") {
     if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new FoxgloveError("ERR_VALUE", `queue capacity must be an integer >= 1, got ${capacity}`);
+      throw new FoxgloveError(
+        "ERR_VALUE",
+        `queue capacity must be an integer >= 1, got ${capacity}`,
+      );
     }
     this.#capacity = capacity;
     this.#policy = policy;

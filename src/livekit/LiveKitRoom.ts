@@ -323,16 +323,28 @@ export class LiveKitRoom implements AsyncDisposable {
       sid = pub.sid ?? "";
     } catch (cause) {
       await track.close(true).catch(() => {});
-      throw new FoxgloveError("ERR_LIVEKIT", `publishing video track "${name}" failed: ${errorText(cause)}`, {
-        cause,
-      });
+      throw new FoxgloveError(
+        "ERR_LIVEKIT",
+        `publishing video track "${name}" failed: ${errorText(cause)}`,
+        {
+          cause,
+        },
+      );
     }
-    const publication: LocalVideoPublication = new LocalVideoPublication(name, sid, source, track, async () => {
-      this.#videoPublications.delete(publication);
-      if (this.connected) {
-        await lp.unpublishTrack(sid, true).catch((e: unknown) => log.debug("unpublishTrack failed:", e));
-      }
-    });
+    const publication: LocalVideoPublication = new LocalVideoPublication(
+      name,
+      sid,
+      source,
+      track,
+      async () => {
+        this.#videoPublications.delete(publication);
+        if (this.connected) {
+          await lp
+            .unpublishTrack(sid, true)
+            .catch((e: unknown) => log.debug("unpublishTrack failed:", e));
+        }
+      },
+    );
     this.#videoPublications.add(publication);
     return publication;
   }
@@ -406,7 +418,10 @@ export class LiveKitRoom implements AsyncDisposable {
 
   #assertOpen(): void {
     if (!this.connected) {
-      throw new FoxgloveError("ERR_CHANNEL_CLOSED", `the room is closed (${this.#disconnectReason ?? ""})`);
+      throw new FoxgloveError(
+        "ERR_CHANNEL_CLOSED",
+        `the room is closed (${this.#disconnectReason ?? ""})`,
+      );
     }
   }
 
@@ -439,7 +454,10 @@ export class LiveKitRoom implements AsyncDisposable {
       const timeout = new Promise<"timeout">((resolve) => {
         timer = setTimeout(() => resolve("timeout"), this.#closeTimeoutMs);
       });
-      const result = await Promise.race([this.#room.disconnect().catch((e: unknown) => e), timeout]);
+      const result = await Promise.race([
+        this.#room.disconnect().catch((e: unknown) => e),
+        timeout,
+      ]);
       clearTimeout(timer);
       if (result === "timeout") {
         log.warn(`leaving LiveKit room "${this.name}" timed out after ${this.#closeTimeoutMs} ms`);
@@ -497,7 +515,9 @@ export class LiveKitRoom implements AsyncDisposable {
         this.#emitParticipantEvents(this.#registry.active(m.value.participantIdentity ?? ""));
         return;
       case "participantsUpdated":
-        this.#emitParticipantEvents(this.#registry.updated(m.value.participants.map(toParticipantInfo)));
+        this.#emitParticipantEvents(
+          this.#registry.updated(m.value.participants.map(toParticipantInfo)),
+        );
         return;
       case "participantDisconnected":
         this.#emitParticipantEvents(
@@ -592,12 +612,17 @@ export class LiveKitRoom implements AsyncDisposable {
       };
       const onClose = () => {
         done();
-        reject(new FoxgloveError("ERR_CHANNEL_CLOSED", `the room closed while waiting for ${what}`));
+        reject(
+          new FoxgloveError("ERR_CHANNEL_CLOSED", `the room closed while waiting for ${what}`),
+        );
       };
-      const timer = setTimeout(() => {
-        done();
-        reject(new FoxgloveError("ERR_TIMEOUT", `timed out waiting for ${what}`));
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          done();
+          reject(new FoxgloveError("ERR_TIMEOUT", `timed out waiting for ${what}`));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       const done = () => {
         clearTimeout(timer);
         this.#room.off(event, check);
@@ -627,7 +652,11 @@ function findVideoPublication(
 }
 
 function videoInfo(pub: RemoteTrackPublication, p: RemoteParticipant): RemoteVideoTrackInfo {
-  return Object.freeze({ sid: pub.sid ?? "", name: pub.name ?? "", participantIdentity: p.identity });
+  return Object.freeze({
+    sid: pub.sid ?? "",
+    name: pub.name ?? "",
+    participantIdentity: p.identity,
+  });
 }
 
 const STATES: Record<FfiParticipantState, ParticipantState> = {
@@ -663,4 +692,3 @@ function registration(dispose: () => void): Registration {
   };
   return { dispose: once, [Symbol.dispose]: once };
 }
-

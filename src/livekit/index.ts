@@ -23,7 +23,11 @@ export {
 } from "./DataTrackFrame.js";
 export { DataTrackPublishError } from "./DataTrackPublishError.js";
 export { LocalVideoPublication } from "./LocalVideoPublication.js";
-export type { VideoCodecName, VideoEncoderName, VideoPublishOptions } from "./VideoPublishOptions.js";
+export type {
+  VideoCodecName,
+  VideoEncoderName,
+  VideoPublishOptions,
+} from "./VideoPublishOptions.js";
 export { VideoSubscription, type DecodedVideoFrame } from "./VideoSubscription.js";
 export {
   packRawVideoFrame,

@@ -90,7 +90,8 @@ function route(ev: FfiEvent): void {
   const m = ev.message;
   switch (m.case) {
     case "roomEvent": {
-      const handler = m.value.roomHandle === undefined ? undefined : roomHandlers.get(m.value.roomHandle);
+      const handler =
+        m.value.roomHandle === undefined ? undefined : roomHandlers.get(m.value.roomHandle);
       if (handler !== undefined) {
         handler(m.value.message);
       } else if (m.value.message.case === "dataTrackPublished") {
@@ -184,7 +185,11 @@ export function onDataTrackStreamEvents(handle: bigint, handler: StreamEventHand
  * Waits for the FFI callback `kind` with `asyncId` (register right after the request: callbacks
  * arrive in a later turn). Rejects with ERR_ABORTED when `signal` aborts.
  */
-export function waitForCallback<T>(kind: "publishDataTrack", asyncId: bigint, signal: AbortSignal): Promise<T> {
+export function waitForCallback<T>(
+  kind: "publishDataTrack",
+  asyncId: bigint,
+  signal: AbortSignal,
+): Promise<T> {
   const key = `${kind}:${asyncId}`;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
