@@ -125,6 +125,8 @@ describe("fault injection", () => {
     const start = performance.now();
     const client = await watch();
     try {
+      // The lease is taken when the watch is accepted, before the delayed hello.
+      assert.equal((await watch()).status, 409);
       assert.equal((await client.next()).type, "comment");
       await client.expectEvent("hello");
       assert.ok(performance.now() - start >= 190);

@@ -500,6 +500,7 @@ export class ApiServer implements AsyncDisposable {
       return;
     }
     const lease = this.#hub.acquireLease(device.id, query.previousWatchLeaseId);
+    stream.leaseId = lease.id;
     stream.open();
     this.#record(exchange, 200);
     this.#hub.attach(stream);

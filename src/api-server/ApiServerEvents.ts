@@ -18,7 +18,7 @@ export interface ApiServerEvents {
   request: RequestRecord;
   /** A `hello` was sent: the device is dormant and can be woken. */
   watchOpened: { readonly deviceId: string; readonly leaseId: string; readonly query: WatchQuery };
-  /** A watch stream closed, from either side. `leaseId` is undefined if no `hello` was sent. */
+  /** A watch stream closed, from either side. `leaseId` is undefined if it got no lease. */
   watchClosed: { readonly deviceId: string; readonly leaseId: string | undefined };
   /** A lease stopped being active. */
   leaseEnded: EndedLease;
