@@ -1,4 +1,5 @@
-export { ApiServer, startApiServer } from "./ApiServer.js";
+export { ApiServer } from "./ApiServer.js";
+export { startApiServer } from "./startApiServer.js";
 export { ApiProblem } from "./ApiProblem.js";
 export { DEFAULT_LIVEKIT, TEST_DEVICE, resolveApiServerOptions } from "./ApiServerOptions.js";
 export type {

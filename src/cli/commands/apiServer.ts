@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
-import { startApiServer } from "../../api-server/ApiServer.js";
+import { startApiServer } from "../../api-server/startApiServer.js";
 import { TEST_DEVICE } from "../../api-server/ApiServerOptions.js";
 import type { ApiServerOptions } from "../../api-server/ApiServerOptions.js";
 import { parseApiServerConfig, parseDeviceFlag } from "../../api-server/parseApiServerConfig.js";
