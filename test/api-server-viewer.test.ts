@@ -182,6 +182,25 @@ describe("viewer connect", () => {
     assert.ok(text.includes("Bearer <redacted>"));
   });
 
+  test("CORS: preflight and headers on viewer endpoints only, when configured", async () => {
+    await using server = await startApiServer({
+      devices: [TEST_DEVICE],
+      viewerCorsOrigin: "http://localhost:5173",
+    });
+    const preflight = await fetch(server.url + VIEWER_CONNECT_PATH, { method: "OPTIONS" });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get("access-control-allow-origin"), "http://localhost:5173");
+    assert.equal(preflight.headers.get("access-control-allow-methods"), "POST");
+    assert.match(preflight.headers.get("access-control-allow-headers") ?? "", /Authorization/);
+    const list = await fetch(server.url + VIEWER_DEVICES_PATH);
+    assert.equal(list.headers.get("access-control-allow-origin"), "http://localhost:5173");
+    const device = await fetch(server.url + WATCH_PATH, { method: "OPTIONS" });
+    assert.equal(device.status, 405);
+    assert.equal(device.headers.get("access-control-allow-origin"), null);
+    await using plain = await startApiServer({ devices: [TEST_DEVICE] });
+    assert.equal((await fetch(plain.url + VIEWER_CONNECT_PATH, { method: "OPTIONS" })).status, 405);
+  });
+
   test("a viewer that leaves while waiting does not wake the device later", async () => {
     await using server = await startApiServer({ devices: [TEST_DEVICE] });
     const abort = new AbortController();

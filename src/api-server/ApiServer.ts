@@ -330,6 +330,22 @@ export class ApiServer implements AsyncDisposable {
       throw new ApiProblem(404, "not_found", `no endpoint at ${url.pathname}`);
     }
     exchange.endpoint = route.endpoint;
+    const isDevice = !route.endpoint.startsWith("viewer");
+    const cors = this.#options.viewerCorsOrigin;
+    if (!isDevice && cors !== undefined) {
+      exchange.res.setHeader("Access-Control-Allow-Origin", cors);
+      exchange.res.setHeader("Vary", "Origin");
+      if (req.method === "OPTIONS") {
+        exchange.res.writeHead(204, {
+          "Access-Control-Allow-Methods": route.method,
+          "Access-Control-Allow-Headers": "Authorization, Content-Type",
+          "Access-Control-Max-Age": "600",
+        });
+        exchange.res.end();
+        this.#record(exchange, 204);
+        return;
+      }
+    }
     if (req.method !== route.method) {
       exchange.res.setHeader("Allow", route.method);
       throw new ApiProblem(
@@ -338,7 +354,6 @@ export class ApiServer implements AsyncDisposable {
         `${url.pathname} answers ${route.method} only`,
       );
     }
-    const isDevice = !route.endpoint.startsWith("viewer");
     if (isDevice) {
       const auth = parseAuthorization(req.headers.authorization);
       exchange.device =

@@ -46,6 +46,11 @@ export interface ApiServerOptions {
   tokenTtlSeconds?: number;
   /** Key viewers must send as `Authorization: Bearer <key>`. Default none: viewers are not checked. */
   viewerKey?: string;
+  /**
+   * CORS origin allowed to call the viewer endpoints from a browser (`*` or one origin, e.g.
+   * `http://localhost:5173`); preflight requests are answered. Default none (no CORS headers).
+   */
+  viewerCorsOrigin?: string;
   /** How long a viewer request waits for an offline device to start watching. Default 10000. */
   viewerWaitMs?: number;
   /** Send a `wake` right after every `hello`, as the reference's mock does. Default false. */
@@ -78,6 +83,7 @@ export interface ResolvedApiServerOptions {
   readonly keepAliveIntervalMs: number;
   readonly tokenTtlSeconds: number;
   readonly viewerKey: string | undefined;
+  readonly viewerCorsOrigin: string | undefined;
   readonly viewerWaitMs: number;
   readonly wakeOnWatch: boolean;
   readonly checkSessionPresence: boolean;
@@ -180,6 +186,10 @@ export function resolveApiServerOptions(options: ApiServerOptions = {}): Resolve
     keepAliveIntervalMs,
     tokenTtlSeconds: whole("tokenTtlSeconds", options.tokenTtlSeconds ?? 21_600, 1),
     viewerKey: viewerKey === undefined ? undefined : text("viewerKey", viewerKey),
+    viewerCorsOrigin:
+      options.viewerCorsOrigin === undefined
+        ? undefined
+        : text("viewerCorsOrigin", options.viewerCorsOrigin),
     viewerWaitMs: whole("viewerWaitMs", options.viewerWaitMs ?? 10_000, 0),
     wakeOnWatch: options.wakeOnWatch ?? false,
     checkSessionPresence: options.checkSessionPresence ?? true,

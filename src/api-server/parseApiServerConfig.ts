@@ -12,7 +12,7 @@ const NUMBER_KEYS = [
   "maxRecords",
   "sessionJoinGraceMs",
 ] as const;
-const STRING_KEYS = ["host", "viewerKey"] as const;
+const STRING_KEYS = ["host", "viewerKey", "viewerCorsOrigin"] as const;
 const BOOLEAN_KEYS = ["wakeOnWatch", "checkSessionPresence"] as const;
 const KNOWN = new Set<string>([
   ...NUMBER_KEYS,
