@@ -294,7 +294,7 @@ async function readCapped(res: Response, max: number): Promise<Uint8Array | unde
   if (res.body === null) {
     return new Uint8Array(0);
   }
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const parts: Uint8Array[] = [];
   let total = 0;
   try {
@@ -376,7 +376,9 @@ function describe(e: unknown): string {
   const parts: string[] = [];
   let cur: unknown = e;
   for (let depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
-    parts.push(cur instanceof Error ? cur.message : String(cur));
+    parts.push(
+      cur instanceof Error ? cur.message : typeof cur === "string" ? cur : "unknown error",
+    );
     cur = cur instanceof Error ? cur.cause : undefined;
   }
   return parts.join(": ");

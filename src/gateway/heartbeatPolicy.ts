@@ -8,16 +8,13 @@ export type HeartbeatResult = "ok" | "conflict" | "gone" | "unauthorized" | "err
 /** Maps a failed heartbeat POST to its result: 409, 410, 401 are terminal, the rest count. */
 export function classifyHeartbeatError(error: unknown): HeartbeatResult {
   const status = error instanceof ApiError ? error.status : undefined;
-  switch (status) {
-    case 409:
-      return "conflict";
-    case 410:
-      return "gone";
-    case 401:
-      return "unauthorized";
-    default:
-      return "error";
-  }
+  return status === 409
+    ? "conflict"
+    : status === 410
+      ? "gone"
+      : status === 401
+        ? "unauthorized"
+        : "error";
 }
 
 /** The heartbeat's memory: when the last POST succeeded (ms on the gateway clock). */

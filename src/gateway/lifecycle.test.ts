@@ -84,6 +84,15 @@ const ev = {
 };
 const wakeOutcome = (w: WakeEvent = WAKE): WatchOutcome => ({ kind: "wake", wake: w });
 
+function commandOf<K extends LifecycleCommand["kind"]>(d: Driver, kind: K) {
+  const c: LifecycleCommand = d.command;
+  assert.equal(c.kind, kind);
+  return c as Extract<LifecycleCommand, { kind: K }>;
+}
+const leaseOf = (d: Driver) => commandOf(d, "connectWatch").query.previousWatchLeaseId;
+const watchSessionOf = (d: Driver) => commandOf(d, "connectWatch").query.remoteAccessSessionId;
+const joinSessionOf = (d: Driver) => commandOf(d, "joinRoom").remoteAccessSessionId;
+
 /** A driver that is connected to a watch (status connected, awaiting runWatch). */
 function dormantConnected(): Driver {
   return new Driver().send(ev.info, ev.connected());
@@ -220,10 +229,7 @@ describe("lifecycle: dormant watch loop (7.3, 7.8)", () => {
   test("the carried lease is dropped once the next hello arrives", () => {
     const d = dormantConnected().send(ev.ended({ kind: "streamEnded" }), ev.connected("rwl_2"));
     d.send(ev.ended({ kind: "heartbeatLost", exit: "gone" }));
-    assert.equal(
-      d.command.kind === "connectWatch" && d.command.query.previousWatchLeaseId,
-      undefined,
-    );
+    assert.equal(leaseOf(d), undefined);
   });
 
   test("the lease survives failed connects until a hello", () => {
@@ -232,10 +238,7 @@ describe("lifecycle: dormant watch loop (7.3, 7.8)", () => {
       ev.connectFailed("api"),
       ev.slept,
     );
-    assert.equal(
-      d.command.kind === "connectWatch" && d.command.query.previousWatchLeaseId,
-      "rwl_1",
-    );
+    assert.equal(leaseOf(d), "rwl_1");
   });
 
   test("heartbeat gone reconnects at once without the lease", () => {
@@ -243,10 +246,7 @@ describe("lifecycle: dormant watch loop (7.3, 7.8)", () => {
       .mark()
       .send(ev.ended({ kind: "heartbeatLost", exit: "gone" }));
     assert.deepEqual(d.statuses, []);
-    assert.equal(
-      d.command.kind === "connectWatch" && d.command.query.previousWatchLeaseId,
-      undefined,
-    );
+    assert.equal(leaseOf(d), undefined);
   });
 
   test("heartbeat conflict reports connecting and waits 30 s, then connects without the lease", () => {
@@ -256,10 +256,7 @@ describe("lifecycle: dormant watch loop (7.3, 7.8)", () => {
     assert.deepEqual(d.statuses, ["connecting"]);
     assert.deepEqual(d.command, { kind: "sleep", delayMs: 30 * S });
     d.send(ev.slept);
-    assert.equal(
-      d.command.kind === "connectWatch" && d.command.query.previousWatchLeaseId,
-      undefined,
-    );
+    assert.equal(leaseOf(d), undefined);
   });
 
   test("a short-lived stream error reports connecting and backs off with the lease", () => {
@@ -268,10 +265,7 @@ describe("lifecycle: dormant watch loop (7.3, 7.8)", () => {
     assert.deepEqual(d.statuses, ["connecting"]);
     assert.deepEqual(d.command, { kind: "sleep", delayMs: 1 * S });
     d.send(ev.slept);
-    assert.equal(
-      d.command.kind === "connectWatch" && d.command.query.previousWatchLeaseId,
-      "rwl_1",
-    );
+    assert.equal(leaseOf(d), "rwl_1");
   });
 
   test("a stream error after a healthy run reconnects at once, still connected", () => {
@@ -354,7 +348,7 @@ describe("lifecycle: wake, join and session (7.4 to 7.6)", () => {
   test("the first session ID is kept for life; a different one is reported and ignored", () => {
     const d = inSession().send(ev.sessionEnded, ev.sessionClosed, ev.connected("rwl_2"));
     d.send(ev.ended(wakeOutcome({ ...WAKE, remoteAccessSessionId: "ras_other" })));
-    assert.equal(d.command.kind === "joinRoom" && d.command.remoteAccessSessionId, "ras_1");
+    assert.equal(joinSessionOf(d), "ras_1");
     assert.deepEqual(d.conflicts, [{ kept: "ras_1", ignored: "ras_other" }]);
   });
 
@@ -362,14 +356,11 @@ describe("lifecycle: wake, join and session (7.4 to 7.6)", () => {
     const d = dormantConnected().send(
       ev.ended(wakeOutcome({ ...WAKE, remoteAccessSessionId: undefined })),
     );
-    assert.equal(d.command.kind === "joinRoom" && d.command.remoteAccessSessionId, undefined);
+    assert.equal(joinSessionOf(d), undefined);
     d.send(ev.joined, ev.sessionEnded, ev.sessionClosed);
-    assert.equal(
-      d.command.kind === "connectWatch" && d.command.query.remoteAccessSessionId,
-      undefined,
-    );
+    assert.equal(watchSessionOf(d), undefined);
     d.send(ev.connected(), ev.ended(wakeOutcome({ ...WAKE, remoteAccessSessionId: "ras_late" })));
-    assert.equal(d.command.kind === "joinRoom" && d.command.remoteAccessSessionId, "ras_late");
+    assert.equal(joinSessionOf(d), "ras_late");
     assert.deepEqual(d.conflicts, []);
   });
 
