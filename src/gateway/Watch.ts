@@ -46,6 +46,7 @@ export class Watch {
   readonly #stream: AbortController;
   readonly #heartbeat: Heartbeat;
   readonly #clock: Clock;
+  #aborted = false;
 
   private constructor(
     hello: WatchHello,
@@ -166,7 +167,9 @@ export class Watch {
       outcome = { kind: "heartbeatLost", exit: "cancelled" };
     }
     const durationMs = this.#clock.now() - start;
-    logOutcome(outcome);
+    if (!this.#aborted) {
+      logOutcome(outcome);
+    }
     await this.#heartbeat.stop();
     this.#reader.cancel();
     this.#stream.abort();
@@ -175,6 +178,7 @@ export class Watch {
 
   /** Drops the watch at once: heartbeats aborted without waiting, stream closed. */
   abort(): void {
+    this.#aborted = true;
     this.#heartbeat.abort();
     this.#reader.cancel();
     this.#stream.abort();
