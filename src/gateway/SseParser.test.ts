@@ -302,6 +302,14 @@ describe("SseParser: chunking", () => {
     assert.deepEqual(p.push(bytes('":1}\n\n')), [ev("hello", '{"a":1}')]);
   });
 
+  test("a long line trickled in small chunks is reassembled whole", () => {
+    const value = "v".repeat(256 * 1024);
+    const all = bytes(`data: ${value}\r\n\r\n`);
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < all.length; i += 64) chunks.push(all.subarray(i, i + 64));
+    assert.deepEqual(parseChunks(chunks), [ev("", value)]);
+  });
+
   test("empty chunks change nothing", () => {
     const p = new SseParser();
     assert.deepEqual(p.push(new Uint8Array(0)), []);

@@ -38,7 +38,11 @@ export class SseParser {
   readonly #maxLineBytes: number;
   readonly #maxEventDataBytes: number;
   readonly #decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  #buffer: Uint8Array = EMPTY;
+  /** Bytes of the unterminated line so far, copied. */
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  /** The last byte seen was a CR that may still turn out to be half of a CRLF. */
+  #heldCR = false;
   #event = "";
   #data = "";
   #dataBytes = 0;
@@ -52,63 +56,79 @@ export class SseParser {
   /** Feeds the next bytes of the stream; returns the frames they complete, in order. */
   push(chunk: Uint8Array): SseFrame[] {
     const frames: SseFrame[] = [];
-    const buf = this.#append(chunk);
-    let start = 0;
-    for (let i = 0; i < buf.length; i++) {
-      const b = buf[i];
+    let i = 0;
+    if (this.#heldCR && chunk.length > 0) {
+      // The held CR ended a line; a LF right after it belongs to it.
+      this.#heldCR = false;
+      this.#line(this.#takeLine(EMPTY), frames);
+      if (chunk[0] === LF) {
+        i = 1;
+      }
+    }
+    let start = i;
+    for (; i < chunk.length; i++) {
+      const b = chunk[i];
       if (b !== LF && b !== CR) {
         continue;
       }
-      let end = i + 1;
-      if (b === CR) {
-        if (i + 1 >= buf.length) {
-          break; // lone CR at the end: wait for the next byte to tell CR from CRLF
-        }
-        if (buf[i + 1] === LF) {
-          end = i + 2;
-        }
+      if (b === CR && i + 1 === chunk.length) {
+        this.#heldCR = true; // CR at the end: wait for the next byte to tell CR from CRLF
+        break;
       }
-      this.#line(buf.subarray(start, i), frames);
-      start = end;
-      i = end - 1;
+      this.#line(this.#takeLine(chunk.subarray(start, i)), frames);
+      if (b === CR && chunk[i + 1] === LF) {
+        i++;
+      }
+      start = i + 1;
     }
-    // Copy the leftover: the caller may reuse its chunk, and a subarray would pin it.
-    this.#buffer = start === 0 && buf !== chunk ? buf : buf.slice(start);
-    const pendingLine = this.#buffer.length - (this.#buffer.at(-1) === CR ? 1 : 0);
-    if (pendingLine > this.#maxLineBytes) {
-      throw new FoxgloveError(
-        "ERR_PROTOCOL",
-        `event stream line longer than ${this.#maxLineBytes} bytes`,
-      );
+    if (start < chunk.length) {
+      // Copy the rest: the caller may reuse its chunk, and a subarray would pin it.
+      const rest = chunk.slice(start, this.#heldCR ? chunk.length - 1 : chunk.length);
+      this.#pending.push(rest);
+      this.#pendingBytes += rest.length;
+      this.#checkLine(this.#pendingBytes);
     }
     return frames;
   }
 
   /** Ends the stream: returns the pending event if it has data; drops an unterminated line. */
   end(): SseFrame[] {
-    this.#buffer = EMPTY;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#heldCR = false;
     const frames: SseFrame[] = [];
     this.#dispatch(frames);
     return frames;
   }
 
-  #append(chunk: Uint8Array): Uint8Array {
-    if (this.#buffer.length === 0) {
-      return chunk;
+  /** The pending bytes followed by `tail`, as one line; clears the pending bytes. */
+  #takeLine(tail: Uint8Array): Uint8Array {
+    if (this.#pending.length === 0) {
+      return tail;
     }
-    const joined = new Uint8Array(this.#buffer.length + chunk.length);
-    joined.set(this.#buffer, 0);
-    joined.set(chunk, this.#buffer.length);
-    return joined;
+    const line = new Uint8Array(this.#pendingBytes + tail.length);
+    let offset = 0;
+    for (const part of this.#pending) {
+      line.set(part, offset);
+      offset += part.length;
+    }
+    line.set(tail, offset);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    return line;
   }
 
-  #line(bytes: Uint8Array, frames: SseFrame[]): void {
-    if (bytes.length > this.#maxLineBytes) {
+  #checkLine(length: number): void {
+    if (length > this.#maxLineBytes) {
       throw new FoxgloveError(
         "ERR_PROTOCOL",
         `event stream line longer than ${this.#maxLineBytes} bytes`,
       );
     }
+  }
+
+  #line(bytes: Uint8Array, frames: SseFrame[]): void {
+    this.#checkLine(bytes.length);
     if (bytes.length === 0) {
       this.#dispatch(frames);
       return;
