@@ -16,6 +16,8 @@ export interface TestHttpServer extends AsyncDisposable {
   handler: (req: SeenRequest, res: ServerResponse) => void;
   /** Resolves with the next request that arrives (or the first one not yet awaited). */
   nextRequest(timeoutMs?: number): Promise<SeenRequest>;
+  /** Resolves once `check()` is true; re-checked after every request. */
+  until(check: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export interface TestHttpServer extends AsyncDisposable {
 export async function startTestHttpServer(): Promise<TestHttpServer> {
   const requests: SeenRequest[] = [];
   const waiting: ((r: SeenRequest) => void)[] = [];
+  const checks = new Set<() => void>();
   let delivered = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,6 +43,7 @@ export async function startTestHttpServer(): Promise<TestHttpServer> {
         delivered++;
         w(seen);
       }
+      checks.forEach((c) => c());
       try {
         api.handler(seen, res);
       } catch (e) {
@@ -67,6 +71,23 @@ export async function startTestHttpServer(): Promise<TestHttpServer> {
           clearTimeout(timer);
           resolve(r);
         });
+      });
+    },
+    until(check, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const run = () => {
+          if (check()) {
+            clearTimeout(timer);
+            checks.delete(run);
+            resolve();
+          }
+        };
+        const timer = setTimeout(() => {
+          checks.delete(run);
+          reject(new Error("condition not met in time"));
+        }, timeoutMs);
+        checks.add(run);
+        run();
       });
     },
     async close() {
