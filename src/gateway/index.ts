@@ -6,6 +6,8 @@ export type { ConnectionStatus } from "./ConnectionStatus.js";
 export type { GatewayStopReason } from "./lifecycle.js";
 export { REMOTE_ACCESS_PROTOCOL_VERSION } from "./lifecycle.js";
 export type { JoinRoom, RoomJoinRequest, RoomSession } from "./RoomSession.js";
+export { joinLiveKitRoom, liveKitRoomJoiner } from "./liveKitRoomJoiner.js";
+export type { LiveKitJoinOptions } from "./liveKitRoomJoiner.js";
 export type { DeviceInfo } from "./ApiClient.js";
 export { ApiError } from "./ApiError.js";
 export type { ApiErrorKind } from "./ApiError.js";

@@ -1,6 +1,6 @@
 import type { GatewayOptions } from "./GatewayOptions.js";
 import { resolveGatewayConfig } from "./gatewayConfig.js";
-import { joinLiveKitRoom } from "./joinLiveKitRoom.js";
+import { joinLiveKitRoom } from "./liveKitRoomJoiner.js";
 import { RemoteAccessGateway } from "./RemoteAccessGateway.js";
 
 /**
