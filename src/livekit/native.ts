@@ -39,11 +39,9 @@ const { FfiClient } = require(join(rtcDist, "ffi_client.cjs")) as {
 };
 const { log: rtcLog } = require(join(rtcDist, "log.cjs")) as { log: PinoLike };
 
-declare global {
-  // rtc-node keeps its FFI client here; deleting it makes the next use initialize a new one.
-  // eslint-disable-next-line no-var
-  var _ffiClientInstance: unknown;
-}
+// rtc-node keeps its FFI client in `globalThis._ffiClientInstance` (declared by its own typings,
+// which load in any order); deleting it makes the next use initialize a new one.
+const globals = globalThis as { _ffiClientInstance?: unknown };
 
 quietRtcNodeLogger();
 
@@ -301,8 +299,8 @@ async function disposeNative(): Promise<void> {
       log.warn("livekit: disposing the native layer failed:", error);
     } finally {
       client.off("ffi_event", safeRoute);
-      if (globalThis._ffiClientInstance === client) {
-        delete globalThis._ffiClientInstance;
+      if (globals._ffiClientInstance === client) {
+        delete globals._ffiClientInstance;
       }
       hooked = undefined;
       disposing = undefined;
