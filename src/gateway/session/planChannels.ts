@@ -1,0 +1,123 @@
+import { log } from "../../core/logger.js";
+import type { QosClassifier, Reliability } from "./QosProfile.js";
+import type { SessionChannel } from "./SessionChannel.js";
+import { videoInputSchema, type VideoInputSchema } from "./videoInputSchema.js";
+
+/** How the session will handle one advertised channel. */
+export interface ChannelPlan {
+  readonly channel: SessionChannel;
+  /** Delivery: `lossy` gets a data track, `reliable` goes over control streams. */
+  readonly reliability: Reliability;
+  /** Set when the channel is video-capable and transcoding is not suppressed. */
+  readonly videoSchema: VideoInputSchema | undefined;
+}
+
+/** A channel left out of the advertisement, and why (for an error log). */
+export interface SkippedChannel {
+  readonly channel: SessionChannel;
+  readonly reason: string;
+}
+
+/** User hooks consulted by {@link planChannels}; each is optional. */
+export interface PlanChannelsOptions {
+  /** False = never advertise the channel. A throwing filter excludes the channel. */
+  readonly channelFilter?: ((channel: SessionChannel) => boolean) | undefined;
+  /** QoS per channel; default (and on error) Lossy. */
+  readonly qosClassifier?: QosClassifier | undefined;
+  /** True = advertise a video-capable channel as plain data. A throwing predicate counts as false. */
+  readonly suppressVideoTranscode?: ((channel: SessionChannel) => boolean) | undefined;
+}
+
+/** Message encodings whose channels cannot be advertised without a schema. */
+const SCHEMA_REQUIRED = new Set(["protobuf", "flatbuffer", "ros1", "cdr"]);
+/** Schema encodings sent as base64 (binary); others must be UTF-8 text. */
+const BINARY_SCHEMA = new Set(["protobuf", "flatbuffer"]);
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The advertisement pipeline's decisions for new channels (pure apart from calling the hooks):
+ * drop filtered channels silently; skip channels that need a schema but have none or whose text
+ * schema is not UTF-8; classify the rest (QoS, video) — video-capable channels are always Lossy.
+ */
+export function planChannels(
+  channels: readonly SessionChannel[],
+  options: PlanChannelsOptions = {},
+): { accepted: ChannelPlan[]; skipped: SkippedChannel[] } {
+  const accepted: ChannelPlan[] = [];
+  const skipped: SkippedChannel[] = [];
+  for (const channel of channels) {
+    if (!ask("channelFilter", options.channelFilter, channel, true, false)) {
+      continue;
+    }
+    const problem = schemaProblem(channel);
+    if (problem !== undefined) {
+      skipped.push({ channel, reason: problem });
+      continue;
+    }
+    let videoSchema = videoInputSchema(channel);
+    const suppress = options.suppressVideoTranscode;
+    if (
+      videoSchema !== undefined &&
+      ask("suppressVideoTranscode", suppress, channel, false, false)
+    ) {
+      videoSchema = undefined;
+    }
+    let reliability = classify(channel, options.qosClassifier);
+    if (videoSchema !== undefined && reliability === "reliable") {
+      log.warn(
+        `Reliable delivery is not supported for video channel ${channel.topic}; using lossy`,
+      );
+      reliability = "lossy";
+    }
+    accepted.push({ channel, reliability, videoSchema });
+  }
+  return { accepted, skipped };
+}
+
+function schemaProblem(channel: SessionChannel): string | undefined {
+  const schema = channel.schema;
+  if (schema === undefined) {
+    return SCHEMA_REQUIRED.has(channel.messageEncoding)
+      ? `message encoding ${channel.messageEncoding} requires a schema`
+      : undefined;
+  }
+  if (!BINARY_SCHEMA.has(schema.encoding)) {
+    try {
+      utf8.decode(schema.data);
+    } catch {
+      return `schema ${schema.name} (${schema.encoding}) is not valid UTF-8`;
+    }
+  }
+  return undefined;
+}
+
+function classify(channel: SessionChannel, classifier: QosClassifier | undefined): Reliability {
+  if (classifier === undefined) {
+    return "lossy";
+  }
+  try {
+    return classifier(channel).reliability === "reliable" ? "reliable" : "lossy";
+  } catch (error) {
+    log.error(`qosClassifier failed for ${channel.topic}; using lossy`, error);
+    return "lossy";
+  }
+}
+
+/** Calls a user predicate; `ifAbsent` when there is none, `ifThrows` (and an error log) on throw. */
+function ask(
+  what: string,
+  predicate: ((channel: SessionChannel) => boolean) | undefined,
+  channel: SessionChannel,
+  ifAbsent: boolean,
+  ifThrows: boolean,
+): boolean {
+  if (predicate === undefined) {
+    return ifAbsent;
+  }
+  try {
+    return predicate(channel);
+  } catch (error) {
+    log.error(`${what} failed for ${channel.topic}`, error);
+    return ifThrows;
+  }
+}
