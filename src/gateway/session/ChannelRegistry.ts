@@ -1,12 +1,12 @@
 import type { ChannelPlan } from "./planChannels.js";
 import type { Reliability } from "./QosProfile.js";
-import type { SessionChannel } from "./SessionChannel.js";
+import type { ChannelDescriptor } from "../../core/ChannelDescriptor.js";
 import { sessionChannelMetadata, type VideoMetadata } from "./sessionChannelMetadata.js";
 import type { VideoInputSchema } from "./videoInputSchema.js";
 
 /** The session's view of one advertised channel. Subscriber sets hold viewer SIDs. */
 export interface ChannelState {
-  readonly channel: SessionChannel;
+  readonly channel: ChannelDescriptor;
   readonly reliability: Reliability;
   readonly videoSchema: VideoInputSchema | undefined;
   /** Set after the first transcoded frame; kept until the channel is removed. */
@@ -26,9 +26,9 @@ export interface SubscriptionRequest {
 /** What a subscribe changed, for the session to act on (Context, video, callbacks, statuses). */
 export interface SubscribeChanges {
   /** Channels that got their first subscriber of any kind: subscribe them in the Context. */
-  readonly firstSubscribed: SessionChannel[];
+  readonly firstSubscribed: ChannelDescriptor[];
   /** Channels this viewer was not subscribed to before (→ onSubscribe; replay warnings if data). */
-  readonly newlySubscribed: { readonly channel: SessionChannel; readonly video: boolean }[];
+  readonly newlySubscribed: { readonly channel: ChannelDescriptor; readonly video: boolean }[];
   /** Channels that got their first video subscriber: start their video track. */
   readonly firstVideo: number[];
   /** Channels that lost their last video subscriber (switch to data): stop their video track. */
@@ -42,15 +42,15 @@ export interface SubscribeChanges {
 /** What an unsubscribe (or a viewer's removal) changed. */
 export interface UnsubscribeChanges {
   /** Channels that lost their last subscriber of any kind: unsubscribe them in the Context. */
-  readonly lastUnsubscribed: SessionChannel[];
+  readonly lastUnsubscribed: ChannelDescriptor[];
   /** Channels this viewer was actually unsubscribed from (→ onUnsubscribe, removeStatus). */
-  readonly unsubscribed: SessionChannel[];
+  readonly unsubscribed: ChannelDescriptor[];
   /** Channels that lost their last video subscriber: stop their video track. */
   readonly lastVideo: number[];
 }
 
 interface Entry {
-  channel: SessionChannel;
+  channel: ChannelDescriptor;
   reliability: Reliability;
   videoSchema: VideoInputSchema | undefined;
   videoMetadata: VideoMetadata | undefined;
@@ -92,7 +92,7 @@ export class ChannelRegistry {
    * Forgets a channel with all its state. Returns the channel and the SIDs that were subscribed
    * (to fire onUnsubscribe), or undefined when it was not advertised.
    */
-  remove(id: number): { channel: SessionChannel; subscribers: string[] } | undefined {
+  remove(id: number): { channel: ChannelDescriptor; subscribers: string[] } | undefined {
     const entry = this.#entries.get(id);
     if (entry === undefined) {
       return undefined;
@@ -112,7 +112,7 @@ export class ChannelRegistry {
   }
 
   /** Every advertised channel in advertisement order. */
-  channels(): SessionChannel[] {
+  channels(): ChannelDescriptor[] {
     return [...this.#entries.values()].map((e) => e.channel);
   }
 

@@ -1,7 +1,7 @@
 import { log } from "../../core/logger.js";
+import { Throttler } from "../../core/Throttler.js";
 import type { DropReport } from "./DropReport.js";
 import { DATA_TRACK_THROTTLE_MS, DEFAULT_MAX_DATA_TRACK_MESSAGE_SIZE } from "./sessionDefaults.js";
-import { Throttler } from "./Throttler.js";
 
 /** What to do with one logged message on a lossy channel's data track. */
 export type LossyDecision =
@@ -25,7 +25,6 @@ export class LossyTrackState {
   readonly #oversizeThrottle: Throttler;
   readonly #debugThrottle: Throttler;
   #sequence = 0;
-  #pendingOversized = 0;
 
   /**
    * @param maxMessageSize largest message in bytes (default 100 KiB; equal is allowed).
@@ -34,7 +33,7 @@ export class LossyTrackState {
   constructor(
     channelId: number,
     maxMessageSize = DEFAULT_MAX_DATA_TRACK_MESSAGE_SIZE,
-    now?: () => number,
+    now: () => number = () => performance.now(),
   ) {
     this.#channelId = channelId;
     this.#maxMessageSize = maxMessageSize;
@@ -45,11 +44,6 @@ export class LossyTrackState {
   /** The next sequence number to be used. */
   get nextSequence(): number {
     return this.#sequence;
-  }
-
-  /** Oversized drops not yet reported. */
-  get pendingOversized(): number {
-    return this.#pendingOversized;
   }
 
   /** Decides the fate of a message of `size` bytes; a `send` consumes a sequence number. */
@@ -72,12 +66,11 @@ export class LossyTrackState {
   }
 
   #countOversized(size: number): DropReport | undefined {
-    if (!this.#oversizeThrottle.tryAcquire()) {
-      this.#pendingOversized++;
+    const suppressed = this.#oversizeThrottle.tryAcquire();
+    if (suppressed === undefined) {
       return undefined;
     }
-    const droppedSinceLast = 1 + this.#pendingOversized;
-    this.#pendingOversized = 0;
+    const droppedSinceLast = 1 + suppressed;
     log.warn(
       `channel ${this.#channelId}: dropped ${droppedSinceLast} message(s) larger than ` +
         `${this.#maxMessageSize} bytes (last: ${size} bytes); classify the channel reliable or ` +
@@ -87,7 +80,7 @@ export class LossyTrackState {
   }
 
   #debug(message: string): void {
-    if (this.#debugThrottle.tryAcquire()) {
+    if (this.#debugThrottle.tryAcquire() !== undefined) {
       log.debug(`channel ${this.#channelId}: ${message}`);
     }
   }

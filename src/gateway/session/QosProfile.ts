@@ -1,4 +1,4 @@
-import type { SessionChannel } from "./SessionChannel.js";
+import type { ChannelDescriptor } from "../../core/ChannelDescriptor.js";
 
 /**
  * Delivery of a channel's messages to viewers: `lossy` (default) = a LiveKit data track, unordered,
@@ -12,4 +12,4 @@ export interface QosProfile {
 }
 
 /** Chooses the QoS of a channel (called once per channel at advertise time). */
-export type QosClassifier = (channel: SessionChannel) => QosProfile;
+export type QosClassifier = (channel: ChannelDescriptor) => QosProfile;

@@ -1,11 +1,11 @@
 import { log } from "../../core/logger.js";
 import type { QosClassifier, Reliability } from "./QosProfile.js";
-import type { SessionChannel } from "./SessionChannel.js";
+import type { ChannelDescriptor } from "../../core/ChannelDescriptor.js";
 import { videoInputSchema, type VideoInputSchema } from "./videoInputSchema.js";
 
 /** How the session will handle one advertised channel. */
 export interface ChannelPlan {
-  readonly channel: SessionChannel;
+  readonly channel: ChannelDescriptor;
   /** Delivery: `lossy` gets a data track, `reliable` goes over control streams. */
   readonly reliability: Reliability;
   /** Set when the channel is video-capable and transcoding is not suppressed. */
@@ -14,18 +14,16 @@ export interface ChannelPlan {
 
 /** A channel left out of the advertisement, and why (for an error log). */
 export interface SkippedChannel {
-  readonly channel: SessionChannel;
+  readonly channel: ChannelDescriptor;
   readonly reason: string;
 }
 
 /** User hooks consulted by {@link planChannels}; each is optional. */
 export interface PlanChannelsOptions {
-  /** False = never advertise the channel. A throwing filter excludes the channel. */
-  readonly channelFilter?: ((channel: SessionChannel) => boolean) | undefined;
   /** QoS per channel; default (and on error) Lossy. */
   readonly qosClassifier?: QosClassifier | undefined;
   /** True = advertise a video-capable channel as plain data. A throwing predicate counts as false. */
-  readonly suppressVideoTranscode?: ((channel: SessionChannel) => boolean) | undefined;
+  readonly suppressVideoTranscode?: ((channel: ChannelDescriptor) => boolean) | undefined;
 }
 
 /** Message encodings whose channels cannot be advertised without a schema. */
@@ -35,20 +33,17 @@ const BINARY_SCHEMA = new Set(["protobuf", "flatbuffer"]);
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
- * The advertisement pipeline's decisions for new channels (pure apart from calling the hooks):
- * drop filtered channels silently; skip channels that need a schema but have none or whose text
+ * The advertisement pipeline's decisions for new channels (pure apart from calling the hooks).
+ * The channel filter is applied before, by the Context (`Sink.channelFilter`). Skip channels that need a schema but have none or whose text
  * schema is not UTF-8; classify the rest (QoS, video) — video-capable channels are always Lossy.
  */
 export function planChannels(
-  channels: readonly SessionChannel[],
+  channels: readonly ChannelDescriptor[],
   options: PlanChannelsOptions = {},
 ): { accepted: ChannelPlan[]; skipped: SkippedChannel[] } {
   const accepted: ChannelPlan[] = [];
   const skipped: SkippedChannel[] = [];
   for (const channel of channels) {
-    if (!ask("channelFilter", options.channelFilter, channel, true, false)) {
-      continue;
-    }
     const problem = schemaProblem(channel);
     if (problem !== undefined) {
       skipped.push({ channel, reason: problem });
@@ -74,7 +69,7 @@ export function planChannels(
   return { accepted, skipped };
 }
 
-function schemaProblem(channel: SessionChannel): string | undefined {
+function schemaProblem(channel: ChannelDescriptor): string | undefined {
   const schema = channel.schema;
   if (schema === undefined) {
     return SCHEMA_REQUIRED.has(channel.messageEncoding)
@@ -91,7 +86,7 @@ function schemaProblem(channel: SessionChannel): string | undefined {
   return undefined;
 }
 
-function classify(channel: SessionChannel, classifier: QosClassifier | undefined): Reliability {
+function classify(channel: ChannelDescriptor, classifier: QosClassifier | undefined): Reliability {
   if (classifier === undefined) {
     return "lossy";
   }
@@ -106,8 +101,8 @@ function classify(channel: SessionChannel, classifier: QosClassifier | undefined
 /** Calls a user predicate; `ifAbsent` when there is none, `ifThrows` (and an error log) on throw. */
 function ask(
   what: string,
-  predicate: ((channel: SessionChannel) => boolean) | undefined,
-  channel: SessionChannel,
+  predicate: ((channel: ChannelDescriptor) => boolean) | undefined,
+  channel: ChannelDescriptor,
   ifAbsent: boolean,
   ifThrows: boolean,
 ): boolean {

@@ -1,4 +1,4 @@
-import type { SessionChannel } from "./SessionChannel.js";
+import type { ChannelDescriptor } from "../../core/ChannelDescriptor.js";
 
 /** How a video-capable channel's messages are decoded. */
 export type VideoDecoder = "protobuf" | "ros1" | "ros2" | "json" | "flatbuffer" | "omgidl";
@@ -28,7 +28,7 @@ const TABLE: Readonly<Record<string, VideoInputSchema>> = {
  * The video input schema of `channel`, detected by exact (message encoding, schema name), or
  * undefined when the channel is not video-capable (e.g. `foxglove.CompressedVideo`, no schema).
  */
-export function videoInputSchema(channel: SessionChannel): VideoInputSchema | undefined {
+export function videoInputSchema(channel: ChannelDescriptor): VideoInputSchema | undefined {
   const name = channel.schema?.name;
   return name === undefined ? undefined : TABLE[`${channel.messageEncoding} ${name}`];
 }

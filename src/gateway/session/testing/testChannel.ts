@@ -1,4 +1,4 @@
-import type { SessionChannel } from "../SessionChannel.js";
+import type { ChannelDescriptor } from "../../../core/ChannelDescriptor.js";
 
 /** A channel for unit tests: JSON, schemaless unless `schemaName` (protobuf) is given. */
 export function testChannel(
@@ -9,7 +9,7 @@ export function testChannel(
     schemaName?: string;
     metadata?: Record<string, string>;
   } = {},
-): SessionChannel {
+): ChannelDescriptor {
   const messageEncoding = options.messageEncoding ?? (options.schemaName ? "protobuf" : "json");
   return {
     id,
