@@ -78,3 +78,72 @@ export { FrameOpcode, FRAME_HEADER_SIZE, MAX_FRAME_PAYLOAD } from "./Frame.js";
 export type { Frame } from "./Frame.js";
 export { DATA_TRACK_HEADER_SIZE } from "./DataTrackFrame.js";
 export type { DataTrackFrame } from "./DataTrackFrame.js";
+
+// ---- codecs ----
+export { encodeServerJson, decodeServerJson } from "./serverJsonCodec.js";
+export { encodeClientJson, decodeClientJson, decodeClientJsonV1 } from "./clientJsonCodec.js";
+export {
+  encodeServerBinary,
+  decodeServerBinary,
+  decodeServerBinaryV1,
+  encodeMessageData,
+  MESSAGE_DATA_HEADER_SIZE,
+} from "./serverBinaryCodec.js";
+export {
+  encodeClientBinary,
+  decodeClientBinary,
+  decodeClientBinaryV1,
+  encodeClientMessageData,
+} from "./clientBinaryCodec.js";
+export { isServerBinaryMessage, isClientBinaryMessage } from "./messageKinds.js";
+export {
+  encodeServerFrame,
+  encodeClientFrame,
+  encodeMessageDataFrame,
+  decodeServerFrame,
+  decodeClientFrame,
+} from "./messageFrames.js";
+export {
+  encodeServerMessageV1,
+  encodeClientMessageV1,
+  decodeServerMessageV1,
+  decodeClientMessageV1,
+} from "./webSocketMessages.js";
+export { encodeFrame, encodeJsonFrame, encodeBinaryFrame } from "./encodeFrame.js";
+export { FrameDecoder } from "./FrameDecoder.js";
+export type { FrameDecoderOptions } from "./FrameDecoder.js";
+export {
+  encodeDataTrackFrame,
+  decodeDataTrackFrame,
+  nextDataTrackSequence,
+  dataTrackSequenceGap,
+} from "./dataTrackFrameCodec.js";
+export { encodeParameter } from "./parameterCodec.js";
+export {
+  encodeSchemaText,
+  decodeSchemaText,
+  isBinarySchemaEncoding,
+  messageEncodingRequiresSchema,
+} from "./schemaText.js";
+export { encodeBase64, decodeBase64 } from "./base64.js";
+export {
+  PROTOCOL_VERSION,
+  MIN_PROTOCOL_VERSION,
+  parseSemVer,
+  compareSemVer,
+  isCompatibleProtocolVersion,
+  incompatibleVersionMessage,
+} from "./protocolVersion.js";
+export type { SemVer } from "./protocolVersion.js";
+export { toWireTime, fromWireTime } from "./wireTime.js";
+export {
+  CONTROL_TOPIC,
+  PROTOCOL_VERSION_ATTRIBUTE,
+  ChannelMetadataKey,
+  dataTrackName,
+  videoTrackName,
+  parseDataTrackName,
+  parseVideoTrackName,
+  channelDropsStatusId,
+  pointCloudCompressionStatusId,
+} from "./wireNames.js";
