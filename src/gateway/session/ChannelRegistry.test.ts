@@ -6,7 +6,13 @@ import { testChannel } from "./testing/testChannel.js";
 
 const VIDEO = { decoder: "protobuf", image: "raw" } as const;
 function plan(id: number, extra: Partial<ChannelPlan> = {}): ChannelPlan {
-  return { channel: testChannel(id), reliability: "lossy", videoSchema: undefined, ...extra };
+  return {
+    channel: testChannel(id),
+    reliability: "lossy",
+    videoSchema: undefined,
+    schemaText: "",
+    ...extra,
+  };
 }
 function registry(...plans: ChannelPlan[]): ChannelRegistry {
   const r = new ChannelRegistry();
@@ -246,6 +252,7 @@ test("advertised metadata injects video metadata once known", () => {
     channel: testChannel(1, "/cam", { schemaName: "foxglove.RawImage", metadata: { k: "v" } }),
     reliability: "lossy",
     videoSchema: VIDEO,
+    schemaText: "AQID",
   });
   assert.deepEqual(r.advertisedMetadata(1), { k: "v", "foxglove.hasVideoTrack": "true" });
   assert.equal(r.setVideoMetadata(1, { sourceEncoding: "rgb8", frameId: "cam_link" }), true);
@@ -278,11 +285,48 @@ test("reliable channels are advertised with foxglove.reliable; the channel's own
   const own = { a: "1" };
   const r = new ChannelRegistry();
   r.insert({
+    ...plan(1),
     channel: testChannel(1, "/t", { metadata: own }),
     reliability: "reliable",
-    videoSchema: undefined,
   });
   assert.deepEqual(r.advertisedMetadata(1), { a: "1", "foxglove.reliable": "true" });
   assert.deepEqual(own, { a: "1" });
   assert.equal(r.advertisedMetadata(2), undefined);
+});
+
+test("advertise builds the wire channels with schema text and session metadata", () => {
+  const r = new ChannelRegistry();
+  r.insert({
+    channel: testChannel(1, "/cam", { schemaName: "foxglove.RawImage" }),
+    reliability: "lossy",
+    videoSchema: VIDEO,
+    schemaText: "AQID",
+  });
+  r.insert(plan(2));
+  r.insert({ ...plan(3), reliability: "reliable" });
+  assert.deepEqual(r.advertise([1, 2, 99]), {
+    op: "advertise",
+    channels: [
+      {
+        id: 1,
+        topic: "/cam",
+        encoding: "protobuf",
+        schemaName: "foxglove.RawImage",
+        schemaEncoding: "protobuf",
+        schema: "AQID",
+        metadata: { "foxglove.hasVideoTrack": "true" },
+      },
+      { id: 2, topic: "/topic2", encoding: "json", schemaName: "", schema: "" },
+    ],
+  });
+  assert.deepEqual(
+    r.advertise()?.channels.map((c) => [c.id, c.metadata]),
+    [
+      [1, { "foxglove.hasVideoTrack": "true" }],
+      [2, undefined],
+      [3, { "foxglove.reliable": "true" }],
+    ],
+  );
+  assert.equal(r.advertise([99]), undefined);
+  assert.equal(new ChannelRegistry().advertise(), undefined);
 });

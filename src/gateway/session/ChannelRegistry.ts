@@ -1,3 +1,4 @@
+import type { AdvertisedChannel, ServerAdvertise } from "../../protocol/index.js";
 import type { ChannelPlan } from "./planChannels.js";
 import type { Reliability } from "./QosProfile.js";
 import type { ChannelDescriptor } from "../../core/ChannelDescriptor.js";
@@ -51,6 +52,7 @@ export interface UnsubscribeChanges {
 
 interface Entry {
   channel: ChannelDescriptor;
+  schemaText: string;
   reliability: Reliability;
   videoSchema: VideoInputSchema | undefined;
   videoMetadata: VideoMetadata | undefined;
@@ -79,6 +81,7 @@ export class ChannelRegistry {
     }
     this.#entries.set(plan.channel.id, {
       channel: plan.channel,
+      schemaText: plan.schemaText,
       reliability: plan.reliability,
       videoSchema: plan.videoSchema,
       videoMetadata: undefined,
@@ -126,6 +129,45 @@ export class ChannelRegistry {
           hasVideoTrack: e.videoSchema !== undefined,
           video: e.videoMetadata,
         });
+  }
+
+  /** The wire form of channel `id` with the session's metadata, or undefined when unknown. */
+  advertisedChannel(id: number): AdvertisedChannel | undefined {
+    const e = this.#entries.get(id);
+    if (e === undefined) {
+      return undefined;
+    }
+    const { channel } = e;
+    const out: AdvertisedChannel = {
+      id: channel.id,
+      topic: channel.topic,
+      encoding: channel.messageEncoding,
+      schemaName: channel.schema?.name ?? "",
+      schema: e.schemaText,
+    };
+    if (channel.schema !== undefined) {
+      out.schemaEncoding = channel.schema.encoding;
+    }
+    const metadata = this.advertisedMetadata(id)!;
+    if (Object.keys(metadata).length > 0) {
+      out.metadata = metadata;
+    }
+    return out;
+  }
+
+  /**
+   * One `advertise` for the given channel IDs (default: every channel, as in a join snapshot);
+   * unknown IDs are skipped. Undefined when no channel remains (nothing to send).
+   */
+  advertise(ids?: Iterable<number>): ServerAdvertise | undefined {
+    const channels: AdvertisedChannel[] = [];
+    for (const id of ids ?? this.#entries.keys()) {
+      const c = this.advertisedChannel(id);
+      if (c !== undefined) {
+        channels.push(c);
+      }
+    }
+    return channels.length === 0 ? undefined : { op: "advertise", channels };
   }
 
   /** Stores what the video pipeline learned. False when the channel is gone. */

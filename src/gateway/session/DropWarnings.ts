@@ -1,12 +1,7 @@
-import type { Status } from "../../protocol/index.js";
+import { channelDropsStatusId, type Status } from "../../protocol/index.js";
 import type { DropReport } from "./DropReport.js";
 import { formatByteSize } from "./formatByteSize.js";
 import { CHANNEL_WARNING_QUIET_MS } from "./sessionDefaults.js";
-
-/** The status ID of a channel's oversized-drop warning: `channel-drops-<channelId>`. */
-export function dropStatusId(channelId: number): string {
-  return `channel-drops-${channelId}`;
-}
 
 /** The warning status for a drop report, e.g. "Dropped 3 messages on topic /points: exceeds 100 KiB per-message size limit". */
 export function buildDropStatus(channelId: number, topic: string, report: DropReport): Status {
@@ -14,7 +9,7 @@ export function buildDropStatus(channelId: number, topic: string, report: DropRe
   return {
     op: "status",
     level: 1,
-    id: dropStatusId(channelId),
+    id: channelDropsStatusId(channelId),
     message:
       `Dropped ${report.droppedSinceLast} ${noun} on topic ${topic}: exceeds ` +
       `${formatByteSize(report.sizeLimit)} per-message size limit`,
@@ -52,7 +47,7 @@ export class DropWarnings {
     const ids: string[] = [];
     for (const id of channelIds) {
       if (this.#active.has(id)) {
-        ids.push(dropStatusId(id));
+        ids.push(channelDropsStatusId(id));
       }
     }
     return ids;
@@ -70,7 +65,7 @@ export class DropWarnings {
     for (const [id, entry] of this.#active) {
       if (now - entry.lastReportMs >= quietMs) {
         this.#active.delete(id);
-        expired.push(dropStatusId(id));
+        expired.push(channelDropsStatusId(id));
       }
     }
     return expired;

@@ -91,7 +91,10 @@ test("channels needing a schema without one, or with a non-UTF-8 text schema, ar
   assert.match(skipped[0]!.reason, /requires a schema/);
   assert.match(skipped[4]!.reason, /UTF-8/);
   assert.deepEqual(
-    accepted.map((p) => p.channel.id),
-    [8, 10],
+    accepted.map((p) => [p.channel.id, p.schemaText]),
+    [
+      [8, ""],
+      [10, "//4="],
+    ],
   );
 });

@@ -1,4 +1,5 @@
 import { log } from "../../core/logger.js";
+import { encodeSchemaText, messageEncodingRequiresSchema } from "../../protocol/index.js";
 import type { QosClassifier, Reliability } from "./QosProfile.js";
 import type { ChannelDescriptor } from "../../core/ChannelDescriptor.js";
 import { videoInputSchema, type VideoInputSchema } from "./videoInputSchema.js";
@@ -10,6 +11,8 @@ export interface ChannelPlan {
   readonly reliability: Reliability;
   /** Set when the channel is video-capable and transcoding is not suppressed. */
   readonly videoSchema: VideoInputSchema | undefined;
+  /** The schema as advertised (base64 for binary schema encodings, else text; `""` for none). */
+  readonly schemaText: string;
 }
 
 /** A channel left out of the advertisement, and why (for an error log). */
@@ -26,12 +29,6 @@ export interface PlanChannelsOptions {
   readonly suppressVideoTranscode?: ((channel: ChannelDescriptor) => boolean) | undefined;
 }
 
-/** Message encodings whose channels cannot be advertised without a schema. */
-const SCHEMA_REQUIRED = new Set(["protobuf", "flatbuffer", "ros1", "cdr"]);
-/** Schema encodings sent as base64 (binary); others must be UTF-8 text. */
-const BINARY_SCHEMA = new Set(["protobuf", "flatbuffer"]);
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
 /**
  * The advertisement pipeline's decisions for new channels (pure apart from calling the hooks).
  * The channel filter is applied before, by the Context (`Sink.channelFilter`). Skip channels that need a schema but have none or whose text
@@ -44,9 +41,9 @@ export function planChannels(
   const accepted: ChannelPlan[] = [];
   const skipped: SkippedChannel[] = [];
   for (const channel of channels) {
-    const problem = schemaProblem(channel);
-    if (problem !== undefined) {
-      skipped.push({ channel, reason: problem });
+    const schemaText = advertisedSchemaText(channel);
+    if (typeof schemaText !== "string") {
+      skipped.push({ channel, reason: schemaText.problem });
       continue;
     }
     let videoSchema = videoInputSchema(channel);
@@ -64,26 +61,23 @@ export function planChannels(
       );
       reliability = "lossy";
     }
-    accepted.push({ channel, reliability, videoSchema });
+    accepted.push({ channel, reliability, videoSchema, schemaText });
   }
   return { accepted, skipped };
 }
 
-function schemaProblem(channel: ChannelDescriptor): string | undefined {
+function advertisedSchemaText(channel: ChannelDescriptor): string | { problem: string } {
   const schema = channel.schema;
   if (schema === undefined) {
-    return SCHEMA_REQUIRED.has(channel.messageEncoding)
-      ? `message encoding ${channel.messageEncoding} requires a schema`
-      : undefined;
+    return messageEncodingRequiresSchema(channel.messageEncoding)
+      ? { problem: `message encoding ${channel.messageEncoding} requires a schema` }
+      : "";
   }
-  if (!BINARY_SCHEMA.has(schema.encoding)) {
-    try {
-      utf8.decode(schema.data);
-    } catch {
-      return `schema ${schema.name} (${schema.encoding}) is not valid UTF-8`;
-    }
+  try {
+    return encodeSchemaText(schema.encoding, schema.data);
+  } catch {
+    return { problem: `schema ${schema.name} (${schema.encoding}) is not valid UTF-8` };
   }
-  return undefined;
 }
 
 function classify(channel: ChannelDescriptor, classifier: QosClassifier | undefined): Reliability {

@@ -1,3 +1,4 @@
+import { ChannelMetadataKey } from "../../protocol/index.js";
 import type { Reliability } from "./QosProfile.js";
 
 /** What the video pipeline learned from a channel's first transcoded frame. */
@@ -7,14 +8,6 @@ export interface VideoMetadata {
   /** The image `frame_id`; omitted from the metadata when empty. */
   readonly frameId: string;
 }
-
-/** Channel metadata keys the session adds to its advertisements. */
-export const SessionMetadataKey = {
-  Reliable: "foxglove.reliable",
-  HasVideoTrack: "foxglove.hasVideoTrack",
-  VideoSourceEncoding: "foxglove.videoSourceEncoding",
-  VideoFrameId: "foxglove.videoFrameId",
-} as const;
 
 /**
  * The metadata map of a channel as the session advertises it: the channel's own metadata plus
@@ -31,14 +24,14 @@ export function sessionChannelMetadata(
 ): Record<string, string> {
   const out: Record<string, string> = { ...own };
   if (state.reliability === "reliable") {
-    out[SessionMetadataKey.Reliable] = "true";
+    out[ChannelMetadataKey.Reliable] = "true";
   }
   if (state.hasVideoTrack) {
-    out[SessionMetadataKey.HasVideoTrack] = "true";
+    out[ChannelMetadataKey.HasVideoTrack] = "true";
     if (state.video !== undefined) {
-      out[SessionMetadataKey.VideoSourceEncoding] = state.video.sourceEncoding;
+      out[ChannelMetadataKey.VideoSourceEncoding] = state.video.sourceEncoding;
       if (state.video.frameId !== "") {
-        out[SessionMetadataKey.VideoFrameId] = state.video.frameId;
+        out[ChannelMetadataKey.VideoFrameId] = state.video.frameId;
       }
     }
   }
