@@ -51,7 +51,7 @@ async function reliable(viewers: number, size: number): Promise<number> {
       joinedAt: 1,
       pendingResets: resets,
     });
-    void p.startFlush(async () => undefined);
+    void p.startFlush(() => Promise.resolve());
     core.admit(p);
     core.handleMessage(p, { op: "subscribe", channels: [{ id: channel.id }] });
   }
@@ -73,9 +73,9 @@ async function lossy(size: number): Promise<number> {
       pushed++;
       return true;
     },
-    unpublish: async () => undefined,
+    unpublish: () => Promise.resolve(),
   };
-  const tracks = new LossyDataTracks({ publish: async () => track, signal: session.signal });
+  const tracks = new LossyDataTracks({ publish: () => Promise.resolve(track), signal: session.signal });
   const core = new SessionCore({
     context,
     serverInfo: buildServerInfo({ name: "bench", capabilities: [] }),
