@@ -75,7 +75,10 @@ async function lossy(size: number): Promise<number> {
     },
     unpublish: () => Promise.resolve(),
   };
-  const tracks = new LossyDataTracks({ publish: () => Promise.resolve(track), signal: session.signal });
+  const tracks = new LossyDataTracks({
+    publish: () => Promise.resolve(track),
+    signal: session.signal,
+  });
   const core = new SessionCore({
     context,
     serverInfo: buildServerInfo({ name: "bench", capabilities: [] }),
