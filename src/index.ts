@@ -19,7 +19,7 @@ export type { TypedChannelOptions } from "./core/Channel.js";
 export type { Encoder } from "./core/Encoder.js";
 export { jsonEncoder, jsonSchema, encodeJson } from "./core/jsonEncoder.js";
 export type { Schema } from "./core/Schema.js";
-export { schemasEqual } from "./core/Schema.js";
+export { schemasEqual, isSchema } from "./core/Schema.js";
 export type { ChannelDescriptor, ChannelId } from "./core/ChannelDescriptor.js";
 export type { Sink, SinkId, Metadata, SinkChannelFilter } from "./core/Sink.js";
 export { nextSinkId } from "./core/ids.js";

@@ -6,6 +6,7 @@ import { log as logger } from "./logger.js";
 import { RawChannel, type LogOptions } from "./RawChannel.js";
 import { schemasEqual } from "./Schema.js";
 import { Throttler } from "./Throttler.js";
+import { utf8Encode } from "./utf8.js";
 
 /** Options of the {@link log} convenience. */
 export interface LogMessageOptions extends LogOptions {
@@ -15,7 +16,6 @@ export interface LogMessageOptions extends LogOptions {
   context?: Context;
 }
 
-const utf8 = new TextEncoder();
 /** Channels already checked against an encoder, to skip the comparison on later calls. */
 const checked = new WeakMap<RawChannel, Encoder<unknown>>();
 /** Throttles encoding-failure warnings per channel. */
@@ -79,7 +79,7 @@ export function log(
   if (bytes) {
     channel.log(message, options);
   } else if (typeof message === "string") {
-    channel.log(utf8.encode(message), options);
+    channel.log(utf8Encode(message), options);
   } else {
     logEncoded(channel, () => encodeJson(message), options);
   }

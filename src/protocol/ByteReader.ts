@@ -1,3 +1,4 @@
+import { byteView } from "./byteView.js";
 import { decodeError } from "./errors.js";
 import { decodeUtf8 } from "./utf8.js";
 
@@ -64,7 +65,7 @@ export class ByteReader {
   /** `n` raw bytes (a view, not a copy). */
   bytes(n: number, field: string): Uint8Array {
     const at = this.#need(n, field);
-    return this.#bytes.subarray(at, at + n);
+    return byteView(this.#bytes, at, at + n);
   }
 
   /** A u32 length followed by that many bytes of strict UTF-8. */
@@ -77,6 +78,6 @@ export class ByteReader {
   rest(): Uint8Array {
     const at = this.#offset;
     this.#offset = this.#bytes.length;
-    return this.#bytes.subarray(at);
+    return byteView(this.#bytes, at);
   }
 }

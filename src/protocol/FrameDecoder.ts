@@ -1,4 +1,5 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
+import { byteView } from "./byteView.js";
 import { FRAME_HEADER_SIZE, FrameOpcode, MAX_FRAME_PAYLOAD, type Frame } from "./Frame.js";
 
 /** Options of {@link FrameDecoder}. */
@@ -11,10 +12,15 @@ export interface FrameDecoderOptions {
  * Reassembles control-stream frames from byte-stream chunks split at arbitrary boundaries
  * (spec 1.3/1.4). Feed chunks with {@link push}; it returns the frames completed so far.
  *
- * Errors (the stream is then corrupt; every later call rethrows the same error):
+ * Corruption makes the stream unusable; the decoder then fails with a typed error:
  * - `ERR_PROTOCOL` for a frame opcode other than 1 or 2 (detected on its first byte);
  * - `ERR_FRAME_TOO_LARGE` for a declared length over `maxPayload`, detected from the header
  *   before any payload buffer is allocated.
+ *
+ * Frames that precede the corruption are never lost: when a chunk holds good frames and then
+ * corruption, `push` returns those frames and sets {@link error}; the error is thrown by the next
+ * `push` or by `finish`. When a chunk starts with (or continues into) corruption, `push` throws at
+ * once. Typical use: `for (const f of d.push(chunk)) handle(f); if (d.error) stop();`.
  *
  * A payload lying entirely inside one pushed chunk is returned as a view of that chunk (no copy);
  * callers that reuse chunk buffers must copy. A payload spanning chunks is copied into one buffer
@@ -75,14 +81,25 @@ export class FrameDecoder {
   }
 
   /**
-   * Consumes `chunk` and returns every frame it completes, in order. Throws as described on the
-   * class.
+   * Consumes `chunk` and returns every frame it completes, in order, up to any corruption. Throws
+   * as described on the class.
    */
   push(chunk: Uint8Array): Frame[] {
     if (this.#error !== undefined) {
       throw this.#error;
     }
     const frames: Frame[] = [];
+    try {
+      this.#consume(chunk, frames);
+    } catch (error) {
+      if (frames.length === 0 || error !== this.#error) {
+        throw error;
+      }
+    }
+    return frames;
+  }
+
+  #consume(chunk: Uint8Array, frames: Frame[]): void {
     let i = 0;
     const len = chunk.length;
     while (i < len) {
@@ -105,7 +122,7 @@ export class FrameDecoder {
         const n = this.#checkLength(chunk, i + 1);
         i += FRAME_HEADER_SIZE;
         if (len - i >= n) {
-          frames.push({ opcode, payload: chunk.subarray(i, i + n) });
+          frames.push({ opcode, payload: byteView(chunk, i, i + n) });
           i += n;
         } else {
           this.#startPayload(opcode, n);
@@ -128,7 +145,6 @@ export class FrameDecoder {
         }
       }
     }
-    return frames;
   }
 
   #startPayload(opcode: FrameOpcode, n: number): void {

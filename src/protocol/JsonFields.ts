@@ -164,6 +164,12 @@ export class JsonFields {
     return this.#opt(key) === undefined ? undefined : this.stringArray(key);
   }
 
+  /** An optional string array; empty counts as absent (the spec omits empty lists). */
+  nonEmptyStringArray(key: string): string[] | undefined {
+    const v = this.optStringArray(key);
+    return v === undefined || v.length === 0 ? undefined : v;
+  }
+
   #unsignedArray(key: string, max: number, expected: string): number[] {
     return this.#array(key, this.#get(key)).map((v, i) =>
       this.#unsigned(`${key}[${i}]`, v, max, expected),
@@ -178,7 +184,7 @@ export class JsonFields {
     return this.#unsignedArray(key, Number.MAX_SAFE_INTEGER, "an unsigned integer below 2^53");
   }
 
-  /** An optional object whose values are all strings. */
+  /** An optional object whose values are all strings; empty counts as absent. */
   optStringRecord(key: string): Record<string, string> | undefined {
     const v = this.#opt(key);
     if (v === undefined) {
@@ -194,6 +200,6 @@ export class JsonFields {
       }
       setOwn(out, k, item);
     }
-    return out;
+    return v.size === 0 ? undefined : out;
   }
 }

@@ -1,10 +1,11 @@
 /**
  * Parameter types (spec 3.5).
  *
- * Integer/float rules used by this SDK's encoder: a `bigint` or an integral `number` is an
- * integer; a non-integral `number` is a float64 (the `float64` / `float64_array` type hint is set
+ * Integer/float rules used by this SDK's encoder: a `bigint` (within signed 64 bits) or an
+ * integral `number` within ±(2^53 − 1) is an integer; any other `number` is a float64 (the `float64` / `float64_array` type hint is set
  * automatically); `type: "float64"` (or `"float64_array"`) forces floats for whole values; a
- * `Uint8Array` travels as standard base64 with `type: "byte_array"`.
+ * `Uint8Array` travels as standard base64 with `type: "byte_array"`. Below the top level (inside
+ * arrays and dictionaries) no hint exists, so a whole-valued float there reads back as an integer.
  */
 
 /** The wire type hint of a parameter, for values whose type JSON alone cannot express. */

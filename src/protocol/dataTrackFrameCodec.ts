@@ -1,3 +1,4 @@
+import { byteView } from "./byteView.js";
 import { DATA_TRACK_HEADER_SIZE, type DataTrackFrame } from "./DataTrackFrame.js";
 import { decodeError, encodeError, guardDecode } from "./errors.js";
 
@@ -38,7 +39,7 @@ export function decodeDataTrackFrame(payload: Uint8Array): DataTrackFrame {
     if (dataOffset < DATA_TRACK_HEADER_SIZE || dataOffset > payload.length) {
       throw decodeError(`Data-track frame has an invalid data offset ${dataOffset}`);
     }
-    return { flags, dataOffset, sequence, data: payload.subarray(dataOffset) };
+    return { flags, dataOffset, sequence, data: byteView(payload, dataOffset) };
   });
 }
 

@@ -12,15 +12,12 @@ const I64_MAX = (1n << 63n) - 1n;
 
 // ---- encoding ----
 
-/** Integer literal of an integral number within i64, else undefined. */
+/**
+ * Integer literal of a safe integer (|n| ≤ 2^53 − 1), else undefined. Larger whole numbers are
+ * imprecise as `number`, so they are floats; send big integers as `bigint`.
+ */
 function integerText(n: number): string | undefined {
-  if (Number.isSafeInteger(n)) {
-    return String(n);
-  }
-  if (Number.isInteger(n) && n >= -9223372036854775808 && n < 9223372036854775808) {
-    return BigInt(n).toString();
-  }
-  return undefined;
+  return Number.isSafeInteger(n) ? String(n) : undefined;
 }
 
 function floatText(n: number, field: string): string {

@@ -198,7 +198,7 @@ function decodeServer(input: string | Uint8Array): ServerJsonMessage {
         name: f.string("name"),
         capabilities: f.stringArray("capabilities"),
       };
-      const supportedEncodings = f.optStringArray("supportedEncodings");
+      const supportedEncodings = f.nonEmptyStringArray("supportedEncodings");
       const metadata = f.optStringRecord("metadata");
       const sessionId = f.optString("sessionId");
       const dataStartTime = decodeTime(f.optObject("dataStartTime"));
