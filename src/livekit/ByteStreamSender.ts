@@ -157,9 +157,13 @@ export class ByteStreamSender implements AsyncDisposable {
   }
 
   #fail(cause: unknown, batch: Pending[]): void {
-    const error = new FoxgloveError("ERR_LIVEKIT", `write to ${this.#description} failed: ${errorText(cause)}`, {
-      cause,
-    });
+    const error = new FoxgloveError(
+      "ERR_LIVEKIT",
+      `write to ${this.#description} failed: ${errorText(cause)}`,
+      {
+        cause,
+      },
+    );
     this.#error = error;
     const rest = this.#queue;
     this.#queue = [];

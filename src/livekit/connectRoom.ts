@@ -54,7 +54,10 @@ export async function connectRoom(
   options: ConnectOptions = {},
 ): Promise<LiveKitRoom> {
   if (typeof url !== "string" || !/^(wss?|https?):\/\/[^\s]+$/i.test(url)) {
-    throw new FoxgloveError("ERR_VALUE", "LiveKit url must be a ws://, wss://, http:// or https:// URL");
+    throw new FoxgloveError(
+      "ERR_VALUE",
+      "LiveKit url must be a ws://, wss://, http:// or https:// URL",
+    );
   }
   if (typeof token !== "string" || token.trim() === "") {
     throw new FoxgloveError("ERR_VALUE", "LiveKit token must be a non-empty string");
@@ -62,7 +65,10 @@ export async function connectRoom(
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
   const joinRetries = options.joinRetries ?? 1;
   if (!(timeoutMs > 0) || !Number.isInteger(joinRetries) || joinRetries < 0) {
-    throw new FoxgloveError("ERR_VALUE", "connectTimeoutMs must be > 0 and joinRetries an integer >= 0");
+    throw new FoxgloveError(
+      "ERR_VALUE",
+      "connectTimeoutMs must be > 0 and joinRetries an integer >= 0",
+    );
   }
   options.signal?.throwIfAborted();
 
@@ -78,7 +84,8 @@ export async function connectRoom(
             iceTransportType: IceTransportType.TRANSPORT_ALL,
             continualGatheringPolicy: ContinualGatheringPolicy.GATHER_CONTINUALLY,
             iceServers: options.iceServers.map(
-              (s) => new IceServer({ urls: [...s.urls], username: s.username, password: s.credential }),
+              (s) =>
+                new IceServer({ urls: [...s.urls], username: s.username, password: s.credential }),
             ),
           },
         }
@@ -136,10 +143,14 @@ async function settleWithin<T>(promise: Promise<T>, ms: number, signal?: AbortSi
       promise,
       new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new FoxgloveError("ERR_TIMEOUT", `joining the LiveKit room timed out after ${ms} ms`)),
+          () =>
+            reject(
+              new FoxgloveError("ERR_TIMEOUT", `joining the LiveKit room timed out after ${ms} ms`),
+            ),
           ms,
         );
-        onAbort = () => reject(new FoxgloveError("ERR_ABORTED", "joining the LiveKit room was aborted"));
+        onAbort = () =>
+          reject(new FoxgloveError("ERR_ABORTED", "joining the LiveKit room was aborted"));
         signal?.addEventListener("abort", onAbort, { once: true });
       }),
     ]);

@@ -13,6 +13,7 @@ export function guardRoomEvents(room: object): void {
     return;
   }
   r.onFfiEvent = (ev: unknown) =>
-    original.call(room, ev).catch((error: unknown) => log.error("livekit room event failed:", error));
+    original
+      .call(room, ev)
+      .catch((error: unknown) => log.error("livekit room event failed:", error));
 }
-

@@ -26,7 +26,11 @@ export class EventLog<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((w) => w.resolve !== done);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${this.items.length} events`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; got ${this.items.length} events`,
+          ),
+        );
       }, timeoutMs);
       const done = (item: T) => {
         clearTimeout(timer);

@@ -16,7 +16,10 @@ after(async () => {
 });
 
 /** Runs the child fixture; resolves with its output once it exits, or rejects after `ms`. */
-function runChild(mode: string, ms = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runChild(
+  mode: string,
+  ms = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ["--import", "tsx", child, mode], {
       env: {
@@ -35,7 +38,11 @@ function runChild(mode: string, ms = 30_000): Promise<{ code: number | null; std
     proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       proc.kill("SIGKILL");
-      reject(new Error(`child "${mode}" did not exit within ${ms} ms; stdout: ${stdout}; stderr: ${stderr}`));
+      reject(
+        new Error(
+          `child "${mode}" did not exit within ${ms} ms; stdout: ${stdout}; stderr: ${stderr}`,
+        ),
+      );
     }, ms);
     proc.on("exit", (code) => {
       clearTimeout(timer);

@@ -10,7 +10,7 @@ import {
   type LiveKitRoom,
   type RemoteParticipantInfo,
 } from "../../src/livekit/index.js";
-import { EventLog, within } from "../helpers/EventLog.js";
+import { EventLog } from "../helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "../helpers/livekitServer.js";
 
 type PEvent = { type: "connected" | "active" | "disconnected"; p: RemoteParticipantInfo };
@@ -21,9 +21,19 @@ const logs = new EventLog<{ level: keyof Logger; text: string }>();
 
 before(async () => {
   server = await startLiveKitServer("room");
-  const capture = (level: keyof Logger) => (...args: unknown[]) =>
-    logs.push({ level, text: args.map((a) => (a instanceof Error ? `${a.message}` : String(a))).join(" ") });
-  setLogger({ debug: capture("debug"), info: capture("info"), warn: capture("warn"), error: capture("error") });
+  const capture =
+    (level: keyof Logger) =>
+    (...args: unknown[]) =>
+      logs.push({
+        level,
+        text: args.map((a) => (a instanceof Error ? `${a.message}` : String(a))).join(" "),
+      });
+  setLogger({
+    debug: capture("debug"),
+    info: capture("info"),
+    warn: capture("warn"),
+    error: capture("error"),
+  });
   setLogLevel("debug");
 });
 
@@ -33,7 +43,12 @@ after(async () => {
   await shutdownLiveKit();
 });
 
-async function join(room: string, identity: string, events?: EventLog<PEvent>, attributes?: Record<string, string>) {
+async function join(
+  room: string,
+  identity: string,
+  events?: EventLog<PEvent>,
+  attributes?: Record<string, string>,
+) {
   const r = await server.join(room, identity, {
     ...(attributes !== undefined ? { attributes } : {}),
     ...(events !== undefined
@@ -110,14 +125,20 @@ test("participant-active fires for participants present before and joining after
   assert.equal(late.p.attributes.protocolVersion, "2.3.0");
   assert.ok(device.isParticipantActive("late"));
   assert.deepEqual(
-    device.remoteParticipants().map((p) => p.identity).sort(),
+    device
+      .remoteParticipants()
+      .map((p) => p.identity)
+      .sort(),
     ["early", "late"],
   );
   // Exactly one active event per participant.
   assert.equal(events.items.filter((e) => e.type === "active").length, 2);
 
   await early.close();
-  const gone = await events.waitFor((e) => e.type === "disconnected" && e.p.identity === "early", 15_000);
+  const gone = await events.waitFor(
+    (e) => e.type === "disconnected" && e.p.identity === "early",
+    15_000,
+  );
   assert.equal(gone.p.state, "disconnected");
   assert.equal(gone.p.disconnectReason, "CLIENT_INITIATED");
   assert.equal(device.getParticipant("early"), undefined);
@@ -131,8 +152,14 @@ test("two participants exchange framed control messages both ways; a third recei
   const atViewer = collectControl(viewer);
   const atOther = collectControl(other);
 
-  const toViewer = await device.openByteStream({ topic: "control", destinationIdentities: ["viewer"] });
-  const toDevice = await viewer.openByteStream({ topic: "control", destinationIdentities: ["device"] });
+  const toViewer = await device.openByteStream({
+    topic: "control",
+    destinationIdentities: ["viewer"],
+  });
+  const toDevice = await viewer.openByteStream({
+    topic: "control",
+    destinationIdentities: ["device"],
+  });
   const big = "x".repeat(40_000); // spans several 15 kB LiveKit chunks
   const small = Array.from({ length: 200 }, (_, i) => `m${i}`);
   for (const m of ["hello viewer", big, ...small]) {
@@ -145,8 +172,16 @@ test("two participants exchange framed control messages both ways; a third recei
   await toDevice.flush();
   assert.equal(toViewer.bufferedBytes, 0);
 
-  await atViewer.messages.waitFor((m) => m.message === "m199", 15_000, "the last message at the viewer");
-  await atDevice.messages.waitFor((m) => m.message === big, 15_000, "the big message at the device");
+  await atViewer.messages.waitFor(
+    (m) => m.message === "m199",
+    15_000,
+    "the last message at the viewer",
+  );
+  await atDevice.messages.waitFor(
+    (m) => m.message === big,
+    15_000,
+    "the big message at the device",
+  );
   assert.deepEqual(
     atViewer.messages.items.map((m) => m.message),
     ["hello viewer", big, ...small],
@@ -160,7 +195,10 @@ test("two participants exchange framed control messages both ways; a third recei
   assert.ok(toViewer.bytesSent > 40_000);
 
   // Barrier: a stream addressed to "other" arrives after the earlier streams were routed.
-  const toOther = await device.openByteStream({ topic: "control", destinationIdentities: ["other"] });
+  const toOther = await device.openByteStream({
+    topic: "control",
+    destinationIdentities: ["other"],
+  });
   await toOther.write(frame(text("only for other")));
   await toOther.close();
   await atOther.messages.waitFor((m) => m.message === "only for other", 15_000);
@@ -184,7 +222,10 @@ test("streams on topics without a handler are ignored; a topic takes one handler
   await control.write(frame(text("seen")));
   await control.close();
   await atB.messages.waitFor((m) => m.message === "seen");
-  assert.deepEqual(atB.messages.items.map((m) => m.message), ["seen"]);
+  assert.deepEqual(
+    atB.messages.items.map((m) => m.message),
+    ["seen"],
+  );
 });
 
 test("throwing listeners and stream handlers are logged and do not crash or starve others", async () => {
@@ -243,8 +284,11 @@ test("a participant rejoining with the same identity replaces the old instance",
     15_000,
   );
   const i = events.items.findIndex((e) => e.type === "disconnected" && e.p.sid === a1.p.sid);
-  assert.ok(i >= 0 && i < events.items.indexOf(a2), "old instance disconnected before the new one is active");
-  assert.equal((await v1Closed.waitFor(() => true)), "DUPLICATE_IDENTITY");
+  assert.ok(
+    i >= 0 && i < events.items.indexOf(a2),
+    "old instance disconnected before the new one is active",
+  );
+  assert.equal(await v1Closed.waitFor(() => true), "DUPLICATE_IDENTITY");
   assert.equal(v1.connected, false);
 });
 
@@ -292,15 +336,18 @@ test("join failures are typed, quick, and never reveal the token", async () => {
   const token = await server.token("errors", "someone");
   const closedPort = "ws://127.0.0.1:1";
   const started = Date.now();
-  const error = await connectRoom(closedPort, token, { connectTimeoutMs: 2_000, joinRetries: 0 }).catch(
-    (e: unknown) => e,
-  );
+  const error = await connectRoom(closedPort, token, {
+    connectTimeoutMs: 2_000,
+    joinRetries: 0,
+  }).catch((e: unknown) => e);
   assert.ok(error instanceof FoxgloveError);
   assert.equal(error.code, "ERR_LIVEKIT");
   assert.ok(Date.now() - started < 5_000);
   assert.ok(!error.message.includes(token));
 
-  const forged = await (await import("../../src/livekit/index.js")).mintDevToken({
+  const forged = await (
+    await import("../../src/livekit/index.js")
+  ).mintDevToken({
     apiKey: server.apiKey,
     apiSecret: "wrong-secret",
     room: "errors",
@@ -316,9 +363,13 @@ test("join failures are typed, quick, and never reveal the token", async () => {
   const aborted = new AbortController();
   aborted.abort();
   await assert.rejects(connectRoom(server.url, token, { signal: aborted.signal }), (e: unknown) => {
-    return e instanceof Error && (e.name === "AbortError" || (e as FoxgloveError).code === "ERR_ABORTED");
+    return (
+      e instanceof Error && (e.name === "AbortError" || (e as FoxgloveError).code === "ERR_ABORTED")
+    );
   });
   // Nothing we logged during these tests contains a token.
-  const leaked = logs.items.find((l) => /eyJ[\w-]+\.[\w-]+\./.test(l.text) || l.text.includes(token));
+  const leaked = logs.items.find(
+    (l) => /eyJ[\w-]+\.[\w-]+\./.test(l.text) || l.text.includes(token),
+  );
   assert.equal(leaked, undefined);
 });

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import {
-  FoxgloveError,
-} from "../../src/core/FoxgloveError.js";
+import { FoxgloveError } from "../../src/core/FoxgloveError.js";
 import type {
   DataTrackFrame,
   DecodedVideoFrame,
@@ -17,7 +15,10 @@ let server: TestLiveKitServer;
 let alice: LiveKitRoom;
 let bob: LiveKitRoom;
 const bobDataTracks = new EventLog<{ type: "published" | "unpublished"; track: RemoteDataTrack }>();
-const bobVideoTracks = new EventLog<{ type: "published" | "unpublished"; track: RemoteVideoTrackInfo }>();
+const bobVideoTracks = new EventLog<{
+  type: "published" | "unpublished";
+  track: RemoteVideoTrackInfo;
+}>();
 
 before(async () => {
   server = await startLiveKitServer("tracks");
@@ -103,7 +104,9 @@ test("a data-track frame with a user timestamp arrives intact for sizes 1 B to 1
   let plain: DataTrackFrame | undefined;
   for (let attempt = 0; attempt < 3 && plain === undefined; attempt++) {
     local.tryPush(new Uint8Array([7, 7, 7]));
-    plain = await received.waitFor((f) => f.userTimestamp === undefined, 3_000).catch(() => undefined);
+    plain = await received
+      .waitFor((f) => f.userTimestamp === undefined, 3_000)
+      .catch(() => undefined);
   }
   assert.deepEqual(plain?.payload, new Uint8Array([7, 7, 7]));
 
@@ -114,7 +117,10 @@ test("a data-track frame with a user timestamp arrives intact for sizes 1 B to 1
   await bobDataTracks.waitFor((e) => e.type === "unpublished" && e.track.sid === track.sid);
   await within(reading, 10_000, "the subscription to end after unpublish");
   assert.equal(track.published, false);
-  assert.throws(() => track.subscribe(), (e) => e instanceof FoxgloveError && e.code === "ERR_CHANNEL_CLOSED");
+  assert.throws(
+    () => track.subscribe(),
+    (e) => e instanceof FoxgloveError && e.code === "ERR_CHANNEL_CLOSED",
+  );
 });
 
 test("tryPush rejects a user timestamp outside u64", async () => {
@@ -170,7 +176,9 @@ test("a raw video frame arrives at a subscriber as a decoded frame of the same s
   const width = 64;
   const height = 48;
   const pub = await alice.publishVideo("video-ch-1", { width, height });
-  const info = await bobVideoTracks.waitFor((e) => e.type === "published" && e.track.name === "video-ch-1");
+  const info = await bobVideoTracks.waitFor(
+    (e) => e.type === "published" && e.track.name === "video-ch-1",
+  );
   assert.equal(info.track.participantIdentity, "alice");
   const sub = await bob.subscribeVideo("alice", "video-ch-1");
   const rgba = new Uint8Array(width * height * 4).fill(200);
