@@ -120,24 +120,29 @@ export class ControlSender {
 
   async #open(): Promise<void> {
     this.#opening = true;
+    let stream: OutgoingStream;
     try {
-      const stream = await this.#options.open();
-      if (this.#closed) {
-        await stream.close();
-        return;
-      }
-      this.#stream = stream;
-      if (this.#failedBefore) {
-        this.#failedBefore = false;
-        const resume = this.#options.resume().map((m) => encodeClientFrame(m));
-        this.#pending.unshift(...resume);
-      }
+      stream = await this.#options.open();
     } catch (error) {
+      this.#opening = false;
       this.#options.onError(toError(error, "opening the control stream to the device failed"));
       clearTimeout(this.#retry);
       this.#retry = setTimeout(() => this.#pump(), this.#options.retryMs ?? 1000);
-    } finally {
-      this.#opening = false;
+      return;
+    }
+    this.#opening = false;
+    if (this.#closed) {
+      await stream.close();
+      return;
+    }
+    this.#stream = stream;
+    if (this.#failedBefore) {
+      this.#failedBefore = false;
+      try {
+        this.#pending.unshift(...this.#options.resume().map((m) => encodeClientFrame(m)));
+      } catch (error) {
+        this.#options.onError(toError(error, "re-sending the subscriptions failed"));
+      }
     }
     this.#pump();
   }

@@ -18,7 +18,7 @@ import {
 } from "../protocol/index.js";
 import { ControlSender } from "./ControlSender.js";
 import { DataTrackReceiver } from "./DataTrackReceiver.js";
-import { Emitter } from "./Emitter.js";
+import type { Emitter } from "./Emitter.js";
 import { readDeviceStream } from "./readDeviceStream.js";
 import type { SubscribeOptions, Subscription, SubscriptionTarget } from "./Subscription.js";
 import type { ViewerChannel } from "./ViewerChannel.js";
@@ -252,7 +252,12 @@ export class Viewer implements AsyncDisposable {
       const timer = setTimeout(
         () =>
           finish(() =>
-            reject(new FoxgloveError("ERR_TIMEOUT", `no channel on topic ${topic} within ${timeoutMs} ms`)),
+            reject(
+              new FoxgloveError(
+                "ERR_TIMEOUT",
+                `no channel on topic ${topic} within ${timeoutMs} ms`,
+              ),
+            ),
           ),
         timeoutMs,
       );
@@ -260,7 +265,9 @@ export class Viewer implements AsyncDisposable {
       const signal = options.signal;
       if (signal !== undefined) {
         const onAbort = () =>
-          finish(() => reject(new FoxgloveError("ERR_ABORTED", "waiting for a channel was aborted")));
+          finish(() =>
+            reject(new FoxgloveError("ERR_ABORTED", "waiting for a channel was aborted")),
+          );
         if (signal.aborted) {
           onAbort();
           return;
@@ -319,7 +326,10 @@ export class Viewer implements AsyncDisposable {
   }
 
   #onParticipantLeft(p: RemoteParticipantInfo): void {
-    if (p.identity !== this.#deviceIdentity || this.#room.getParticipant(p.identity) !== undefined) {
+    if (
+      p.identity !== this.#deviceIdentity ||
+      this.#room.getParticipant(p.identity) !== undefined
+    ) {
       return; // someone else, or replaced by a newer connection of the device
     }
     this.#close("deviceLeft", new FoxgloveError("ERR_CHANNEL_CLOSED", "the device left the room"));

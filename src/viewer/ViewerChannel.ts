@@ -1,11 +1,7 @@
 import type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import type { Schema } from "../core/Schema.js";
-import {
-  ChannelMetadataKey,
-  decodeSchemaText,
-  type AdvertisedChannel,
-} from "../protocol/index.js";
+import { ChannelMetadataKey, decodeSchemaText, type AdvertisedChannel } from "../protocol/index.js";
 
 /**
  * A channel the device advertised, as the viewer sees it. It is a {@link ChannelDescriptor}

@@ -1,10 +1,5 @@
 import type { FoxgloveError } from "../core/FoxgloveError.js";
-import type {
-  AdvertisedService,
-  ServerInfo,
-  ServerMessage,
-  Status,
-} from "../protocol/index.js";
+import type { AdvertisedService, ServerInfo, ServerMessage, Status } from "../protocol/index.js";
 import type { ChannelChange } from "./ChannelTable.js";
 import type { ViewerChannel } from "./ViewerChannel.js";
 

@@ -66,7 +66,10 @@ export async function connectViewer(options: ConnectViewerOptions): Promise<View
   const fail = (what: string): FoxgloveError =>
     options.signal?.aborted === true
       ? new FoxgloveError("ERR_ABORTED", `connecting the viewer was aborted (${what})`)
-      : new FoxgloveError("ERR_TIMEOUT", `connecting the viewer timed out after ${timeoutMs} ms (${what})`);
+      : new FoxgloveError(
+          "ERR_TIMEOUT",
+          `connecting the viewer timed out after ${timeoutMs} ms (${what})`,
+        );
 
   let credentials: ViewerCredentials;
   if ("apiUrl" in options) {

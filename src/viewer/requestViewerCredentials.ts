@@ -58,7 +58,10 @@ export async function requestViewerCredentials(
 ): Promise<ViewerCredentials> {
   let url: URL;
   try {
-    url = new URL("viewer/v1/connect", access.apiUrl.endsWith("/") ? access.apiUrl : `${access.apiUrl}/`);
+    url = new URL(
+      "viewer/v1/connect",
+      access.apiUrl.endsWith("/") ? access.apiUrl : `${access.apiUrl}/`,
+    );
   } catch {
     throw new FoxgloveError("ERR_VALUE", "apiUrl must be an http:// or https:// URL");
   }
@@ -124,7 +127,7 @@ export async function requestViewerCredentials(
 /** Checks the 200 answer of the viewer endpoint. Throws FoxgloveError `ERR_API`. */
 export function parseCredentials(json: unknown): ViewerCredentials {
   const a = json as Record<string, unknown> | undefined;
-  const str = (k: string) => (typeof a?.[k] === "string" ? (a[k] as string) : undefined);
+  const str = (k: string) => (typeof a?.[k] === "string" ? a[k] : undefined);
   const livekitUrl = str("livekitUrl");
   const token = str("token");
   const deviceIdentity = str("deviceIdentity");

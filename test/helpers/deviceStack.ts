@@ -15,7 +15,9 @@ export interface DeviceStack extends AsyncDisposable {
   /** The session of the current room, once the device was woken. */
   readonly session: Session | undefined;
   /** Connects a viewer through the API server's viewer endpoint (waking the device). */
-  connect(options?: ViewerConnectOptions & { identity?: string; protocolVersion?: string }): Promise<Viewer>;
+  connect(
+    options?: ViewerConnectOptions & { identity?: string; protocolVersion?: string },
+  ): Promise<Viewer>;
   close(): Promise<void>;
 }
 

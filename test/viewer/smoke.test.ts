@@ -20,7 +20,12 @@ test("smoke", async () => {
   const lossy = new RawChannel("/lossy", { context: stack.context, messageEncoding: "json" });
   const t0 = Date.now();
   const viewer = await stack.connect({ listener: { error: (e) => console.log("ERR", e) } });
-  console.log("connected in", Date.now() - t0, viewer.serverInfo, viewer.channels.map((c) => c.topic));
+  console.log(
+    "connected in",
+    Date.now() - t0,
+    viewer.serverInfo,
+    viewer.channels.map((c) => c.topic),
+  );
   const subRel = viewer.subscribe("/rel");
   const subLossy = viewer.subscribe("/lossy");
   const timer = setInterval(() => {
