@@ -2,13 +2,22 @@
 import { Command } from "commander";
 import { VERSION } from "../core/version.js";
 import { addApiServerCommand } from "./commands/apiServer.js";
+import { addDemoCommand } from "./commands/demo.js";
+import { addEchoCommand } from "./commands/echo.js";
 import { addLivekitCommand } from "./commands/livekit.js";
+import { addTopicsCommand } from "./commands/topics.js";
 
 /**
  * Each command module adds one subcommand to the program. Keep this list sorted; one line per
  * command file under ./commands/.
  */
-const commands: ((program: Command) => void)[] = [addApiServerCommand, addLivekitCommand];
+const commands: ((program: Command) => void)[] = [
+  addApiServerCommand,
+  addDemoCommand,
+  addEchoCommand,
+  addLivekitCommand,
+  addTopicsCommand,
+];
 
 /** Builds the `foxglove-remote` command line program with every subcommand. */
 export function buildProgram(): Command {
