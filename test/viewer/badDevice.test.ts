@@ -85,7 +85,7 @@ async function connect(
     iceServers: livekit.iceServers,
     listener: { error: (e) => errors.push(e) },
     ...extra,
-  } as Parameters<typeof connectViewer>[0]);
+  });
 }
 
 test("malformed input from the device becomes error events and the viewer keeps working", async (t) => {
@@ -214,5 +214,5 @@ async function connect_(p: Promise<Viewer>): Promise<Viewer> {
 async function next(sub: AsyncIterable<ViewerMessage>): Promise<ViewerMessage> {
   const r = await within(sub[Symbol.asyncIterator]().next(), 10_000, "next message");
   assert.equal(r.done, false);
-  return r.value as ViewerMessage;
+  return r.value;
 }
