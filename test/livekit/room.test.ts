@@ -367,7 +367,12 @@ test("join failures are typed, quick, and never reveal the token", async () => {
       e instanceof Error && (e.name === "AbortError" || (e as FoxgloveError).code === "ERR_ABORTED")
     );
   });
-  // Nothing we logged during these tests contains a token.
+  // Native (Rust/libwebrtc) log records reach our logger...
+  assert.ok(
+    logs.items.some((l) => l.text.includes(" livekit[libwebrtc]:")),
+    "native logs are routed",
+  );
+  // ...and nothing we logged during these tests contains a token.
   const leaked = logs.items.find(
     (l) => /eyJ[\w-]+\.[\w-]+\./.test(l.text) || l.text.includes(token),
   );
