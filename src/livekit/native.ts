@@ -111,6 +111,13 @@ export function ffiClient(): FfiClientLike {
   return client;
 }
 
+/** Removes an rtc-node listener from the current FFI client (no-op for non-functions). */
+export function detachFromFfi(listener: unknown): void {
+  if (typeof listener === "function") {
+    hooked?.off("ffi_event", listener as (ev: FfiEvent) => void);
+  }
+}
+
 /** Routes room events of the room with native handle `handle` to `handler` until the returned function is called. */
 export function onRoomEvents(handle: bigint, handler: RoomEventHandler): () => void {
   roomHandlers.set(handle, handler);
