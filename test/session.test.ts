@@ -147,7 +147,11 @@ test("a lossy channel's data-ch-<id> track carries sequenced frames with the log
     offsets.add(i - f.sequence);
   }
   // every frame handed to the track consumed the next sequence number
-  assert.equal(offsets.size, 1, `sequence numbers follow the logged messages: ${[...offsets].join(",")}`);
+  assert.equal(
+    offsets.size,
+    1,
+    `sequence numbers follow the logged messages: ${[...offsets].join(",")}`,
+  );
 });
 
 test("an oversized lossy message is dropped and reported to the data subscriber", async () => {
