@@ -197,6 +197,45 @@ describe("against a gateway woken through the API server", () => {
     assert.throws(() => viewer.subscribe("/imu"), { code: "ERR_CHANNEL_CLOSED" });
   });
 
+  test("a device reset (control queue overflow) is survived: the viewer subscribes again", async () => {
+    const resets = new EventLog<string>();
+    const viewer = await stack.connect({
+      identity: "viewer-reset",
+      listener: { reset: () => resets.push("reset") },
+    });
+    const sub = viewer.subscribe("/rel/battery", { queueSize: 10_000 });
+    await deviceEvents.waitFor((e) => e === "sub viewer-reset /rel/battery");
+    const subsBefore = deviceEvents.items.filter((e) => e === "sub viewer-reset /rel/battery");
+    // Logging is synchronous and the control stream is not: 3000 messages at once overflow the
+    // device's per-viewer queue (1024), and the device resets the viewer (spec 1.9 step 7).
+    for (let i = 0; i < 3000; i++) reliable.log(text("{}"));
+    await resets.waitFor(() => true, 10_000, "reset");
+    await deviceEvents.waitFor(
+      () =>
+        deviceEvents.items.filter((e) => e === "sub viewer-reset /rel/battery").length >
+        subsBefore.length,
+      10_000,
+      "subscribed again",
+    );
+    assert.equal(viewer.serverInfo?.name, TEST_DEVICE.name);
+    reliable.log(text('{"after":"reset"}'), { logTime: 42n });
+    const it = sub[Symbol.asyncIterator]();
+    const after = await within(
+      (async () => {
+        for (;;) {
+          const r = await it.next();
+          if (r.done === true) throw new Error("subscription ended");
+          if (r.value.logTime === 42n) return r.value;
+        }
+      })(),
+      10_000,
+      "message after the reset",
+    );
+    assert.equal(str(after.data), '{"after":"reset"}');
+    assert.equal(sub.active, true);
+    await viewer.close();
+  });
+
   test("a viewer with an incompatible protocol version is rejected by the device", async () => {
     await assert.rejects(
       stack.connect({ identity: "viewer-old", protocolVersion: "1.0.0" }),
