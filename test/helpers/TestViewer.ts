@@ -1,4 +1,9 @@
-import type { LiveKitRoom, RemoteDataTrack } from "../../src/livekit/index.js";
+import {
+  connectRoom,
+  type IceServerConfig,
+  type LiveKitRoom,
+  type RemoteDataTrack,
+} from "../../src/livekit/index.js";
 import {
   CONTROL_TOPIC,
   decodeServerFrame,
@@ -41,11 +46,34 @@ export class TestViewer {
     deviceIdentity: string,
     protocolVersion: string | undefined = "2.2.0",
   ): Promise<TestViewer> {
+    return await TestViewer.#attach(deviceIdentity, (listener) =>
+      server.join(roomName, identity, {
+        ...(protocolVersion === undefined ? {} : { attributes: { protocolVersion } }),
+        listener,
+      }),
+    );
+  }
+
+  /** Joins with credentials from elsewhere (e.g. the API server's viewer endpoint). */
+  static async connect(
+    livekitUrl: string,
+    token: string,
+    deviceIdentity: string,
+    iceServers?: readonly IceServerConfig[],
+  ): Promise<TestViewer> {
+    return await TestViewer.#attach(deviceIdentity, (listener) =>
+      connectRoom(livekitUrl, token, { listener, ...(iceServers ? { iceServers } : {}) }),
+    );
+  }
+
+  static async #attach(
+    deviceIdentity: string,
+    join: (listener: {
+      onDataTrackPublished: (track: RemoteDataTrack) => void;
+    }) => Promise<LiveKitRoom>,
+  ): Promise<TestViewer> {
     const dataTracks = new Waiter<RemoteDataTrack>();
-    const room = await server.join(roomName, identity, {
-      ...(protocolVersion === undefined ? {} : { attributes: { protocolVersion } }),
-      listener: { onDataTrackPublished: (track) => dataTracks.push(track) },
-    });
+    const room = await join({ onDataTrackPublished: (track) => dataTracks.push(track) });
     const viewer = new TestViewer(room, deviceIdentity, dataTracks);
     room.onByteStream(CONTROL_TOPIC, async (stream) => {
       const index = viewer.#streams++;
@@ -84,11 +112,21 @@ export class TestViewer {
 
   /** Sends one message to the device on this viewer's control stream. */
   async send(message: ClientMessage): Promise<void> {
+    await this.sendBytes(encodeClientFrame(message));
+  }
+
+  /** Writes raw bytes (possibly not valid frames) on this viewer's control stream. */
+  async sendBytes(bytes: Uint8Array): Promise<void> {
     this.#sender ??= this.room.openByteStream({
       topic: CONTROL_TOPIC,
       destinationIdentities: [this.deviceIdentity],
     });
-    await (await this.#sender).write(encodeClientFrame(message));
+    await (await this.#sender).write(bytes);
+  }
+
+  /** Makes the next send open a new control stream (the current one is left open). */
+  newStream(): void {
+    this.#sender = undefined;
   }
 
   /** Leaves the room. */
