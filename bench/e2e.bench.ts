@@ -1,0 +1,298 @@
+// End to end through a local livekit-server, the API server, a woken gateway and a viewer built on
+// the viewer library: delivered rates per channel kind and size, log()-to-viewer latency, and the
+// device's memory while one viewer process is stopped (SIGSTOP) for 30 s.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { startApiServer, TEST_DEVICE } from "../src/api-server/index.js";
+import { Context } from "../src/core/Context.js";
+import { RawChannel } from "../src/core/RawChannel.js";
+import { nowNanos } from "../src/core/time.js";
+import { sessionJoiner } from "../src/gateway/sessionJoiner.js";
+import { startGateway } from "../src/gateway/startGateway.js";
+import { shutdownLiveKit, startDevServer } from "../src/livekit/index.js";
+import { connectViewer, type Viewer } from "../src/viewer/index.js";
+import { percentile, type BenchResult } from "./harness.js";
+
+const SIZES = [64, 1024, 64 * 1024] as const;
+const RELIABLE_SECONDS = 3;
+const LOSSY_STEP_SECONDS = 2;
+/** Offered Lossy rates tried per size, msg/s, lowest first. */
+const LOSSY_LADDER: Record<number, number[]> = {
+  64: [1000, 2000, 4000, 8000, 16000],
+  1024: [1000, 2000, 4000, 8000, 16000],
+  65536: [50, 100, 200, 400, 800],
+};
+/** A Lossy rate counts as sustained when at least this share of the messages arrives. */
+const SUSTAINED = 0.95;
+const STOP_SECONDS = 30;
+
+const label = (size: number) => (size >= 1024 ? `${size / 1024} KiB` : `${size} B`);
+const mbps = (msgs: number, size: number, seconds: number) => (msgs * size) / seconds / 1e6;
+
+async function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`bench timed out: ${what}`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const tick = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Counts a viewer subscription's arrivals, with latency samples and a way to await progress. */
+class Counter {
+  received = 0;
+  latenciesMs: number[] = [];
+  #wake: (() => void) | undefined;
+  constructor(viewer: Viewer, topic: string) {
+    viewer.subscribe(topic, {
+      onMessage: (m) => {
+        this.received += 1;
+        this.latenciesMs.push(Number(nowNanos() - m.logTime) / 1e6);
+        this.#wake?.();
+      },
+    });
+  }
+  /** Resolves at the next arrival. */
+  next(): Promise<void> {
+    return new Promise((resolve) => (this.#wake = resolve));
+  }
+  reset(): void {
+    this.received = 0;
+    this.latenciesMs = [];
+  }
+}
+
+/** Reliable: as fast as delivery allows, with a bounded window so the device's queue never overflows. */
+async function reliableRate(ch: RawChannel, c: Counter, size: number): Promise<BenchResult[]> {
+  const payload = new Uint8Array(size).fill(0x20);
+  const window = Math.max(8, Math.min(512, Math.floor((4 << 20) / size)));
+  c.reset();
+  let sent = 0;
+  const start = performance.now();
+  while (performance.now() - start < RELIABLE_SECONDS * 1000) {
+    while (sent - c.received < window) {
+      ch.log(payload);
+      sent += 1;
+    }
+    await deadline(c.next(), 30_000, `reliable ${size}`);
+  }
+  while (c.received < sent) await deadline(c.next(), 30_000, `reliable ${size} drain`);
+  const seconds = (performance.now() - start) / 1000;
+  return [
+    {
+      name: `Reliable ${label(size)} delivered`,
+      value: c.received / seconds,
+      unit: "msg/s",
+      detail: `${mbps(c.received, size, seconds).toFixed(2)} MB/s; window ${window} msgs, ${RELIABLE_SECONDS} s`,
+    },
+  ];
+}
+
+/** Lossy: offered rates up the ladder; the highest one delivering >= 95% is reported. */
+async function lossyRate(ch: RawChannel, c: Counter, size: number): Promise<BenchResult[]> {
+  const payload = new Uint8Array(size).fill(0x20);
+  let best: { offered: number; delivered: number; share: number } | undefined;
+  let failed = "";
+  for (const rate of LOSSY_LADDER[size] ?? []) {
+    c.reset();
+    let sent = 0;
+    const start = performance.now();
+    while (performance.now() - start < LOSSY_STEP_SECONDS * 1000) {
+      const due = Math.floor(((performance.now() - start) / 1000) * rate);
+      for (; sent < due; sent++) ch.log(payload);
+      await tick(2);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    await tick(500); // let frames in transit arrive
+    const share = c.received / sent;
+    if (share < SUSTAINED) {
+      failed = `; at ${rate} msg/s offered ${(share * 100).toFixed(0)}% arrived`;
+      break;
+    }
+    best = { offered: rate, delivered: c.received / seconds, share };
+  }
+  return [
+    {
+      name: `Lossy ${label(size)} delivered`,
+      value: best?.delivered ?? 0,
+      unit: "msg/s",
+      detail: best
+        ? `${mbps(best.delivered, size, 1).toFixed(2)} MB/s at ${best.offered} msg/s offered, ${(best.share * 100).toFixed(1)}% arrived${failed}`
+        : `no ladder step reached ${SUSTAINED * 100}%${failed}`,
+    },
+  ];
+}
+
+/** Latency log() -> viewer at a moderate rate (not saturated), p50 and p99. */
+async function latency(ch: RawChannel, c: Counter, size: number, kind: string) {
+  const payload = new Uint8Array(size).fill(0x20);
+  const rate = size >= 65536 ? 50 : 200;
+  c.reset();
+  let sent = 0;
+  const start = performance.now();
+  while (performance.now() - start < 2000) {
+    const due = Math.floor(((performance.now() - start) / 1000) * rate);
+    for (; sent < due; sent++) ch.log(payload);
+    await tick(2);
+  }
+  await tick(500);
+  const l = c.latenciesMs;
+  if (l.length === 0) return [];
+  return [
+    {
+      name: `latency ${kind} ${label(size)} p50`,
+      value: percentile(l, 50),
+      unit: "ms",
+      detail: `${l.length} msgs at ${rate} msg/s`,
+    },
+    { name: `latency ${kind} ${label(size)} p99`, value: percentile(l, 99), unit: "ms" },
+  ];
+}
+
+/** Device memory while a viewer process is stopped for 30 s and the device logs 2 MB/s. */
+async function stoppedViewer(
+  apiUrl: string,
+  ice: unknown,
+  rel: RawChannel,
+  lossy: RawChannel,
+  unsubscribes: () => number,
+): Promise<BenchResult[]> {
+  const script = fileURLToPath(new URL("./e2eSlowViewer.ts", import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", script, apiUrl, JSON.stringify(ice)],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  try {
+    await deadline(
+      new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+        child.on("exit", () => reject(new Error("slow viewer exited")));
+      }),
+      60_000,
+      "slow viewer ready",
+    );
+    const payload = new Uint8Array(1024).fill(0x20);
+    const mem = () => process.memoryUsage();
+    const MB = 1024 * 1024;
+    const first = mem();
+    let peakRss = first.rss;
+    let peakHeap = first.heapUsed;
+    const before = unsubscribes();
+    child.kill("SIGSTOP");
+    const start = performance.now();
+    let sent = 0;
+    let lastSample = start;
+    while (performance.now() - start < STOP_SECONDS * 1000) {
+      const due = Math.floor((performance.now() - start) * 1); // 1000 msg/s per channel
+      for (; sent < due; sent++) {
+        rel.log(payload);
+        lossy.log(payload);
+      }
+      if (performance.now() - lastSample > 250) {
+        lastSample = performance.now();
+        const m = mem();
+        peakRss = Math.max(peakRss, m.rss);
+        peakHeap = Math.max(peakHeap, m.heapUsed);
+      }
+      await tick(2);
+    }
+    const end = mem();
+    child.kill("SIGCONT");
+    const dropped = unsubscribes() - before;
+    const detail = (a: number, p: number, e: number) =>
+      `start ${(a / MB).toFixed(0)} / peak ${(p / MB).toFixed(0)} / end ${(e / MB).toFixed(0)} MB`;
+    return [
+      {
+        name: `device RSS peak, 1 viewer stopped ${STOP_SECONDS} s`,
+        value: peakRss / MB,
+        unit: "MB",
+        detail: `${detail(first.rss, peakRss, end.rss)}; ${sent} msgs x 2 channels x 1 KiB; the stopped viewer's subscriptions ended on the device: ${dropped}`,
+      },
+      {
+        name: `device heap peak, 1 viewer stopped ${STOP_SECONDS} s`,
+        value: peakHeap / MB,
+        unit: "MB",
+        detail: detail(first.heapUsed, peakHeap, end.heapUsed),
+      },
+    ];
+  } finally {
+    child.kill("SIGCONT");
+    child.kill("SIGTERM");
+  }
+}
+
+export default async function bench(): Promise<BenchResult[]> {
+  const livekit = await startDevServer({ onProgress: () => {} });
+  const context = new Context();
+  const api = await startApiServer({
+    devices: [TEST_DEVICE],
+    livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+  });
+  let unsubscribes = 0;
+  const gateway = startGateway({
+    deviceToken: TEST_DEVICE.token,
+    foxgloveApiUrl: api.url,
+    joinRoom: sessionJoiner({
+      context,
+      iceServers: livekit.iceServers,
+      qosClassifier: (c) => ({ reliability: c.topic.startsWith("/rel") ? "reliable" : "lossy" }),
+      listener: { onUnsubscribe: (c) => c.identity === "stopped-viewer" && (unsubscribes += 1) },
+    }),
+  });
+  const channels = SIZES.map((size) => ({
+    size,
+    rel: new RawChannel(`/rel/${size}`, { context, messageEncoding: "json" }),
+    lossy: new RawChannel(`/lossy/${size}`, { context, messageEncoding: "json" }),
+  }));
+  const results: BenchResult[] = [];
+  try {
+    const viewer = await connectViewer({
+      apiUrl: api.url,
+      device: TEST_DEVICE.id,
+      iceServers: livekit.iceServers,
+      identity: "bench-viewer",
+    });
+    const counters = channels.map(({ size, rel, lossy }) => ({
+      size,
+      rel,
+      lossy,
+      relCount: new Counter(viewer, `/rel/${size}`),
+      lossyCount: new Counter(viewer, `/lossy/${size}`),
+    }));
+    // Data tracks come up asynchronously: log until every Lossy channel delivers.
+    for (const c of counters) {
+      while (c.lossyCount.received === 0) {
+        c.lossy.log(new Uint8Array(c.size));
+        await deadline(Promise.race([c.lossyCount.next(), tick(50)]), 30_000, "lossy warm-up");
+      }
+    }
+    for (const c of counters) {
+      results.push(...(await reliableRate(c.rel, c.relCount, c.size)));
+      results.push(...(await lossyRate(c.lossy, c.lossyCount, c.size)));
+    }
+    for (const c of counters) {
+      results.push(...(await latency(c.rel, c.relCount, c.size, "Reliable")));
+      results.push(...(await latency(c.lossy, c.lossyCount, c.size, "Lossy")));
+    }
+    const kb = counters[1]!;
+    results.push(
+      ...(await stoppedViewer(api.url, livekit.iceServers, kb.rel, kb.lossy, () => unsubscribes)),
+    );
+    await viewer.close();
+  } finally {
+    await gateway.stop();
+    await api.stop();
+    context.close();
+    await livekit.stop();
+    await shutdownLiveKit();
+  }
+  return results;
+}
