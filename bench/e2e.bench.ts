@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { startApiServer, TEST_DEVICE } from "../src/api-server/index.js";
 import { Context } from "../src/core/Context.js";
 import { RawChannel } from "../src/core/RawChannel.js";
+import { setLogger } from "../src/core/logger.js";
 import { nowNanos } from "../src/core/time.js";
 import type { Session } from "../src/gateway/session/Session.js";
 import { sessionJoiner } from "../src/gateway/sessionJoiner.js";
@@ -140,7 +141,8 @@ async function latency(ch: RawChannel, c: Counter, size: number, kind: string, c
   c.reset();
   let sent = 0;
   const start = performance.now();
-  while (performance.now() - start < 2000) {
+  const ms = Math.min(10_000, Math.max(2000, (100 / rate) * 1000)); // about 100 samples or more
+  while (performance.now() - start < ms) {
     const due = Math.floor(((performance.now() - start) / 1000) * rate);
     for (; sent < due; sent++) ch.log(payload);
     await tick(2);
@@ -194,6 +196,21 @@ async function stoppedViewer(
     let peakRss = first.rss;
     let peakHeap = first.heapUsed;
     const before = unsubscribes.length;
+    const resets: number[] = [];
+    const forward =
+      (level: "debug" | "info" | "warn" | "error") =>
+      (...args: unknown[]) => {
+        if (args.some((a) => String(a).includes("resetting viewer stopped-viewer"))) {
+          resets.push(performance.now());
+        }
+        console[level](...args);
+      };
+    setLogger({
+      debug: forward("debug"),
+      info: forward("info"),
+      warn: forward("warn"),
+      error: forward("error"),
+    });
     child.kill("SIGSTOP");
     const start = performance.now();
     let sent = 0;
@@ -213,7 +230,9 @@ async function stoppedViewer(
       await tick(2);
     }
     const end = mem();
+    setLogger(console);
     const admitted = stillAdmitted();
+    const resetAt = resets.map((t) => ((t - start) / 1000).toFixed(1));
     child.kill("SIGCONT");
     const ended = unsubscribes.slice(before).map((t) => ((t - start) / 1000).toFixed(1));
     const detail = (a: number, p: number, e: number) =>
@@ -223,7 +242,7 @@ async function stoppedViewer(
         name: `device RSS peak, 1 viewer stopped ${STOP_SECONDS} s`,
         value: peakRss / MB,
         unit: "MB",
-        detail: `${detail(first.rss, peakRss, end.rss)}; ${sent} msgs x 2 channels x 1 KiB; the device ended the stopped viewer's subscriptions after ${ended.length ? ended.join(", ") + " s" : "(never)"}, then it was ${admitted ? "still admitted (reset)" : "gone (left the room)"}`,
+        detail: `${detail(first.rss, peakRss, end.rss)}; ${sent} msgs x 2 channels x 1 KiB; device resets of the stopped viewer at ${resetAt.length ? resetAt.join(", ") + " s" : "(none)"}; its subscriptions ended after ${ended.length ? ended.join(", ") + " s" : "(never)"}, then it was ${admitted ? "still admitted (reset)" : "gone (left the room)"}`,
       },
       {
         name: `device heap peak, 1 viewer stopped ${STOP_SECONDS} s`,
