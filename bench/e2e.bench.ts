@@ -200,7 +200,7 @@ async function stoppedViewer(
     const forward =
       (level: "debug" | "info" | "warn" | "error") =>
       (...args: unknown[]) => {
-        if (args.some((a) => String(a).includes("resetting viewer stopped-viewer"))) {
+        if (args.some((a) => /viewer stopped-viewer.*resetting it/.test(String(a)))) {
           resets.push(performance.now());
         }
         console[level](...args);
