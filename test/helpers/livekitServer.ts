@@ -17,7 +17,11 @@ export interface TestLiveKitServer extends DevServer {
   /** Mints a token for `identity` in `room` (attributes e.g. `{ protocolVersion: "2.2.0" }`). */
   token(room: string, identity: string, attributes?: Record<string, string>): Promise<string>;
   /** Joins `room` as `identity` with loopback-only ICE servers. */
-  join(room: string, identity: string, options?: ConnectOptions & { attributes?: Record<string, string> }): Promise<LiveKitRoom>;
+  join(
+    room: string,
+    identity: string,
+    options?: ConnectOptions & { attributes?: Record<string, string> },
+  ): Promise<LiveKitRoom>;
 }
 
 /**
