@@ -15,13 +15,16 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   readonly #policy: OverflowPolicy;
   #waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
   #ended = false;
-  #error: unknown = undefined;
+  #error: Error | undefined = undefined;
   #dropped = 0;
 
   /** `capacity` is the most items held (>= 1); `policy` defaults to "dropOldest". */
   constructor(capacity: number, policy: OverflowPolicy = "dropOldest") {
     if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new FoxgloveError("ERR_VALUE", `queue capacity must be an integer >= 1, got ${capacity}`);
+      throw new FoxgloveError(
+        "ERR_VALUE",
+        `queue capacity must be an integer >= 1, got ${capacity}`,
+      );
     }
     this.#capacity = capacity;
     this.#policy = policy;
@@ -86,7 +89,10 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     if (this.#ended) {
       return;
     }
-    this.#error = error ?? new FoxgloveError("ERR_IO", "queue failed");
+    this.#error =
+      error instanceof Error
+        ? error
+        : new FoxgloveError("ERR_IO", `queue failed: ${String(error)}`);
     this.#ended = true;
     const waiter = this.#waiter;
     this.#waiter = undefined;

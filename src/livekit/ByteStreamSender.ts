@@ -1,5 +1,6 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
+import { errorText } from "./errorText.js";
 
 /** The underlying writer: rtc-node's ByteStreamWriter (or a fake in unit tests). */
 export interface ByteSink {
@@ -156,10 +157,13 @@ export class ByteStreamSender implements AsyncDisposable {
   }
 
   #fail(cause: unknown, batch: Pending[]): void {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    const error = new FoxgloveError("ERR_LIVEKIT", `write to ${this.#description} failed: ${message}`, {
-      cause,
-    });
+    const error = new FoxgloveError(
+      "ERR_LIVEKIT",
+      `write to ${this.#description} failed: ${errorText(cause)}`,
+      {
+        cause,
+      },
+    );
     this.#error = error;
     const rest = this.#queue;
     this.#queue = [];

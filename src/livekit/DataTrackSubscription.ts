@@ -125,7 +125,10 @@ export class DataTrackSubscription implements AsyncIterable<DataTrackFrame>, Asy
       this.#reading = false;
       const frame = detail.value.frame;
       this.#received += 1;
-      this.#queue.push({ payload: frame?.payload ?? new Uint8Array(0), userTimestamp: frame?.userTimestamp });
+      this.#queue.push({
+        payload: frame?.payload ?? new Uint8Array(0),
+        userTimestamp: frame?.userTimestamp,
+      });
       this.#pump();
     } else if (detail.case === "eos") {
       this.#end(detail.value.error);

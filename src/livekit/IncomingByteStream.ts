@@ -1,4 +1,5 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
+import { errorText } from "./errorText.js";
 
 /**
  * A byte stream another participant opened to us. Iterate it for its chunks (LiveKit splits the
@@ -38,10 +39,9 @@ export function wrapByteStreamReader(reader: ReaderLike, identity: string): Inco
           try {
             return await it.next();
           } catch (cause) {
-            const message = cause instanceof Error ? cause.message : String(cause);
             throw new FoxgloveError(
               "ERR_LIVEKIT",
-              `byte stream "${topic}" from ${identity} failed: ${message}`,
+              `byte stream "${topic}" from ${identity} failed: ${errorText(cause)}`,
               { cause },
             );
           }

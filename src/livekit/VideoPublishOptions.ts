@@ -5,7 +5,8 @@ import { FoxgloveError } from "../core/FoxgloveError.js";
 export type VideoCodecName = "h264" | "vp8" | "vp9" | "av1" | "h265";
 
 /** Encoder implementations to prefer ("auto" lets LiveKit choose). */
-export type VideoEncoderName = "auto" | "software" | "hardware" | "nvenc" | "vaapi" | "videotoolbox";
+export type VideoEncoderName =
+  "auto" | "software" | "hardware" | "nvenc" | "vaapi" | "videotoolbox";
 
 /** Options of `LiveKitRoom.publishVideo`. */
 export interface VideoPublishOptions {

@@ -27,7 +27,10 @@ export class VideoSubscription implements AsyncIterable<DecodedVideoFrame>, Asyn
   /** The track name. */
   readonly trackName: string;
   readonly #queue: AsyncQueue<DecodedVideoFrame>;
-  readonly #reader: ReadableStreamDefaultReader<{ frame: { width: number; height: number; type: VideoBufferType; data: Uint8Array }; timestampUs: bigint }>;
+  readonly #reader: ReadableStreamDefaultReader<{
+    frame: { width: number; height: number; type: VideoBufferType; data: Uint8Array };
+    timestampUs: bigint;
+  }>;
   readonly #onClose: () => void;
   #received = 0;
   #closing: Promise<void> | undefined;

@@ -6,10 +6,10 @@ import {
   type RoomOptions,
 } from "@livekit/rtc-node";
 import { FoxgloveError } from "../core/FoxgloveError.js";
-import { log } from "../core/logger.js";
 import { LiveKitRoom } from "./LiveKitRoom.js";
+import { guardRoomEvents } from "./guardRoomEvents.js";
 import { acquireNative } from "./native.js";
-import { redactToken } from "./redactToken.js";
+import { errorText } from "./errorText.js";
 import type { RoomListener } from "./RoomListener.js";
 
 /** An ICE (STUN/TURN) server, e.g. `{ urls: ["stun:127.0.0.1:7882"] }`. */
@@ -54,7 +54,10 @@ export async function connectRoom(
   options: ConnectOptions = {},
 ): Promise<LiveKitRoom> {
   if (typeof url !== "string" || !/^(wss?|https?):\/\/[^\s]+$/i.test(url)) {
-    throw new FoxgloveError("ERR_VALUE", "LiveKit url must be a ws://, wss://, http:// or https:// URL");
+    throw new FoxgloveError(
+      "ERR_VALUE",
+      "LiveKit url must be a ws://, wss://, http:// or https:// URL",
+    );
   }
   if (typeof token !== "string" || token.trim() === "") {
     throw new FoxgloveError("ERR_VALUE", "LiveKit token must be a non-empty string");
@@ -62,7 +65,10 @@ export async function connectRoom(
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
   const joinRetries = options.joinRetries ?? 1;
   if (!(timeoutMs > 0) || !Number.isInteger(joinRetries) || joinRetries < 0) {
-    throw new FoxgloveError("ERR_VALUE", "connectTimeoutMs must be > 0 and joinRetries an integer >= 0");
+    throw new FoxgloveError(
+      "ERR_VALUE",
+      "connectTimeoutMs must be > 0 and joinRetries an integer >= 0",
+    );
   }
   options.signal?.throwIfAborted();
 
@@ -78,7 +84,8 @@ export async function connectRoom(
             iceTransportType: IceTransportType.TRANSPORT_ALL,
             continualGatheringPolicy: ContinualGatheringPolicy.GATHER_CONTINUALLY,
             iceServers: options.iceServers.map(
-              (s) => new IceServer({ urls: [...s.urls], username: s.username, password: s.credential }),
+              (s) =>
+                new IceServer({ urls: [...s.urls], username: s.username, password: s.credential }),
             ),
           },
         }
@@ -107,8 +114,10 @@ export async function connectRoom(
     if (error instanceof FoxgloveError) {
       throw error;
     }
-    const text = redactToken(error instanceof Error ? error.message : String(error), token);
-    throw new FoxgloveError("ERR_LIVEKIT", `joining the LiveKit room at ${url} failed: ${text}`);
+    throw new FoxgloveError(
+      "ERR_LIVEKIT",
+      `joining the LiveKit room at ${url} failed: ${errorText(error, token)}`,
+    );
   }
   const handle = (room as unknown as { ffiHandle?: { handle: bigint } }).ffiHandle?.handle;
   if (handle === undefined) {
@@ -125,22 +134,6 @@ export async function connectRoom(
   });
 }
 
-/**
- * rtc-node processes FFI events in an async function whose rejections (a throwing event listener,
- * or its own TypeErrors on unexpected peer events) would be unhandled and crash Node. Wrap it
- * before connect() registers it.
- */
-function guardRoomEvents(room: Room): void {
-  const r = room as unknown as { onFfiEvent?: (ev: unknown) => Promise<void> };
-  const original = r.onFfiEvent;
-  if (typeof original !== "function") {
-    log.warn("livekit: cannot guard room event processing (rtc-node changed)");
-    return;
-  }
-  r.onFfiEvent = (ev: unknown) =>
-    original.call(room, ev).catch((error: unknown) => log.error("livekit room event failed:", error));
-}
-
 /** Resolves/rejects like `promise`, or rejects with ERR_TIMEOUT / ERR_ABORTED first. */
 async function settleWithin<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -150,10 +143,14 @@ async function settleWithin<T>(promise: Promise<T>, ms: number, signal?: AbortSi
       promise,
       new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new FoxgloveError("ERR_TIMEOUT", `joining the LiveKit room timed out after ${ms} ms`)),
+          () =>
+            reject(
+              new FoxgloveError("ERR_TIMEOUT", `joining the LiveKit room timed out after ${ms} ms`),
+            ),
           ms,
         );
-        onAbort = () => reject(new FoxgloveError("ERR_ABORTED", "joining the LiveKit room was aborted"));
+        onAbort = () =>
+          reject(new FoxgloveError("ERR_ABORTED", "joining the LiveKit room was aborted"));
         signal?.addEventListener("abort", onAbort, { once: true });
       }),
     ]);

@@ -104,7 +104,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       options.binary ??
       (await ensureLiveKitServer(options.onProgress ? { say: options.onProgress } : {}));
   } catch (cause) {
-    throw new FoxgloveError("ERR_IO", cause instanceof Error ? cause.message : String(cause), { cause });
+    throw new FoxgloveError("ERR_IO", cause instanceof Error ? cause.message : String(cause), {
+      cause,
+    });
   }
   const attempts = options.port || options.rtcTcpPort || options.rtcUdpPort ? 1 : 3;
   let lastError: unknown;
@@ -135,7 +137,14 @@ async function startOnce(binary: string, options: DevServerOptions): Promise<Dev
   });
   const args = ["--dev", "--node-ip", HOST, "--bind", HOST, "--config-body", config];
   const env: NodeJS.ProcessEnv = { ...process.env, LIVEKIT_KEYS: `${apiKey}: ${apiSecret}` };
-  for (const name of ["LIVEKIT_CONFIG", "LIVEKIT_CONFIG_FILE", "REDIS_HOST", "REDIS_PASSWORD", "UDP_PORT", "NODE_IP"]) {
+  for (const name of [
+    "LIVEKIT_CONFIG",
+    "LIVEKIT_CONFIG_FILE",
+    "REDIS_HOST",
+    "REDIS_PASSWORD",
+    "UDP_PORT",
+    "NODE_IP",
+  ]) {
     delete env[name]; // Settings the server reads from the environment would override ours.
   }
 

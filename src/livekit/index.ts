@@ -3,12 +3,9 @@
  * the viewer library use LiveKit exclusively through these exports. See docs/livekit.md.
  */
 export { connectRoom, type ConnectOptions, type IceServerConfig } from "./connectRoom.js";
-export {
-  LiveKitRoom,
-  type OpenByteStreamOptions,
-  type Registration,
-  type SubscribeVideoOptions,
-} from "./LiveKitRoom.js";
+export { LiveKitRoom, type OpenByteStreamOptions } from "./LiveKitRoom.js";
+export type { Registration } from "./Registration.js";
+export type { SubscribeVideoOptions } from "./roomVideo.js";
 export type { RoomListener, RemoteVideoTrackInfo } from "./RoomListener.js";
 export type { ParticipantState, RemoteParticipantInfo } from "./RemoteParticipantInfo.js";
 export { ByteStreamSender } from "./ByteStreamSender.js";
@@ -23,7 +20,11 @@ export {
 } from "./DataTrackFrame.js";
 export { DataTrackPublishError } from "./DataTrackPublishError.js";
 export { LocalVideoPublication } from "./LocalVideoPublication.js";
-export type { VideoCodecName, VideoEncoderName, VideoPublishOptions } from "./VideoPublishOptions.js";
+export type {
+  VideoCodecName,
+  VideoEncoderName,
+  VideoPublishOptions,
+} from "./VideoPublishOptions.js";
 export { VideoSubscription, type DecodedVideoFrame } from "./VideoSubscription.js";
 export {
   packRawVideoFrame,

@@ -1,6 +1,5 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { format } from "node:util";
 import {
   FfiHandle,
   livekitDispose,
@@ -11,9 +10,15 @@ import {
   type RoomEvent as FfiRoomEvent,
 } from "@livekit/rtc-ffi-bindings";
 import { FoxgloveError } from "../core/FoxgloveError.js";
-import { isLogLevelEnabled, log } from "../core/logger.js";
-import { ffiLogLevel } from "./ffiLogLevel.js";
-import { redactToken } from "./redactToken.js";
+import { log } from "../core/logger.js";
+import {
+  interceptNativeLogs,
+  quietRtcNodeLogger,
+  routeNativeLogs,
+  type NativeBindings,
+  type PinoLike,
+} from "./nativeLogs.js";
+import { isProcessIdle } from "./processIdle.js";
 
 // The parts of rtc-node's internals this adapter relies on. rtc-node 1.1.0 does not export them,
 // so they are loaded from its dist folder by path (the ESM entry re-exports this CJS build, so these
@@ -26,11 +31,6 @@ export interface FfiClientLike {
   off(event: "ffi_event", listener: (ev: FfiEvent) => void): unknown;
 }
 
-interface PinoLike {
-  level: string;
-  [method: string]: unknown;
-}
-
 const require = createRequire(import.meta.url);
 const rtcDist = dirname(require.resolve("@livekit/rtc-node"));
 const { FfiClient } = require(join(rtcDist, "ffi_client.cjs")) as {
@@ -38,32 +38,11 @@ const { FfiClient } = require(join(rtcDist, "ffi_client.cjs")) as {
 };
 const { log: rtcLog } = require(join(rtcDist, "log.cjs")) as { log: PinoLike };
 
-// rtc-node keeps its FFI client in `globalThis._ffiClientInstance` (declared by its own typings,
-// which load in any order); deleting it makes the next use initialize a new one.
-const globals = globalThis as { _ffiClientInstance?: unknown };
+/** rtc-node keeps its FFI client here; deleting it makes the next use initialize a new one. */
+const ffiGlobal = globalThis as { _ffiClientInstance?: unknown };
 
-quietRtcNodeLogger();
-
-/**
- * rtc-node logs through its own pino logger straight to stdout, at debug level unless
- * NODE_ENV=production. Keep only its warnings and errors and send them to our logger.
- */
-function quietRtcNodeLogger(): void {
-  rtcLog.level = "warn";
-  const forward = (...args: unknown[]) => {
-    if (!isLogLevelEnabled("warn")) {
-      return;
-    }
-    // pino call shapes: (msg, ...printfArgs) or (mergeObject, msg?, ...printfArgs).
-    const [first, ...rest] = args;
-    const text =
-      typeof first === "string" ? format(first, ...rest) : format(...rest, first ?? "");
-    log.warn("livekit:", redactToken(text));
-  };
-  for (const level of ["warn", "error", "fatal"]) {
-    rtcLog[level] = forward;
-  }
-}
+interceptNativeLogs(require("@livekit/rtc-ffi-bindings") as NativeBindings);
+quietRtcNodeLogger(rtcLog);
 
 // ---------------------------------------------------------------------------------------------
 // Event routing: one listener on the FFI client dispatches to rooms, data-track streams and
@@ -82,49 +61,32 @@ let hooked: FfiClientLike | undefined;
 
 function route(ev: FfiEvent): void {
   const m = ev.message;
-  switch (m.case) {
-    case "roomEvent": {
-      const handler = m.value.roomHandle === undefined ? undefined : roomHandlers.get(m.value.roomHandle);
-      if (handler !== undefined) {
-        handler(m.value.message);
-      } else if (m.value.message.case === "dataTrackPublished") {
-        // Nobody owns this room (any more): release the track handle the FFI created for us.
-        disposeHandle(m.value.message.value.track?.handle?.id);
-      }
-      return;
+  if (m.case === "roomEvent") {
+    const handle = m.value.roomHandle;
+    const handler = handle === undefined ? undefined : roomHandlers.get(handle);
+    if (handler !== undefined) {
+      handler(m.value.message);
+    } else if (m.value.message.case === "dataTrackPublished") {
+      // Nobody owns this room (any more): release the track handle the FFI created for us.
+      disposeHandle(m.value.message.value.track?.handle?.id);
     }
-    case "dataTrackStreamEvent": {
-      const id = m.value.streamHandle;
-      if (id !== undefined) {
-        streamHandlers.get(id)?.(m.value);
-      }
-      return;
+  } else if (m.case === "dataTrackStreamEvent") {
+    const id = m.value.streamHandle;
+    if (id !== undefined) {
+      streamHandlers.get(id)?.(m.value);
     }
-    case "logs":
-      routeLogs(m.value.records);
-      return;
-    case "panic":
-      log.error("livekit native layer panicked:", m.value.message ?? "");
-      return;
-    case "publishDataTrack": {
-      const key = `${m.case}:${m.value.asyncId ?? ""}`;
-      const waiter = waiters.get(key);
-      if (waiter !== undefined) {
-        waiters.delete(key);
-        waiter.resolve(m.value);
-      }
-      return;
-    }
-    default:
-      return;
-  }
-}
-
-function routeLogs(records: { level?: number; target?: string; message?: string }[]): void {
-  for (const r of records) {
-    const level = ffiLogLevel(r.level);
-    if (isLogLevelEnabled(level)) {
-      log[level](`livekit[${r.target ?? "?"}]:`, redactToken(r.message ?? ""));
+  } else if (m.case === "logs") {
+    routeNativeLogs(m.value.records); // Normally intercepted before rtc-node sees them.
+  } else if (m.case === "panic") {
+    log.error("livekit native layer panicked:", m.value.message ?? "");
+  } else if (m.case === "publishDataTrack") {
+    const key = `${m.case}:${m.value.asyncId ?? ""}`;
+    const waiter = waiters.get(key);
+    if (waiter !== undefined) {
+      waiters.delete(key);
+      waiter.resolve(m.value);
+    } else if (m.value.result.case === "track") {
+      disposeHandle(m.value.result.value.handle?.id); // Its publisher gave up waiting.
     }
   }
 }
@@ -147,6 +109,13 @@ export function ffiClient(): FfiClientLike {
     hooked = client;
   }
   return client;
+}
+
+/** Removes an rtc-node listener from the current FFI client (no-op for non-functions). */
+export function detachFromFfi(listener: unknown): void {
+  if (typeof listener === "function") {
+    hooked?.off("ffi_event", listener as (ev: FfiEvent) => void);
+  }
 }
 
 /** Routes room events of the room with native handle `handle` to `handler` until the returned function is called. */
@@ -173,7 +142,11 @@ export function onDataTrackStreamEvents(handle: bigint, handler: StreamEventHand
  * Waits for the FFI callback `kind` with `asyncId` (register right after the request: callbacks
  * arrive in a later turn). Rejects with ERR_ABORTED when `signal` aborts.
  */
-export function waitForCallback<T>(kind: "publishDataTrack", asyncId: bigint, signal: AbortSignal): Promise<T> {
+export function waitForCallback<T>(
+  kind: "publishDataTrack",
+  asyncId: bigint,
+  signal: AbortSignal,
+): Promise<T> {
   const key = `${kind}:${asyncId}`;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
@@ -255,7 +228,7 @@ function startIdleWatch(): void {
   idleTimer = setInterval(() => {
     if (leases > 0 || hooked === undefined) {
       stopIdleWatch();
-    } else if (process.getActiveResourcesInfo().length === 0) {
+    } else if (isProcessIdle()) {
       stopIdleWatch();
       void disposeNative();
     }
@@ -272,7 +245,7 @@ function stopIdleWatch(): void {
 
 async function disposeNative(): Promise<void> {
   if (disposing !== undefined) {
-    return disposing;
+    return await disposing;
   }
   if (hooked === undefined) {
     return;
@@ -285,14 +258,14 @@ async function disposeNative(): Promise<void> {
       log.warn("livekit: disposing the native layer failed:", error);
     } finally {
       client.off("ffi_event", safeRoute);
-      if (globals._ffiClientInstance === client) {
-        delete globals._ffiClientInstance;
+      if (ffiGlobal._ffiClientInstance === client) {
+        delete ffiGlobal._ffiClientInstance;
       }
       hooked = undefined;
       disposing = undefined;
     }
   })();
-  return disposing;
+  return await disposing;
 }
 
 /**
