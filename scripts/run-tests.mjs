@@ -3,7 +3,7 @@
 // (src/**/*.test.ts) and integration tests (test/**/*.test.ts). Extra arguments filter the files
 // by substring, e.g. `npm run test:only -- protocol`.
 import { spawn } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureLiveKitServer } from "./livekit-server.mjs";
@@ -25,6 +25,7 @@ function findTests(dir) {
 
 const filters = process.argv.slice(2);
 const files = ["src", "test"]
+  .filter((d) => existsSync(join(root, d)))
   .flatMap((d) => findTests(join(root, d)))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();

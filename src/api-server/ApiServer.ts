@@ -1,15 +1,13 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { FoxgloveError, isFoxgloveError } from "../core/FoxgloveError.js";
+import { isFoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
 import { nowNanos } from "../core/time.js";
 import { ApiProblem } from "./ApiProblem.js";
 import type { ApiServerEvents, WakeInfo } from "./ApiServerEvents.js";
-import { resolveApiServerOptions } from "./ApiServerOptions.js";
-import type { ApiDevice, ApiServerOptions, ResolvedApiServerOptions } from "./ApiServerOptions.js";
+import type { ApiDevice, ResolvedApiServerOptions } from "./ApiServerOptions.js";
 import { DeviceHub } from "./DeviceHub.js";
 import type { DeviceStatus, WakeOptions } from "./DeviceHub.js";
 import { EventHub } from "./EventHub.js";
@@ -24,12 +22,13 @@ import {
   sendProblem,
 } from "./httpHelpers.js";
 import type { EndedLease, Lease } from "./LeaseTable.js";
+import { livekitPresence } from "./livekitPresence.js";
 import { redactAuthorization, redactQuery, RequestLog } from "./RequestRecord.js";
 import type { RequestRecord } from "./RequestRecord.js";
 import { ROUTES } from "./routes.js";
 import { parseViewerConnectRequest } from "./ViewerConnectRequest.js";
-import { WatchStream } from "./WatchStream.js";
-import type { WatchQuery } from "./WatchStream.js";
+import { serveWatch } from "./serveWatch.js";
+import type { WatchStream } from "./WatchStream.js";
 
 /** Per-request bookkeeping for the record. */
 interface Exchange {
@@ -50,7 +49,7 @@ const hash = (text: string): Buffer => createHash("sha256").update(text, "utf8")
 /**
  * A running device API server: the Foxglove device endpoints (device-info, SSE watch,
  * heartbeat), a viewer endpoint, and controls for tests (faults, manual wakes, stream drops,
- * request records). Create it with {@link startApiServer}.
+ * request records). Create it with `startApiServer`.
  */
 export class ApiServer implements AsyncDisposable {
   /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
@@ -68,12 +67,18 @@ export class ApiServer implements AsyncDisposable {
   readonly #strayStreams = new Set<WatchStream>();
   #stopping: Promise<void> | undefined;
 
-  /** @internal Use {@link startApiServer}. */
+  /** @internal Use `startApiServer`. */
   constructor(options: ResolvedApiServerOptions, server: Server, clock: () => bigint) {
     this.#options = options;
     this.#server = server;
     this.#log = new RequestLog(options.maxRecords);
-    this.#hub = new DeviceHub(options, clock, this.#events);
+    const { url, apiKey, apiSecret } = options.livekit;
+    this.#hub = new DeviceHub(
+      options,
+      clock,
+      this.#events,
+      livekitPresence(url, apiKey, apiSecret),
+    );
     this.#viewerKeyHash = options.viewerKey !== undefined ? hash(options.viewerKey) : undefined;
     const address = server.address() as AddressInfo;
     this.port = address.port;
@@ -325,6 +330,22 @@ export class ApiServer implements AsyncDisposable {
       throw new ApiProblem(404, "not_found", `no endpoint at ${url.pathname}`);
     }
     exchange.endpoint = route.endpoint;
+    const isDevice = !route.endpoint.startsWith("viewer");
+    const cors = this.#options.viewerCorsOrigin;
+    if (!isDevice && cors !== undefined) {
+      exchange.res.setHeader("Access-Control-Allow-Origin", cors);
+      exchange.res.setHeader("Vary", "Origin");
+      if (req.method === "OPTIONS") {
+        exchange.res.writeHead(204, {
+          "Access-Control-Allow-Methods": route.method,
+          "Access-Control-Allow-Headers": "Authorization, Content-Type",
+          "Access-Control-Max-Age": "600",
+        });
+        exchange.res.end();
+        this.#record(exchange, 204);
+        return;
+      }
+    }
     if (req.method !== route.method) {
       exchange.res.setHeader("Allow", route.method);
       throw new ApiProblem(
@@ -333,7 +354,6 @@ export class ApiServer implements AsyncDisposable {
         `${url.pathname} answers ${route.method} only`,
       );
     }
-    const isDevice = !route.endpoint.startsWith("viewer");
     if (isDevice) {
       const auth = parseAuthorization(req.headers.authorization);
       exchange.device =
@@ -348,31 +368,31 @@ export class ApiServer implements AsyncDisposable {
         return;
       }
     }
-    if (isDevice && exchange.device === undefined) {
+    if (!isDevice) {
+      this.#checkViewerKey(req);
+    }
+    const device = exchange.device;
+    if (isDevice && device === undefined) {
       throw new ApiProblem(
         401,
         "unauthorized",
         "a valid 'Authorization: DeviceToken <token>' is required",
       );
     }
-    if (!isDevice) {
-      this.#checkViewerKey(req);
-    }
-    const device = exchange.device;
     switch (route.endpoint) {
       case "deviceInfo":
         this.#respond(exchange, 200, {
-          id: device!.id,
-          name: device!.name,
-          projectId: device!.projectId,
-          retainRecordingsSeconds: device!.retainRecordingsSeconds,
+          id: device?.id,
+          name: device?.name,
+          projectId: device?.projectId,
+          retainRecordingsSeconds: device?.retainRecordingsSeconds,
         });
         return;
       case "watch":
-        await this.#watch(exchange, device!);
+        await this.#watch(exchange, device as Required<ApiDevice>);
         return;
       case "heartbeat":
-        await this.#heartbeat(exchange, device!);
+        await this.#heartbeat(exchange, device as Required<ApiDevice>);
         return;
       case "viewerDevices":
         this.#respond(exchange, 200, { devices: this.#hub.list() });
@@ -467,98 +487,16 @@ export class ApiServer implements AsyncDisposable {
   }
 
   async #watch(exchange: Exchange, device: Required<ApiDevice>): Promise<void> {
-    const params = exchange.url.searchParams;
-    const query: WatchQuery = {
-      protocolVersion: queryValue(params, "protocolVersion"),
-      remoteAccessSessionId: queryValue(params, "remoteAccessSessionId"),
-      previousWatchLeaseId: queryValue(params, "previousWatchLeaseId"),
-    };
-    const fault = exchange.fault;
-    const stream = new WatchStream(
-      exchange.res,
-      device.id,
-      query,
-      this.#options.keepAliveIntervalMs,
-    );
-    if (fault?.kind === "withholdHello" || fault?.kind === "eofBeforeHello") {
-      this.#strayStreams.add(stream);
-      exchange.res.once("close", () => this.#strayStreams.delete(stream));
-      stream.open();
-      this.#record(exchange, 200);
-      if (fault.kind === "eofBeforeHello") {
-        stream.end();
-      } else if (fault.keepAlive ?? true) {
-        stream.startKeepAlive();
-      }
-      return;
-    }
-    const lease = this.#hub.acquireLease(device.id, query.previousWatchLeaseId);
-    stream.open();
-    this.#record(exchange, 200);
-    this.#hub.attach(stream);
-    exchange.res.once("close", () => this.#hub.detach(stream));
-    if (fault?.kind !== "stallAfterHello") {
-      stream.startKeepAlive();
-    }
-    if (fault?.kind === "delayHello") {
-      await sleep(fault.ms, undefined, { signal: exchange.abort.signal });
-    }
-    this.#hub.sendHello(stream, lease, fault?.kind === "malformedHello");
-    if (fault?.kind === "dropAfterHello") {
-      if ((fault.afterMs ?? 0) > 0) {
-        await sleep(fault.afterMs, undefined, { signal: exchange.abort.signal });
-      }
-      if (fault.mode === "reset") {
-        stream.reset();
-      } else {
-        stream.end();
-      }
-    }
+    await serveWatch({
+      res: exchange.res,
+      params: exchange.url.searchParams,
+      deviceId: device.id,
+      fault: exchange.fault,
+      hub: this.#hub,
+      keepAliveMs: this.#options.keepAliveIntervalMs,
+      strays: this.#strayStreams,
+      onHeaders: () => this.#record(exchange, 200),
+      signal: exchange.abort.signal,
+    });
   }
-}
-
-function queryValue(params: URLSearchParams, name: string): string | undefined {
-  const value = params.get(name) ?? undefined;
-  if (value !== undefined && value.length > 256) {
-    throw new ApiProblem(400, "bad_request", `query parameter ${name} is too long`);
-  }
-  return value === "" ? undefined : value;
-}
-
-/**
- * Starts a device API server and resolves once it listens.
- *
- * @throws FoxgloveError `ERR_CONFIGURATION` for bad options, `ERR_BIND` when it cannot listen.
- */
-export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
-  const resolved = resolveApiServerOptions(options);
-  options.signal?.throwIfAborted();
-  const server = createServer({
-    requestTimeout: 30_000,
-    headersTimeout: 10_000,
-    maxHeaderSize: 16_384,
-  });
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) {
-      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-    } else {
-      socket.destroy();
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error) =>
-      reject(
-        new FoxgloveError("ERR_BIND", `cannot listen on ${resolved.host}:${resolved.port}`, {
-          cause: error,
-        }),
-      ),
-    );
-    server.listen(resolved.port, resolved.host, () => resolve());
-  });
-  const api = new ApiServer(resolved, server, options.clock ?? nowNanos);
-  if (options.signal !== undefined) {
-    options.signal.addEventListener("abort", () => void api.stop(), { once: true });
-  }
-  log.info(`api-server: listening on ${api.url}`);
-  return api;
 }

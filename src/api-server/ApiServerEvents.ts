@@ -18,7 +18,7 @@ export interface ApiServerEvents {
   request: RequestRecord;
   /** A `hello` was sent: the device is dormant and can be woken. */
   watchOpened: { readonly deviceId: string; readonly leaseId: string; readonly query: WatchQuery };
-  /** A watch stream closed, from either side. `leaseId` is undefined if no `hello` was sent. */
+  /** A watch stream closed, from either side. `leaseId` is undefined if it got no lease. */
   watchClosed: { readonly deviceId: string; readonly leaseId: string | undefined };
   /** A lease stopped being active. */
   leaseEnded: EndedLease;
@@ -28,6 +28,8 @@ export interface ApiServerEvents {
     readonly leaseId: string;
     readonly verdict: HeartbeatVerdict;
   };
+  /** A viewer request is waiting for an offline device to start watching. */
+  viewerWaiting: { readonly deviceId: string; readonly viewerIdentity: string };
   /** A `wake` was written to a device's watch stream. */
   wake: WakeInfo;
 }

@@ -46,10 +46,23 @@ export interface ApiServerOptions {
   tokenTtlSeconds?: number;
   /** Key viewers must send as `Authorization: Bearer <key>`. Default none: viewers are not checked. */
   viewerKey?: string;
+  /**
+   * CORS origin allowed to call the viewer endpoints from a browser (`*` or one origin, e.g.
+   * `http://localhost:5173`); preflight requests are answered. Default none (no CORS headers).
+   */
+  viewerCorsOrigin?: string;
   /** How long a viewer request waits for an offline device to start watching. Default 10000. */
   viewerWaitMs?: number;
   /** Send a `wake` right after every `hello`, as the reference's mock does. Default false. */
   wakeOnWatch?: boolean;
+  /**
+   * Before giving a viewer the room of a running session, ask LiveKit whether the device is in
+   * it; if it is not (and the wake is older than `sessionJoinGraceMs`) the session is over and the
+   * device must be woken again. If LiveKit cannot be asked, the session is trusted. Default true.
+   */
+  checkSessionPresence?: boolean;
+  /** How long after a wake a device may take to appear in its room. Default 15000. */
+  sessionJoinGraceMs?: number;
   /** Clock for leases, nanoseconds since the Unix epoch. Default `nowNanos`. */
   clock?: () => bigint;
   /** How many request records to keep. Default 10000. */
@@ -70,8 +83,11 @@ export interface ResolvedApiServerOptions {
   readonly keepAliveIntervalMs: number;
   readonly tokenTtlSeconds: number;
   readonly viewerKey: string | undefined;
+  readonly viewerCorsOrigin: string | undefined;
   readonly viewerWaitMs: number;
   readonly wakeOnWatch: boolean;
+  readonly checkSessionPresence: boolean;
+  readonly sessionJoinGraceMs: number;
   readonly maxRecords: number;
 }
 
@@ -135,6 +151,18 @@ export function resolveApiServerOptions(options: ApiServerOptions = {}): Resolve
   }
   const heartbeatIntervalMs = whole("heartbeatIntervalMs", options.heartbeatIntervalMs ?? 5000, 1);
   const viewerKey = options.viewerKey;
+  const keepAliveIntervalMs = whole(
+    "keepAliveIntervalMs",
+    options.keepAliveIntervalMs ?? heartbeatIntervalMs,
+    1,
+  );
+  if (keepAliveIntervalMs * 2 >= 5 * Math.max(heartbeatIntervalMs, 1000)) {
+    // Gateways give up on a stream that is silent for 2.5 (clamped) heartbeat intervals.
+    throw new FoxgloveError(
+      "ERR_CONFIGURATION",
+      "keepAliveIntervalMs must be below 2.5 x max(heartbeatIntervalMs, 1000)",
+    );
+  }
   return {
     host: options.host ?? "127.0.0.1",
     port: whole("port", options.port ?? 0, 0),
@@ -155,15 +183,17 @@ export function resolveApiServerOptions(options: ApiServerOptions = {}): Resolve
       options.leaseTtlMs ?? 3 * Math.max(heartbeatIntervalMs, 1000),
       1,
     ),
-    keepAliveIntervalMs: whole(
-      "keepAliveIntervalMs",
-      options.keepAliveIntervalMs ?? heartbeatIntervalMs,
-      1,
-    ),
+    keepAliveIntervalMs,
     tokenTtlSeconds: whole("tokenTtlSeconds", options.tokenTtlSeconds ?? 21_600, 1),
     viewerKey: viewerKey === undefined ? undefined : text("viewerKey", viewerKey),
+    viewerCorsOrigin:
+      options.viewerCorsOrigin === undefined
+        ? undefined
+        : text("viewerCorsOrigin", options.viewerCorsOrigin),
     viewerWaitMs: whole("viewerWaitMs", options.viewerWaitMs ?? 10_000, 0),
     wakeOnWatch: options.wakeOnWatch ?? false,
+    checkSessionPresence: options.checkSessionPresence ?? true,
+    sessionJoinGraceMs: whole("sessionJoinGraceMs", options.sessionJoinGraceMs ?? 15_000, 0),
     maxRecords: whole("maxRecords", options.maxRecords ?? 10_000, 1),
   };
 }

@@ -6,6 +6,7 @@ import type { ApiServerEvents, WakeInfo } from "./ApiServerEvents.js";
 import type { ApiDevice, ResolvedApiServerOptions } from "./ApiServerOptions.js";
 import type { EventHub } from "./EventHub.js";
 import { LeaseTable } from "./LeaseTable.js";
+import type { PresenceCheck } from "./livekitPresence.js";
 import type { EndedLease, HeartbeatVerdict, Lease, LeaseEndReason } from "./LeaseTable.js";
 import { mintLiveKitToken } from "./mintLiveKitToken.js";
 import type { ViewerConnectRequest } from "./ViewerConnectRequest.js";
@@ -54,6 +55,8 @@ export interface ViewerConnectResponse {
 interface Session {
   readonly room: string;
   readonly remoteAccessSessionId: string;
+  /** When the wake was sent, `performance.now()` milliseconds. */
+  readonly wokeAtMs: number;
 }
 
 interface DeviceState {
@@ -61,6 +64,8 @@ interface DeviceState {
   readonly tokenHash: Buffer;
   watch: WatchStream | undefined;
   session: Session | undefined;
+  /** The lease of the watch that was woken last. */
+  wokenLeaseId: string | undefined;
 }
 
 const hash = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest();
@@ -76,6 +81,7 @@ export class DeviceHub {
   readonly #events: EventHub<ApiServerEvents>;
   readonly #leases: LeaseTable;
   readonly #states: DeviceState[];
+  readonly #presence: PresenceCheck | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -83,8 +89,10 @@ export class DeviceHub {
     options: ResolvedApiServerOptions,
     clock: () => bigint,
     events: EventHub<ApiServerEvents>,
+    presence?: PresenceCheck,
   ) {
     this.#options = options;
+    this.#presence = presence;
     this.#clock = clock;
     this.#events = events;
     this.#leases = new LeaseTable({ ttlNs: BigInt(options.leaseTtlMs) * 1_000_000n });
@@ -93,6 +101,7 @@ export class DeviceHub {
       tokenHash: hash(device.token),
       watch: undefined,
       session: undefined,
+      wokenLeaseId: undefined,
     }));
   }
 
@@ -146,6 +155,13 @@ export class DeviceHub {
   acquireLease(deviceId: string, previousLeaseId: string | undefined): Lease {
     this.checkLeases();
     const state = this.#state(deviceId);
+    const woken =
+      state.wokenLeaseId !== undefined && this.#leases.active(deviceId)?.id === state.wokenLeaseId
+        ? this.#leases.end(deviceId, "woken")
+        : undefined;
+    if (woken !== undefined) {
+      this.#leaseEnded(woken);
+    }
     const holder = this.#leases.active(deviceId);
     const holderOpen =
       holder !== undefined && state.watch?.leaseId === holder.id && !state.watch.closed;
@@ -221,7 +237,9 @@ export class DeviceHub {
 
   /**
    * Sends a `wake` with a freshly minted device token on the device's watch stream. The device
-   * is then in a session in the wake's room; its lease ends (reason `woken`).
+   * is then in a session in the wake's room. Its lease stays valid (heartbeats already in flight
+   * still get 200, so they cannot race the wake with a 410) until it expires or the device's next
+   * watch ends it (reason `woken`).
    *
    * @throws ApiProblem 409 `device_not_watching` when the device has no dormant watch, or 500
    *   `livekit_token` when the token cannot be minted.
@@ -237,12 +255,9 @@ export class DeviceHub {
       room: options.room ?? `fgr-${deviceId}-${hex(6)}`,
       remoteAccessSessionId:
         options.remoteAccessSessionId ?? watch.query.remoteAccessSessionId ?? `ras_${hex(8)}`,
+      wokeAtMs: performance.now(),
     };
     state.session = session;
-    const ended = this.#leases.end(deviceId, "woken");
-    if (ended !== undefined) {
-      this.#leaseEnded(ended);
-    }
     const url = options.url ?? this.#options.livekit.url;
     let token: string;
     try {
@@ -271,10 +286,16 @@ export class DeviceHub {
       this.#revert(state, session);
       throw new ApiProblem(503, "device_offline", `device ${deviceId} left before the wake`);
     }
+    state.wokenLeaseId = watch.leaseId;
     if (options.endStream ?? true) {
       watch.end();
     }
-    const info: WakeInfo = { deviceId, ...session, url };
+    const info: WakeInfo = {
+      deviceId,
+      room: session.room,
+      remoteAccessSessionId: session.remoteAccessSessionId,
+      url,
+    };
     this.#events.emit("wake", info);
     log.info(`api-server: woke ${deviceId} into room ${session.room}`);
     return info;
@@ -307,11 +328,20 @@ export class DeviceHub {
     const deadline = Date.now() + request.timeoutMs;
     let woke = false;
     let session = state.session;
+    if (session !== undefined && !(await this.#sessionAlive(device.id, session))) {
+      log.info(`api-server: device ${device.id} is not in room ${session.room}; session over`);
+      this.#revert(state, session);
+      session = state.session;
+    }
     while (session === undefined) {
       if (this.#isDormant(state)) {
         await this.wake(device.id);
         woke = true;
       } else {
+        this.#events.emit("viewerWaiting", {
+          deviceId: device.id,
+          viewerIdentity: request.identity,
+        });
         await this.#waitForWatch(device.id, deadline - Date.now(), signal);
       }
       session = state.session;
@@ -407,6 +437,17 @@ export class DeviceHub {
     }
   }
 
+  /** False when LiveKit says the device is not in the session's room past the join grace. */
+  async #sessionAlive(deviceId: string, session: Session): Promise<boolean> {
+    if (this.#presence === undefined || !this.#options.checkSessionPresence) {
+      return true;
+    }
+    if (performance.now() - session.wokeAtMs < this.#options.sessionJoinGraceMs) {
+      return true;
+    }
+    return (await this.#presence(session.room, deviceId)) !== "absent";
+  }
+
   #livekitKeys(): { apiKey: string; apiSecret: string; ttlSeconds: number } {
     const { apiKey, apiSecret } = this.#options.livekit;
     return { apiKey, apiSecret, ttlSeconds: this.#options.tokenTtlSeconds };
@@ -436,7 +477,7 @@ export class DeviceHub {
 
   #leaseEnded(ended: EndedLease): void {
     const watch = this.#state(ended.deviceId).watch;
-    if (watch !== undefined && watch.leaseId === ended.id && ended.reason !== "woken") {
+    if (watch !== undefined && watch.leaseId === ended.id) {
       watch.end();
     }
     this.#events.emit("leaseEnded", ended);

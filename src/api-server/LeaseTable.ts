@@ -2,7 +2,7 @@
 export type LeaseEndReason =
   /** No heartbeat arrived within the lease time to live. */
   | "expired"
-  /** The device was woken; it holds no lease while it is in a LiveKit session. */
+  /** The device was woken and came back with a new watch. */
   | "woken"
   /** The same gateway reconnected with this lease as `previousWatchLeaseId`. */
   | "handedOver"

@@ -15,7 +15,7 @@ export interface WatchQuery {
 export class WatchStream {
   readonly deviceId: string;
   readonly query: WatchQuery;
-  /** The lease named in this stream's `hello`, once sent. */
+  /** The lease granted to this stream (named in its `hello`), if any. */
   leaseId: string | undefined;
   /** True once the `hello` was written. */
   helloSent = false;

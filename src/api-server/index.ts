@@ -1,4 +1,5 @@
-export { ApiServer, startApiServer } from "./ApiServer.js";
+export { ApiServer } from "./ApiServer.js";
+export { startApiServer } from "./startApiServer.js";
 export { ApiProblem } from "./ApiProblem.js";
 export { DEFAULT_LIVEKIT, TEST_DEVICE, resolveApiServerOptions } from "./ApiServerOptions.js";
 export type {
@@ -14,6 +15,7 @@ export type { ApiEndpoint, Fault, FaultOptions } from "./Fault.js";
 export type { EndedLease, HeartbeatVerdict, Lease, LeaseEndReason } from "./LeaseTable.js";
 export { mintLiveKitToken } from "./mintLiveKitToken.js";
 export type { LiveKitTokenRequest } from "./mintLiveKitToken.js";
+export { parseApiServerConfig, parseDeviceFlag } from "./parseApiServerConfig.js";
 export type { RequestRecord } from "./RequestRecord.js";
 export {
   DEVICE_INFO_PATH,

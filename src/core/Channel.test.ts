@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, test } from "node:test";
+import { Channel } from "./Channel.js";
+import { Context } from "./Context.js";
+import type { Encoder } from "./Encoder.js";
+import { jsonEncoder } from "./jsonEncoder.js";
+import { setLogger, setLogLevel } from "./logger.js";
+import { CapturingLogger, RecordingSink } from "./testing/RecordingSink.js";
+
+let logger: CapturingLogger;
+beforeEach(() => {
+  logger = new CapturingLogger();
+  setLogger(logger);
+});
+afterEach(() => {
+  setLogger(console);
+  setLogLevel("warn");
+});
+
+/** An encoder that counts its calls and can be told to fail. */
+function countingEncoder(): Encoder<{ n: number }> & { calls: number; fail: boolean } {
+  return {
+    messageEncoding: "test",
+    schema: { name: "Counted", encoding: "none", data: new Uint8Array([1, 2]) },
+    calls: 0,
+    fail: false,
+    encode(message) {
+      this.calls++;
+      if (this.fail) {
+        throw new Error("cannot encode this");
+      }
+      return new Uint8Array([message.n]);
+    },
+  };
+}
+
+test("Channel<T> takes encoding and schema from its encoder and encodes only when subscribed", () => {
+  const ctx = new Context();
+  const encoder = countingEncoder();
+  const ch = new Channel("/typed", { context: ctx, encoder, metadata: { a: "b" } });
+  assert.equal(ch.messageEncoding, "test");
+  assert.equal(ch.schema?.name, "Counted");
+  assert.deepEqual(ch.metadata, { a: "b" });
+  assert.equal(ch.topic, "/typed");
+  assert.equal(ch.raw.id, ch.id);
+
+  ch.log({ n: 1 });
+  assert.equal(encoder.calls, 0);
+
+  const sink = new RecordingSink();
+  ctx.addSink(sink);
+  assert.equal(ch.hasSinks(), true);
+  ch.log({ n: 7 }, { logTime: 9n });
+  assert.equal(encoder.calls, 1);
+  assert.deepEqual([...sink.messages[0]!.data], [7]);
+  assert.equal(sink.messages[0]!.metadata.logTime, 9n);
+  assert.equal(sink.messages[0]!.channel, ch.raw);
+});
+
+test("Channel<T> drops a message that fails to encode, with a throttled ERR_ENCODE warning", () => {
+  const ctx = new Context();
+  const sink = new RecordingSink();
+  ctx.addSink(sink);
+  const encoder = countingEncoder();
+  const ch = new Channel("/fails", { context: ctx, encoder });
+  encoder.fail = true;
+  ch.log({ n: 1 });
+  ch.log({ n: 2 });
+  encoder.fail = false;
+  ch.log({ n: 3 });
+  assert.deepEqual(
+    sink.messages.map((m) => m.data[0]),
+    [3],
+  );
+  const warnings = logger.matching("warn", "cannot encode a message for /fails");
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /ERR_ENCODE.*cannot encode this/);
+});
+
+test("closing a Channel<T> closes the raw channel; logging then warns once and does not encode", () => {
+  const ctx = new Context();
+  const sink = new RecordingSink();
+  ctx.addSink(sink);
+  const encoder = countingEncoder();
+  {
+    using ch = new Channel("/scoped", { context: ctx, encoder });
+    ch.log({ n: 1 });
+  }
+  assert.equal(sink.removed.length, 1);
+  const ch = new Channel("/closing", { context: ctx, encoder });
+  ch.close();
+  assert.equal(ch.closed, true);
+  ch.log({ n: 4 });
+  ch.log({ n: 5 });
+  assert.equal(encoder.calls, 1);
+  assert.equal(logger.matching("warn", "closed channel /closing").length, 1);
+});
+
+test("two equal typed channels share one raw channel", () => {
+  const ctx = new Context();
+  const enc = jsonEncoder<{ a: number }>({ type: "object", title: "A" });
+  const a = new Channel("/same", { context: ctx, encoder: enc });
+  const b = new Channel("/same", {
+    context: ctx,
+    encoder: jsonEncoder({ type: "object", title: "A" }),
+  });
+  assert.equal(a.raw, b.raw);
+  const c = new Channel("/same", {
+    context: ctx,
+    encoder: jsonEncoder({ type: "object", title: "B" }),
+  });
+  assert.notEqual(c.raw, a.raw);
+});
