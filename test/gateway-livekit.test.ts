@@ -4,7 +4,10 @@ import { setTimeout as delay } from "node:timers/promises";
 import { after, before, describe, test } from "node:test";
 import { RoomServiceClient } from "livekit-server-sdk";
 import { TEST_DEVICE } from "../src/api-server/index.js";
+import { Context } from "../src/core/Context.js";
+import { RawChannel } from "../src/core/RawChannel.js";
 import { nowNanos } from "../src/core/time.js";
+import { connectViewer } from "../src/viewer/index.js";
 import { nativeLeaseCount } from "../src/livekit/native.js";
 import {
   shutdownLiveKit,
@@ -94,6 +97,47 @@ describe("gateway wake and LiveKit session", () => {
       assert.equal(h.heartbeats().length, beats);
     } finally {
       await v.rtc.close();
+    }
+  });
+
+  test("the default session serves the options' Context; publishStatus reaches the viewer", async () => {
+    const context = new Context();
+    const channel = new RawChannel("/gateway/test", { context, messageEncoding: "json" });
+    await using h = await startGatewayHarness({
+      server: { livekit: livekit(), heartbeatIntervalMs: 1000 },
+      gateway: {
+        name: "r2",
+        context,
+        capabilities: ["clientPublish"],
+        supportedEncodings: ["json"],
+        serverInfo: { site: "lab" },
+        iceServers: lk.iceServers,
+      },
+    });
+    await h.gateway.waitForStatus("connected");
+    const v = await connectViewer({
+      apiUrl: h.server.url,
+      device: TEST_DEVICE.id,
+      iceServers: lk.iceServers,
+    });
+    try {
+      assert.equal(v.serverInfo?.name, "r2");
+      assert.ok(v.serverInfo?.capabilities.includes("clientPublish"));
+      assert.deepEqual(v.serverInfo?.supportedEncodings, ["json"]);
+      assert.equal(v.serverInfo?.metadata?.site, "lab");
+      assert.equal(v.serverInfo?.sessionId, h.gateway.remoteAccessSessionId);
+      await v.waitForChannel("/gateway/test");
+      const status = new Promise<string>((resolve) => v.on("status", (st) => resolve(st.message)));
+      h.gateway.publishStatus({ level: "warning", message: "battery low", id: "bat" });
+      assert.equal(await status, "battery low");
+      const removed = new Promise<readonly string[]>((resolve) => v.on("removeStatus", resolve));
+      h.gateway.removeStatus(["bat"]);
+      assert.deepEqual(await removed, ["bat"]);
+      assert.deepEqual(h.statuses, ["connecting", "connected"]);
+    } finally {
+      await v.close();
+      channel.close();
+      context.close();
     }
   });
 
