@@ -230,7 +230,12 @@ describe("gateway wake and LiveKit session", () => {
 
   test("stop() during a LiveKit join that hangs ends in shutdown at once", async () => {
     const sockets: Socket[] = [];
-    const black: Server = createServer((s) => sockets.push(s)); // accepts, never answers
+    let attempted!: () => void;
+    const joinAttempted = new Promise<void>((r) => (attempted = r));
+    const black: Server = createServer((s) => {
+      sockets.push(s); // accepts, never answers
+      attempted();
+    });
     await new Promise<void>((r) => black.listen(0, "127.0.0.1", r));
     const port = (black.address() as { port: number }).port;
     try {
@@ -239,18 +244,13 @@ describe("gateway wake and LiveKit session", () => {
       });
       await h.gateway.waitForStatus("connected");
       await h.server.wake(TEST_DEVICE.id, { url: `ws://127.0.0.1:${port}` });
-      const wokeAt = nowNanos();
-      await new Promise<void>((resolve, reject) => {
-        const t = setInterval(() => {
-          if (sockets.length > 0) {
-            clearInterval(t);
-            resolve();
-          } else if (msSince(wokeAt) > 10_000) {
-            clearInterval(t);
-            reject(new Error("the gateway never tried to join"));
-          }
-        }, 10);
-      });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        joinAttempted,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error("the gateway never tried to join")), 10_000);
+        }),
+      ]).finally(() => clearTimeout(timer));
       const started = performance.now();
       await h.gateway.stop();
       assert.ok(performance.now() - started < 1000, "stop during join took too long");
