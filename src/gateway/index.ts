@@ -14,6 +14,6 @@ export type { ApiErrorKind } from "./ApiError.js";
 export { DEFAULT_GATEWAY_TIMINGS } from "./timings.js";
 export type { GatewayTimings } from "./timings.js";
 export type { Clock } from "./Clock.js";
-export { LIBRARY_ID } from "./libraryId.js";
+export { LIBRARY_ID } from "../core/version.js";
 export { sessionJoiner } from "./sessionJoiner.js";
 export type { SessionJoinOptions } from "./sessionJoiner.js";
