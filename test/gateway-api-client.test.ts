@@ -63,7 +63,7 @@ describe("ApiClient device-info", () => {
     assert.equal(req.method, "GET");
     assert.equal(req.url, "/internal/platform/v1/device-info");
     assert.equal(req.headers.authorization, `DeviceToken ${TOKEN}`);
-    assert.equal(req.headers["user-agent"], `foxglove-remote/${VERSION}`);
+    assert.equal(req.headers["user-agent"], `foxglove-sdk-typescript/${VERSION}`);
   });
 
   test("works below a base path prefix", async () => {

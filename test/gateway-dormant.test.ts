@@ -36,8 +36,8 @@ describe("gateway dormant phase against the real API server", () => {
     const watch = h.watches()[0]!;
     assert.deepEqual(watch.query, { protocolVersion: "2.2.0" });
     assert.equal(watch.authorization, "DeviceToken <redacted>");
-    assert.equal(watch.userAgent, `foxglove-remote/${VERSION}`);
-    assert.equal(info.userAgent, `foxglove-remote/${VERSION}`);
+    assert.equal(watch.userAgent, `foxglove-sdk-typescript/${VERSION}`);
+    assert.equal(info.userAgent, `foxglove-sdk-typescript/${VERSION}`);
     const beats = h.heartbeats();
     assert.ok(beats.every((b) => b.status === 200 && b.watchLeaseId === lease.id));
     // The k-th heartbeat is due k intervals (100 ms) after the hello: never early, no burst.
@@ -266,6 +266,21 @@ describe("gateway stop and configuration", () => {
       );
     } finally {
       if (saved !== undefined) process.env.FOXGLOVE_DEVICE_TOKEN = saved;
+    }
+  });
+
+  test("bad session limits and unsupported capabilities are ERR_CONFIGURATION at start", () => {
+    const base = { deviceToken: "fox_dt_x", foxgloveApiUrl: "http://127.0.0.1:1" };
+    for (const bad of [
+      { maxDataTrackMessageSize: 1199 },
+      { messageBacklogSize: 0 },
+      { capabilities: ["assets" as const] },
+    ]) {
+      assert.throws(
+        () => startGateway({ ...base, ...bad }),
+        (e) => isFoxgloveError(e, "ERR_CONFIGURATION"),
+        JSON.stringify(bad),
+      );
     }
   });
 

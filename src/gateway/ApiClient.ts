@@ -1,6 +1,6 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { ApiError } from "./ApiError.js";
-import { LIBRARY_ID } from "./libraryId.js";
+import { LIBRARY_ID } from "../core/version.js";
 
 /** The Foxglove API used when no URL is configured. */
 export const DEFAULT_API_URL = "https://api.foxglove.dev";

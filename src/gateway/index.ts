@@ -1,7 +1,7 @@
 // The remote access gateway: `foxglove-remote/gateway`.
 export { startGateway } from "./startGateway.js";
 export { RemoteAccessGateway } from "./RemoteAccessGateway.js";
-export type { GatewayListener, GatewayOptions } from "./GatewayOptions.js";
+export type { GatewayListener, GatewayOptions, GatewayStatus } from "./GatewayOptions.js";
 export type { ConnectionStatus } from "./ConnectionStatus.js";
 export type { GatewayStopReason } from "./lifecycle.js";
 export { REMOTE_ACCESS_PROTOCOL_VERSION } from "./lifecycle.js";
@@ -14,6 +14,6 @@ export type { ApiErrorKind } from "./ApiError.js";
 export { DEFAULT_GATEWAY_TIMINGS } from "./timings.js";
 export type { GatewayTimings } from "./timings.js";
 export type { Clock } from "./Clock.js";
-export { LIBRARY_ID } from "./libraryId.js";
+export { LIBRARY_ID } from "../core/version.js";
 export { sessionJoiner } from "./sessionJoiner.js";
 export type { SessionJoinOptions } from "./sessionJoiner.js";

@@ -1,5 +1,5 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
-import { VERSION } from "../core/version.js";
+import { LIBRARY_ID } from "../core/version.js";
 
 /** How to ask a device API server (`foxglove-remote api-server`) for access to a device. */
 export interface ApiServerAccess {
@@ -78,7 +78,7 @@ export async function requestViewerCredentials(
   if (access.deviceWaitMs !== undefined) body.timeoutMs = access.deviceWaitMs;
   const headers: Record<string, string> = {
     "content-type": "application/json",
-    "user-agent": `foxglove-remote/${VERSION}`,
+    "user-agent": LIBRARY_ID,
   };
   if (access.viewerKey !== undefined && access.viewerKey !== "") {
     headers.authorization = `Bearer ${access.viewerKey}`;

@@ -1,8 +1,5 @@
-import { VERSION } from "../../core/version.js";
+import { LIBRARY_ID } from "../../core/version.js";
 import type { Capability, ServerInfo } from "../../protocol/index.js";
-
-/** The `fg-library` metadata value this SDK announces. */
-export const LIBRARY_ID = `foxglove-sdk-typescript/${VERSION}`;
 
 /** Inputs of {@link buildServerInfo}. */
 export interface ServerInfoOptions {

@@ -13,7 +13,7 @@ export type {
 } from "./SessionRoom.js";
 export type { SessionClient, SessionListener } from "./SessionListener.js";
 export type { QosClassifier, QosProfile, Reliability } from "./QosProfile.js";
-export { buildServerInfo, LIBRARY_ID, type ServerInfoOptions } from "./buildServerInfo.js";
+export { buildServerInfo, type ServerInfoOptions } from "./buildServerInfo.js";
 export {
   serverCapabilities,
   type CapabilityInputs,
