@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureLiveKitServer } from "./livekit-server.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -33,6 +34,19 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Integration tests (test/) run against a real livekit-server: find it (or build it once into the
+// per-user cache) before starting them, and hand its path to the test processes.
+/** @type {NodeJS.ProcessEnv} */
+const env = { ...process.env };
+if (files.some((f) => f.startsWith("test") || f.includes("livekit"))) {
+  try {
+    env.LIVEKIT_SERVER_BIN = await ensureLiveKitServer();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  }
+}
+
 const args = ["--import", "tsx", "--test", "--test-reporter=spec", ...files];
-const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit" });
+const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit", env });
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { VERSION } from "../core/version.js";
+import { addApiServerCommand } from "./commands/apiServer.js";
 
 /**
  * Each command module adds one subcommand to the program. Keep this list sorted; one line per
  * command file under ./commands/.
  */
-const commands: ((program: Command) => void)[] = [];
+const commands: ((program: Command) => void)[] = [addApiServerCommand];
 
 /** Builds the `foxglove-remote` command line program with every subcommand. */
 export function buildProgram(): Command {

@@ -1,0 +1,336 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { format } from "node:util";
+import {
+  FfiHandle,
+  livekitDispose,
+  type DataTrackStreamEvent,
+  type FfiEvent,
+  type FfiRequest,
+  type PartialMessage,
+  type RoomEvent as FfiRoomEvent,
+} from "@livekit/rtc-ffi-bindings";
+import { FoxgloveError } from "../core/FoxgloveError.js";
+import { isLogLevelEnabled, log } from "../core/logger.js";
+import { ffiLogLevel } from "./ffiLogLevel.js";
+import { isProcessIdle } from "./processIdle.js";
+import { redactToken } from "./redactToken.js";
+
+// The parts of rtc-node's internals this adapter relies on. rtc-node 1.1.0 does not export them,
+// so they are loaded from its dist folder by path (the ESM entry re-exports this CJS build, so these
+// are the very module instances rtc-node itself uses).
+
+/** The FFI client singleton of rtc-node (`globalThis._ffiClientInstance`). */
+export interface FfiClientLike {
+  request<T>(req: PartialMessage<FfiRequest>): T;
+  on(event: "ffi_event", listener: (ev: FfiEvent) => void): unknown;
+  off(event: "ffi_event", listener: (ev: FfiEvent) => void): unknown;
+}
+
+interface PinoLike {
+  level: string;
+  [method: string]: unknown;
+}
+
+const require = createRequire(import.meta.url);
+const rtcDist = dirname(require.resolve("@livekit/rtc-node"));
+const { FfiClient } = require(join(rtcDist, "ffi_client.cjs")) as {
+  FfiClient: { readonly instance: FfiClientLike };
+};
+const { log: rtcLog } = require(join(rtcDist, "log.cjs")) as { log: PinoLike };
+
+declare global {
+  // rtc-node keeps its FFI client here; deleting it makes the next use initialize a new one.
+  // eslint-disable-next-line no-var
+  var _ffiClientInstance: unknown;
+}
+
+quietRtcNodeLogger();
+
+/**
+ * rtc-node logs through its own pino logger straight to stdout, at debug level unless
+ * NODE_ENV=production. Keep only its warnings and errors and send them to our logger.
+ */
+function quietRtcNodeLogger(): void {
+  rtcLog.level = "warn";
+  const forward = (...args: unknown[]) => {
+    if (!isLogLevelEnabled("debug")) {
+      return;
+    }
+    // pino call shapes: (msg, ...printfArgs) or (mergeObject, msg?, ...printfArgs).
+    const [first, ...rest] = args;
+    const text = redactToken(
+      typeof first === "string" ? format(first, ...rest) : format(...rest, first ?? ""),
+    );
+    // Stream failures reach the caller as typed errors; do not report them twice.
+    const level = /^(error reading stream|Sink error)/.test(text) ? "debug" : "warn";
+    log[level]("livekit:", text);
+  };
+  for (const level of ["warn", "error", "fatal"]) {
+    rtcLog[level] = forward;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event routing: one listener on the FFI client dispatches to rooms, data-track streams and
+// one-shot callbacks by handle, so the cost per event does not grow with the number of users.
+
+type RoomEventHandler = (message: FfiRoomEvent["message"]) => void;
+type StreamEventHandler = (event: DataTrackStreamEvent) => void;
+interface Waiter {
+  resolve(value: unknown): void;
+}
+
+const roomHandlers = new Map<bigint, RoomEventHandler>();
+const streamHandlers = new Map<bigint, StreamEventHandler>();
+const waiters = new Map<string, Waiter>();
+let hooked: FfiClientLike | undefined;
+
+function route(ev: FfiEvent): void {
+  const m = ev.message;
+  switch (m.case) {
+    case "roomEvent": {
+      const handler =
+        m.value.roomHandle === undefined ? undefined : roomHandlers.get(m.value.roomHandle);
+      if (handler !== undefined) {
+        handler(m.value.message);
+      } else if (m.value.message.case === "dataTrackPublished") {
+        // Nobody owns this room (any more): release the track handle the FFI created for us.
+        disposeHandle(m.value.message.value.track?.handle?.id);
+      }
+      return;
+    }
+    case "dataTrackStreamEvent": {
+      const id = m.value.streamHandle;
+      if (id !== undefined) {
+        streamHandlers.get(id)?.(m.value);
+      }
+      return;
+    }
+    case "logs":
+      routeLogs(m.value.records);
+      return;
+    case "panic":
+      log.error("livekit native layer panicked:", m.value.message ?? "");
+      return;
+    case "publishDataTrack": {
+      const key = `${m.case}:${m.value.asyncId ?? ""}`;
+      const waiter = waiters.get(key);
+      if (waiter !== undefined) {
+        waiters.delete(key);
+        waiter.resolve(m.value);
+      } else if (m.value.result.case === "track") {
+        disposeHandle(m.value.result.value.handle?.id); // Its publisher gave up waiting.
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** Native warnings that are harmless (rtc-node drops handles the FFI already released). */
+const BENIGN = /^Attempted to drop unknown FFI handle/;
+
+function routeLogs(records: { level?: number; target?: string; message?: string }[]): void {
+  for (const r of records) {
+    const level = BENIGN.test(r.message ?? "") ? "debug" : ffiLogLevel(r.level);
+    if (isLogLevelEnabled(level)) {
+      log[level](`livekit[${r.target ?? "?"}]:`, redactToken(r.message ?? ""));
+    }
+  }
+}
+
+/** Handles a safety net for the router itself: it must never throw into the napi callback. */
+function safeRoute(ev: FfiEvent): void {
+  try {
+    route(ev);
+  } catch (error) {
+    log.error("livekit event handling failed:", error);
+  }
+}
+
+/** The FFI client, initialized (or re-initialized after an idle dispose) and hooked to our router. */
+export function ffiClient(): FfiClientLike {
+  const client = FfiClient.instance;
+  if (client !== hooked) {
+    hooked?.off("ffi_event", safeRoute);
+    client.on("ffi_event", safeRoute);
+    hooked = client;
+  }
+  return client;
+}
+
+/** Routes room events of the room with native handle `handle` to `handler` until the returned function is called. */
+export function onRoomEvents(handle: bigint, handler: RoomEventHandler): () => void {
+  roomHandlers.set(handle, handler);
+  return () => {
+    if (roomHandlers.get(handle) === handler) {
+      roomHandlers.delete(handle);
+    }
+  };
+}
+
+/** Routes events of data-track stream `handle` to `handler` until the returned function is called. */
+export function onDataTrackStreamEvents(handle: bigint, handler: StreamEventHandler): () => void {
+  streamHandlers.set(handle, handler);
+  return () => {
+    if (streamHandlers.get(handle) === handler) {
+      streamHandlers.delete(handle);
+    }
+  };
+}
+
+/**
+ * Waits for the FFI callback `kind` with `asyncId` (register right after the request: callbacks
+ * arrive in a later turn). Rejects with ERR_ABORTED when `signal` aborts.
+ */
+export function waitForCallback<T>(
+  kind: "publishDataTrack",
+  asyncId: bigint,
+  signal: AbortSignal,
+): Promise<T> {
+  const key = `${kind}:${asyncId}`;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      waiters.delete(key);
+      reject(new FoxgloveError("ERR_ABORTED", `${kind} was aborted: the room closed`));
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    waiters.set(key, {
+      resolve: (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value as T);
+      },
+    });
+  });
+}
+
+/** Drops a native handle we own (no-op for undefined). */
+export function disposeHandle(id: bigint | undefined): void {
+  if (id === undefined) {
+    return;
+  }
+  try {
+    new FfiHandle(id).dispose();
+  } catch (error) {
+    log.debug("livekit: disposing handle failed:", error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifetime. Once the FFI is initialized its napi callback keeps the event loop alive forever, and
+// livekitDispose() stops callbacks for good. So: count what is in use (leases); when nothing is and
+// nothing else keeps the process alive (no active handles or requests), dispose automatically so
+// the process can exit. A later use initializes a fresh FFI client, so an early dispose is harmless.
+
+const IDLE_CHECK_MS = 100;
+let leases = 0;
+let disposing: Promise<void> | undefined;
+let idleTimer: NodeJS.Timeout | undefined;
+const openRooms = new Set<() => Promise<void>>();
+
+/**
+ * Marks the native layer as in use until the returned release function is called (idempotent).
+ * Waits for a dispose in progress to finish first.
+ */
+export async function acquireNative(): Promise<() => void> {
+  while (disposing !== undefined) {
+    await disposing;
+  }
+  leases += 1;
+  stopIdleWatch();
+  ffiClient();
+  let released = false;
+  return () => {
+    if (released) {
+      return;
+    }
+    released = true;
+    leases -= 1;
+    if (leases === 0) {
+      startIdleWatch();
+    }
+  };
+}
+
+/** Registers a room so {@link shutdownLiveKit} can close it; returns the unregister function. */
+export function trackOpenRoom(close: () => Promise<void>): () => void {
+  openRooms.add(close);
+  return () => openRooms.delete(close);
+}
+
+function startIdleWatch(): void {
+  if (idleTimer !== undefined || hooked === undefined) {
+    return;
+  }
+  idleTimer = setInterval(() => {
+    if (leases > 0 || hooked === undefined) {
+      stopIdleWatch();
+    } else if (isProcessIdle()) {
+      stopIdleWatch();
+      void disposeNative();
+    }
+  }, IDLE_CHECK_MS);
+  idleTimer.unref();
+}
+
+function stopIdleWatch(): void {
+  if (idleTimer !== undefined) {
+    clearInterval(idleTimer);
+    idleTimer = undefined;
+  }
+}
+
+async function disposeNative(): Promise<void> {
+  if (disposing !== undefined) {
+    return disposing;
+  }
+  if (hooked === undefined) {
+    return;
+  }
+  const client = hooked;
+  disposing = (async () => {
+    try {
+      await livekitDispose();
+    } catch (error) {
+      log.warn("livekit: disposing the native layer failed:", error);
+    } finally {
+      client.off("ffi_event", safeRoute);
+      if (globalThis._ffiClientInstance === client) {
+        delete globalThis._ffiClientInstance;
+      }
+      hooked = undefined;
+      disposing = undefined;
+    }
+  })();
+  return disposing;
+}
+
+/**
+ * Closes every open room and releases LiveKit's native layer so the process can exit. Safe to call
+ * more than once; using the adapter afterwards initializes the native layer again. Without this
+ * call the layer is released automatically once nothing uses it and nothing else keeps the process
+ * alive, so calling it is only needed to end a process that still has other work (timers, servers).
+ */
+export async function shutdownLiveKit(): Promise<void> {
+  await Promise.allSettled([...openRooms].map((close) => close()));
+  if (leases === 0) {
+    stopIdleWatch();
+    await disposeNative();
+  }
+}
+
+/** Number of outstanding leases (for tests). */
+export function nativeLeaseCount(): number {
+  return leases;
+}
+
+/** True while an FFI client is initialized (for tests). */
+export function nativeInitialized(): boolean {
+  return hooked !== undefined;
+}
