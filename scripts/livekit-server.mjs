@@ -140,7 +140,9 @@ async function acquireLock(dir, say) {
       waitingSince = Date.now();
       say(`waiting for another build of livekit-server (lock ${lock})`);
     } else if (Date.now() - waitingSince > 3_600_000) {
-      throw new Error(`gave up waiting for the build lock ${lock}; remove it if no build is running`);
+      throw new Error(
+        `gave up waiting for the build lock ${lock}; remove it if no build is running`,
+      );
     }
     await sleep(500);
   }

@@ -2,12 +2,13 @@
 import { Command } from "commander";
 import { VERSION } from "../core/version.js";
 import { addApiServerCommand } from "./commands/apiServer.js";
+import { addLivekitCommand } from "./commands/livekit.js";
 
 /**
  * Each command module adds one subcommand to the program. Keep this list sorted; one line per
  * command file under ./commands/.
  */
-const commands: ((program: Command) => void)[] = [addApiServerCommand];
+const commands: ((program: Command) => void)[] = [addApiServerCommand, addLivekitCommand];
 
 /** Builds the `foxglove-remote` command line program with every subcommand. */
 export function buildProgram(): Command {

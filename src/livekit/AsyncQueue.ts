@@ -15,7 +15,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   readonly #policy: OverflowPolicy;
   #waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
   #ended = false;
-  #error: unknown = undefined;
+  #error: Error | undefined = undefined;
   #dropped = 0;
 
   /** `capacity` is the most items held (>= 1); `policy` defaults to "dropOldest". */
@@ -89,7 +89,10 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     if (this.#ended) {
       return;
     }
-    this.#error = error ?? new FoxgloveError("ERR_IO", "queue failed");
+    this.#error =
+      error instanceof Error
+        ? error
+        : new FoxgloveError("ERR_IO", `queue failed: ${String(error)}`);
     this.#ended = true;
     const waiter = this.#waiter;
     this.#waiter = undefined;

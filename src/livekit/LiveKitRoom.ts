@@ -1,40 +1,29 @@
-import {
-  DisconnectReason,
-  ParticipantState as FfiParticipantState,
-  PublishDataTrackErrorCode,
-  type ParticipantInfo,
-  type PublishDataTrackCallback,
-  type PublishDataTrackResponse,
-  type RoomEvent as FfiRoomEvent,
-} from "@livekit/rtc-ffi-bindings";
-import {
-  LocalVideoTrack,
-  RoomEvent,
-  TrackKind,
-  TrackPublishOptions,
-  TrackSource,
-  VideoSource,
-  type RemoteParticipant,
-  type RemoteTrackPublication,
-  type RemoteVideoTrack,
-  type Room,
-} from "@livekit/rtc-node";
+import type { RoomEvent as FfiRoomEvent } from "@livekit/rtc-ffi-bindings";
+import { RoomEvent, type Room } from "@livekit/rtc-node";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
 import { ByteStreamSender } from "./ByteStreamSender.js";
-import { DataTrackPublishError } from "./DataTrackPublishError.js";
 import { errorText } from "./errorText.js";
 import { wrapByteStreamReader, type IncomingByteStream } from "./IncomingByteStream.js";
-import { LocalDataTrack } from "./LocalDataTrack.js";
-import { LocalVideoPublication } from "./LocalVideoPublication.js";
-import { ffiClient, onRoomEvents, trackOpenRoom, waitForCallback } from "./native.js";
+import type { LocalDataTrack } from "./LocalDataTrack.js";
+import type { LocalVideoPublication } from "./LocalVideoPublication.js";
+import { onRoomEvents, trackOpenRoom } from "./native.js";
+import { disconnectReasonName, toParticipantInfo } from "./participantInfo.js";
 import { ParticipantRegistry, type ParticipantEvent } from "./ParticipantRegistry.js";
+import { publishDataTrack } from "./publishDataTrack.js";
+import { registration, type Registration } from "./Registration.js";
 import { RemoteDataTrack } from "./RemoteDataTrack.js";
-import type { ParticipantState, RemoteParticipantInfo } from "./RemoteParticipantInfo.js";
-import type { RemoteVideoTrackInfo, RoomListener } from "./RoomListener.js";
+import type { RemoteParticipantInfo } from "./RemoteParticipantInfo.js";
+import type { RoomListener } from "./RoomListener.js";
+import {
+  publishVideo,
+  remoteVideoInfo,
+  subscribeVideo,
+  type SubscribeVideoOptions,
+} from "./roomVideo.js";
 import { safeCall } from "./safeCall.js";
-import { encoderBackend, videoCodec, type VideoPublishOptions } from "./VideoPublishOptions.js";
-import { VideoSubscription } from "./VideoSubscription.js";
+import type { VideoPublishOptions } from "./VideoPublishOptions.js";
+import type { VideoSubscription } from "./VideoSubscription.js";
 
 /** Options of {@link LiveKitRoom.openByteStream}. */
 export interface OpenByteStreamOptions {
@@ -46,19 +35,6 @@ export interface OpenByteStreamOptions {
   maxBatchBytes?: number;
   /** Called once when a write fails (the sender is unusable afterwards). */
   onError?: (error: FoxgloveError) => void;
-}
-
-/** Options of {@link LiveKitRoom.subscribeVideo}. */
-export interface SubscribeVideoOptions {
-  /** Decoded frames kept while the consumer is busy; older ones are dropped (default 4). */
-  queueSize?: number;
-  /** How long to wait for the track to appear and the subscription to start, ms (default 10 000). */
-  timeoutMs?: number;
-}
-
-/** A registration that ends with `dispose()` (or `using`). */
-export interface Registration extends Disposable {
-  dispose(): void;
 }
 
 /** @internal Everything {@link LiveKitRoom} needs from connectRoom. */
@@ -114,15 +90,15 @@ export class LiveKitRoom implements AsyncDisposable {
     }
     this.#stopRoomEvents = onRoomEvents(init.roomHandle, (m) => this.#onRoomEvent(m));
     this.#untrack = trackOpenRoom(() => this.close());
-    room.on(RoomEvent.TrackPublished, (pub, p) => this.#onTrackPublished(pub, p));
-    room.on(RoomEvent.TrackUnpublished, (pub, p) => this.#onTrackUnpublished(pub, p));
+    room.on(RoomEvent.TrackPublished, (pub, p) => this.#onVideoPublication(pub, p, true));
+    room.on(RoomEvent.TrackUnpublished, (pub, p) => this.#onVideoPublication(pub, p, false));
 
     // Participants and video tracks already present: report them in a later turn so that the
     // caller can finish setting up; newer events queue behind them (#held).
     for (const p of room.remoteParticipants.values()) {
       this.#emitParticipantEvents(this.#registry.connected(toParticipantInfo(p.info)));
       for (const pub of p.trackPublications.values()) {
-        this.#onTrackPublished(pub as RemoteTrackPublication, p);
+        this.#onVideoPublication(pub, p, true);
       }
     }
     setImmediate(() => {
@@ -253,42 +229,17 @@ export class LiveKitRoom implements AsyncDisposable {
    */
   async publishDataTrack(name: string): Promise<LocalDataTrack> {
     this.#assertOpen();
-    if (typeof name !== "string" || name === "") {
-      throw new FoxgloveError("ERR_VALUE", "a data track needs a non-empty name");
-    }
     const lp = this.#room.localParticipant;
     if (lp === undefined) {
       throw new FoxgloveError("ERR_CHANNEL_CLOSED", "the room is not connected");
     }
-    const res = ffiClient().request<PublishDataTrackResponse>({
-      message: {
-        case: "publishDataTrack",
-        value: { localParticipantHandle: lp.ffi_handle.handle, options: { name } },
-      },
-    });
-    if (res.asyncId === undefined) {
-      throw new FoxgloveError("ERR_LIVEKIT", `publishing data track "${name}" failed`);
+    const track = await publishDataTrack(lp.ffi_handle.handle, name, this.#closed.signal);
+    if (!this.connected) {
+      track.unpublish();
+      throw new FoxgloveError("ERR_ABORTED", `the room closed while publishing "${name}"`);
     }
-    const cb = await waitForCallback<PublishDataTrackCallback>(
-      "publishDataTrack",
-      res.asyncId,
-      this.#closed.signal,
-    );
-    if (cb.result.case === "track") {
-      const track = new LocalDataTrack(cb.result.value);
-      if (!this.connected) {
-        track.unpublish();
-        throw new FoxgloveError("ERR_ABORTED", `the room closed while publishing "${name}"`);
-      }
-      this.#localDataTracks.add(track);
-      return track;
-    }
-    const code = cb.result.value?.code;
-    throw new DataTrackPublishError(
-      name,
-      code === undefined ? "UNKNOWN" : (PublishDataTrackErrorCode[code] ?? "UNKNOWN"),
-      cb.result.value?.message ?? "",
-    );
+    this.#localDataTracks.add(track);
+    return track;
   }
 
   /**
@@ -301,49 +252,12 @@ export class LiveKitRoom implements AsyncDisposable {
     if (lp === undefined) {
       throw new FoxgloveError("ERR_CHANNEL_CLOSED", "the room is not connected");
     }
-    const publishOptions = new TrackPublishOptions({
-      source: TrackSource.SOURCE_CAMERA,
-      simulcast: false,
-      videoCodec: videoCodec(options.codec ?? "h264"),
-      videoEncoder: encoderBackend(options.encoder ?? "auto"),
-      ...(options.maxBitrate !== undefined || options.maxFramerate !== undefined
-        ? {
-            videoEncoding: {
-              maxBitrate: BigInt(Math.round(options.maxBitrate ?? 2_500_000)),
-              maxFramerate: options.maxFramerate ?? 30,
-            },
-          }
-        : {}),
-    });
-    const source = new VideoSource(options.width, options.height);
-    const track = LocalVideoTrack.createVideoTrack(name, source);
-    let sid: string;
-    try {
-      const pub = await lp.publishTrack(track, publishOptions);
-      sid = pub.sid ?? "";
-    } catch (cause) {
-      await track.close(true).catch(() => {});
-      throw new FoxgloveError(
-        "ERR_LIVEKIT",
-        `publishing video track "${name}" failed: ${errorText(cause)}`,
-        {
-          cause,
-        },
-      );
-    }
-    const publication: LocalVideoPublication = new LocalVideoPublication(
+    const publication = await publishVideo(
+      lp,
       name,
-      sid,
-      source,
-      track,
-      async () => {
-        this.#videoPublications.delete(publication);
-        if (this.connected) {
-          await lp
-            .unpublishTrack(sid, true)
-            .catch((e: unknown) => log.debug("unpublishTrack failed:", e));
-        }
-      },
+      options,
+      () => this.connected,
+      (pub) => this.#videoPublications.delete(pub),
     );
     this.#videoPublications.add(publication);
     return publication;
@@ -360,42 +274,12 @@ export class LiveKitRoom implements AsyncDisposable {
     options: SubscribeVideoOptions = {},
   ): Promise<VideoSubscription> {
     this.#assertOpen();
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    const deadline = Date.now() + timeoutMs;
-    const pub = await this.#waitForRoomEvent(
-      () => findVideoPublication(this.#room, identity, trackName),
-      RoomEvent.TrackPublished,
-      deadline,
-      `video track "${trackName}" of ${identity}`,
-    );
-    let track = pub.track as RemoteVideoTrack | undefined;
-    const subscribedByUs = track === undefined && !this.#autoSubscribe;
-    if (track === undefined) {
-      if (!this.#autoSubscribe) {
-        pub.setSubscribed(true);
-      }
-      track = (await this.#waitForRoomEvent(
-        () => pub.track,
-        RoomEvent.TrackSubscribed,
-        deadline,
-        `a subscription to video track "${trackName}" of ${identity}`,
-      )) as RemoteVideoTrack;
-    }
-    const subscription: VideoSubscription = new VideoSubscription(
-      track,
+    const subscription = await subscribeVideo(
+      this.#room,
       identity,
       trackName,
-      options.queueSize ?? 4,
-      () => {
-        this.#videoSubscriptions.delete(subscription);
-        if (subscribedByUs && this.connected) {
-          try {
-            pub.setSubscribed(false);
-          } catch (error) {
-            log.debug("unsubscribing video failed:", error);
-          }
-        }
-      },
+      { ...options, autoSubscribe: this.#autoSubscribe, signal: this.#closed.signal },
+      (sub) => this.#videoSubscriptions.delete(sub),
     );
     this.#videoSubscriptions.add(subscription);
     return subscription;
@@ -503,192 +387,64 @@ export class LiveKitRoom implements AsyncDisposable {
   }
 
   #onRoomEvent(m: FfiRoomEvent["message"]): void {
-    switch (m.case) {
-      case "participantConnected": {
-        const info = m.value.info?.info;
-        if (info !== undefined) {
-          this.#emitParticipantEvents(this.#registry.connected(toParticipantInfo(info)));
-        }
-        return;
+    const registry = this.#registry;
+    if (m.case === "participantConnected") {
+      const info = m.value.info?.info;
+      if (info !== undefined) {
+        this.#emitParticipantEvents(registry.connected(toParticipantInfo(info)));
       }
-      case "participantActive":
-        this.#emitParticipantEvents(this.#registry.active(m.value.participantIdentity ?? ""));
-        return;
-      case "participantsUpdated":
-        this.#emitParticipantEvents(
-          this.#registry.updated(m.value.participants.map(toParticipantInfo)),
+    } else if (m.case === "participantActive") {
+      this.#emitParticipantEvents(registry.active(m.value.participantIdentity ?? ""));
+    } else if (m.case === "participantsUpdated") {
+      this.#emitParticipantEvents(registry.updated(m.value.participants.map(toParticipantInfo)));
+    } else if (m.case === "participantDisconnected") {
+      const reason = disconnectReasonName(m.value.disconnectReason);
+      this.#emitParticipantEvents(registry.disconnected(m.value.participantIdentity ?? "", reason));
+    } else if (m.case === "participantAttributesChanged") {
+      const current = registry.get(m.value.participantIdentity ?? "");
+      if (current !== undefined) {
+        const attributes = Object.fromEntries(
+          m.value.attributes.map((a) => [a.key ?? "", a.value ?? ""]),
         );
-        return;
-      case "participantDisconnected":
-        this.#emitParticipantEvents(
-          this.#registry.disconnected(
-            m.value.participantIdentity ?? "",
-            reasonName(m.value.disconnectReason),
-          ),
-        );
-        return;
-      case "participantAttributesChanged": {
-        const current = this.#registry.get(m.value.participantIdentity ?? "");
-        if (current !== undefined) {
-          const attributes: Record<string, string> = {};
-          for (const { key, value } of m.value.attributes) {
-            if (key !== undefined) {
-              attributes[key] = value ?? "";
-            }
-          }
-          this.#registry.updated([{ ...current, attributes }]);
-        }
-        return;
+        registry.updated([{ ...current, attributes }]);
       }
-      case "dataTrackPublished": {
-        if (m.value.track === undefined) {
-          return;
-        }
-        const track = new RemoteDataTrack(m.value.track);
-        this.#remoteDataTracks.get(track.sid)?.release();
-        this.#remoteDataTracks.set(track.sid, track);
-        this.#emit("onDataTrackPublished", track);
-        return;
+    } else if (m.case === "dataTrackPublished") {
+      this.#onDataTrackPublished(m.value.track);
+    } else if (m.case === "dataTrackUnpublished") {
+      const track = this.#remoteDataTracks.get(m.value.sid ?? "");
+      if (track !== undefined) {
+        this.#remoteDataTracks.delete(track.sid);
+        track.release();
+        this.#emit("onDataTrackUnpublished", track);
       }
-      case "dataTrackUnpublished": {
-        const track = this.#remoteDataTracks.get(m.value.sid ?? "");
-        if (track !== undefined) {
-          this.#remoteDataTracks.delete(track.sid);
-          track.release();
-          this.#emit("onDataTrackUnpublished", track);
-        }
-        return;
-      }
-      case "reconnecting":
-        this.#emit("onReconnecting");
-        return;
-      case "reconnected":
-        this.#emit("onReconnected");
-        return;
-      case "disconnected":
-        this.#closing ??= this.#shutDown(reasonName(m.value.reason) ?? "UNKNOWN_REASON", false);
-        return;
-      default:
-        return;
+    } else if (m.case === "reconnecting") {
+      this.#emit("onReconnecting");
+    } else if (m.case === "reconnected") {
+      this.#emit("onReconnected");
+    } else if (m.case === "disconnected") {
+      const reason = disconnectReasonName(m.value.reason) ?? "UNKNOWN_REASON";
+      this.#closing ??= this.#shutDown(reason, false);
     }
   }
 
-  #onTrackPublished(pub: RemoteTrackPublication, p: RemoteParticipant | undefined): void {
-    if (pub.kind === TrackKind.KIND_VIDEO && p !== undefined) {
-      this.#emit("onVideoTrackPublished", videoInfo(pub, p));
+  #onDataTrackPublished(owned: ConstructorParameters<typeof RemoteDataTrack>[0] | undefined): void {
+    if (owned === undefined) {
+      return;
     }
+    const track = new RemoteDataTrack(owned);
+    this.#remoteDataTracks.get(track.sid)?.release();
+    this.#remoteDataTracks.set(track.sid, track);
+    this.#emit("onDataTrackPublished", track);
   }
 
-  #onTrackUnpublished(pub: RemoteTrackPublication, p: RemoteParticipant | undefined): void {
-    if (pub.kind === TrackKind.KIND_VIDEO && p !== undefined) {
-      this.#emit("onVideoTrackUnpublished", videoInfo(pub, p));
+  #onVideoPublication(
+    pub: Parameters<typeof remoteVideoInfo>[0],
+    p: Parameters<typeof remoteVideoInfo>[1],
+    published: boolean,
+  ): void {
+    const info = remoteVideoInfo(pub, p);
+    if (info !== undefined) {
+      this.#emit(published ? "onVideoTrackPublished" : "onVideoTrackUnpublished", info);
     }
   }
-
-  /** Resolves with `probe()` once it is defined, re-checking on each `event` until `deadline`. */
-  async #waitForRoomEvent<T>(
-    probe: () => T | undefined,
-    event: RoomEvent.TrackPublished | RoomEvent.TrackSubscribed,
-    deadline: number,
-    what: string,
-  ): Promise<T> {
-    const now = probe();
-    if (now !== undefined) {
-      return now;
-    }
-    const signal = this.#closed.signal;
-    return await new Promise<T>((resolve, reject) => {
-      const check = () => {
-        try {
-          const value = probe();
-          if (value !== undefined) {
-            done();
-            resolve(value);
-          }
-        } catch (error) {
-          done();
-          reject(error instanceof Error ? error : new Error(String(error)));
-        }
-      };
-      const onClose = () => {
-        done();
-        reject(
-          new FoxgloveError("ERR_CHANNEL_CLOSED", `the room closed while waiting for ${what}`),
-        );
-      };
-      const timer = setTimeout(
-        () => {
-          done();
-          reject(new FoxgloveError("ERR_TIMEOUT", `timed out waiting for ${what}`));
-        },
-        Math.max(0, deadline - Date.now()),
-      );
-      const done = () => {
-        clearTimeout(timer);
-        this.#room.off(event, check);
-        signal.removeEventListener("abort", onClose);
-      };
-      this.#room.on(event, check);
-      signal.addEventListener("abort", onClose, { once: true });
-    });
-  }
-}
-
-function findVideoPublication(
-  room: Room,
-  identity: string,
-  trackName: string,
-): RemoteTrackPublication | undefined {
-  const p = room.remoteParticipants.get(identity);
-  if (p === undefined) {
-    return undefined;
-  }
-  for (const pub of p.trackPublications.values()) {
-    if (pub.name === trackName && pub.kind === TrackKind.KIND_VIDEO) {
-      return pub as RemoteTrackPublication;
-    }
-  }
-  return undefined;
-}
-
-function videoInfo(pub: RemoteTrackPublication, p: RemoteParticipant): RemoteVideoTrackInfo {
-  return Object.freeze({
-    sid: pub.sid ?? "",
-    name: pub.name ?? "",
-    participantIdentity: p.identity,
-  });
-}
-
-const STATES: Record<FfiParticipantState, ParticipantState> = {
-  [FfiParticipantState.JOINING]: "joining",
-  [FfiParticipantState.JOINED]: "joined",
-  [FfiParticipantState.ACTIVE]: "active",
-  [FfiParticipantState.DISCONNECTED]: "disconnected",
-};
-
-/** Converts LiveKit's participant info into our snapshot type. */
-export function toParticipantInfo(info: ParticipantInfo): RemoteParticipantInfo {
-  return {
-    identity: info.identity ?? "",
-    sid: info.sid ?? "",
-    name: info.name ?? "",
-    attributes: { ...info.attributes },
-    state: STATES[info.state ?? FfiParticipantState.JOINING] ?? "joining",
-    joinedAtMs: Number(info.joinedAt ?? 0n),
-  };
-}
-
-function reasonName(reason: DisconnectReason | undefined): string | undefined {
-  return reason === undefined ? undefined : (DisconnectReason[reason] ?? String(reason));
-}
-
-function registration(dispose: () => void): Registration {
-  let done = false;
-  const once = () => {
-    if (!done) {
-      done = true;
-      dispose();
-    }
-  };
-  return { dispose: once, [Symbol.dispose]: once };
 }

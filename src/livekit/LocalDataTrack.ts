@@ -81,7 +81,9 @@ export class LocalDataTrack implements Disposable {
       case LocalDataTrackTryPushErrorCode.TRACK_UNPUBLISHED:
       case LocalDataTrackTryPushErrorCode.INVALID_HANDLE:
         return "unpublished";
-      default:
+      case LocalDataTrackTryPushErrorCode.INTERNAL:
+      case LocalDataTrackTryPushErrorCode.UNKNOWN:
+      case undefined:
         log.debug(`data track "${this.name}": push failed:`, err.message ?? "");
         return "failed";
     }

@@ -20,26 +20,26 @@ export interface RemoteVideoTrackInfo {
  */
 export interface RoomListener {
   /** Another participant joined the room (it cannot receive data until active). */
-  onParticipantConnected(participant: RemoteParticipantInfo): void;
+  onParticipantConnected(participant: RemoteParticipantInfo): void | Promise<void>;
   /**
    * A participant became able to receive data (LiveKit's ParticipantActive). Fires once per
    * connection instance, also for participants that were already active when we joined.
    */
-  onParticipantActive(participant: RemoteParticipantInfo): void;
+  onParticipantActive(participant: RemoteParticipantInfo): void | Promise<void>;
   /** A participant left, or was replaced by a newer connection with the same identity. */
-  onParticipantDisconnected(participant: RemoteParticipantInfo): void;
+  onParticipantDisconnected(participant: RemoteParticipantInfo): void | Promise<void>;
   /** A data track was published by another participant; subscribe with `track.subscribe()`. */
-  onDataTrackPublished(track: RemoteDataTrack): void;
+  onDataTrackPublished(track: RemoteDataTrack): void | Promise<void>;
   /** A remote data track was unpublished; its subscriptions end. */
-  onDataTrackUnpublished(track: RemoteDataTrack): void;
+  onDataTrackUnpublished(track: RemoteDataTrack): void | Promise<void>;
   /** A video track was published by another participant; subscribe with `subscribeVideo`. */
-  onVideoTrackPublished(track: RemoteVideoTrackInfo): void;
+  onVideoTrackPublished(track: RemoteVideoTrackInfo): void | Promise<void>;
   /** A remote video track was unpublished. */
-  onVideoTrackUnpublished(track: RemoteVideoTrackInfo): void;
+  onVideoTrackUnpublished(track: RemoteVideoTrackInfo): void | Promise<void>;
   /** The connection dropped and LiveKit is trying to resume it. */
-  onReconnecting(): void;
+  onReconnecting(): void | Promise<void>;
   /** The connection was re-established after {@link onReconnecting}. */
-  onReconnected(): void;
+  onReconnected(): void | Promise<void>;
   /** The room connection ended, for good (reason e.g. "CLIENT_INITIATED", "SERVER_SHUTDOWN"). */
-  onDisconnected(reason: string): void;
+  onDisconnected(reason: string): void | Promise<void>;
 }

@@ -7,6 +7,7 @@ export function ffiLogLevel(level: number | undefined): "error" | "warn" | "info
       return "warn";
     case 2:
       return "info";
+    case undefined:
     default:
       return "debug";
   }

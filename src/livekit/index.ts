@@ -3,12 +3,9 @@
  * the viewer library use LiveKit exclusively through these exports. See docs/livekit.md.
  */
 export { connectRoom, type ConnectOptions, type IceServerConfig } from "./connectRoom.js";
-export {
-  LiveKitRoom,
-  type OpenByteStreamOptions,
-  type Registration,
-  type SubscribeVideoOptions,
-} from "./LiveKitRoom.js";
+export { LiveKitRoom, type OpenByteStreamOptions } from "./LiveKitRoom.js";
+export type { Registration } from "./Registration.js";
+export type { SubscribeVideoOptions } from "./roomVideo.js";
 export type { RoomListener, RemoteVideoTrackInfo } from "./RoomListener.js";
 export type { ParticipantState, RemoteParticipantInfo } from "./RemoteParticipantInfo.js";
 export { ByteStreamSender } from "./ByteStreamSender.js";

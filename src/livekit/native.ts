@@ -39,11 +39,8 @@ const { FfiClient } = require(join(rtcDist, "ffi_client.cjs")) as {
 };
 const { log: rtcLog } = require(join(rtcDist, "log.cjs")) as { log: PinoLike };
 
-declare global {
-  // rtc-node keeps its FFI client here; deleting it makes the next use initialize a new one.
-  // eslint-disable-next-line no-var
-  var _ffiClientInstance: unknown;
-}
+/** rtc-node keeps its FFI client here; deleting it makes the next use initialize a new one. */
+const ffiGlobal = globalThis as { _ffiClientInstance?: unknown };
 
 quietRtcNodeLogger();
 
@@ -88,44 +85,33 @@ let hooked: FfiClientLike | undefined;
 
 function route(ev: FfiEvent): void {
   const m = ev.message;
-  switch (m.case) {
-    case "roomEvent": {
-      const handler =
-        m.value.roomHandle === undefined ? undefined : roomHandlers.get(m.value.roomHandle);
-      if (handler !== undefined) {
-        handler(m.value.message);
-      } else if (m.value.message.case === "dataTrackPublished") {
-        // Nobody owns this room (any more): release the track handle the FFI created for us.
-        disposeHandle(m.value.message.value.track?.handle?.id);
-      }
-      return;
+  if (m.case === "roomEvent") {
+    const handle = m.value.roomHandle;
+    const handler = handle === undefined ? undefined : roomHandlers.get(handle);
+    if (handler !== undefined) {
+      handler(m.value.message);
+    } else if (m.value.message.case === "dataTrackPublished") {
+      // Nobody owns this room (any more): release the track handle the FFI created for us.
+      disposeHandle(m.value.message.value.track?.handle?.id);
     }
-    case "dataTrackStreamEvent": {
-      const id = m.value.streamHandle;
-      if (id !== undefined) {
-        streamHandlers.get(id)?.(m.value);
-      }
-      return;
+  } else if (m.case === "dataTrackStreamEvent") {
+    const id = m.value.streamHandle;
+    if (id !== undefined) {
+      streamHandlers.get(id)?.(m.value);
     }
-    case "logs":
-      routeLogs(m.value.records);
-      return;
-    case "panic":
-      log.error("livekit native layer panicked:", m.value.message ?? "");
-      return;
-    case "publishDataTrack": {
-      const key = `${m.case}:${m.value.asyncId ?? ""}`;
-      const waiter = waiters.get(key);
-      if (waiter !== undefined) {
-        waiters.delete(key);
-        waiter.resolve(m.value);
-      } else if (m.value.result.case === "track") {
-        disposeHandle(m.value.result.value.handle?.id); // Its publisher gave up waiting.
-      }
-      return;
+  } else if (m.case === "logs") {
+    routeLogs(m.value.records);
+  } else if (m.case === "panic") {
+    log.error("livekit native layer panicked:", m.value.message ?? "");
+  } else if (m.case === "publishDataTrack") {
+    const key = `${m.case}:${m.value.asyncId ?? ""}`;
+    const waiter = waiters.get(key);
+    if (waiter !== undefined) {
+      waiters.delete(key);
+      waiter.resolve(m.value);
+    } else if (m.value.result.case === "track") {
+      disposeHandle(m.value.result.value.handle?.id); // Its publisher gave up waiting.
     }
-    default:
-      return;
   }
 }
 
@@ -288,7 +274,7 @@ function stopIdleWatch(): void {
 
 async function disposeNative(): Promise<void> {
   if (disposing !== undefined) {
-    return disposing;
+    return await disposing;
   }
   if (hooked === undefined) {
     return;
@@ -301,14 +287,14 @@ async function disposeNative(): Promise<void> {
       log.warn("livekit: disposing the native layer failed:", error);
     } finally {
       client.off("ffi_event", safeRoute);
-      if (globalThis._ffiClientInstance === client) {
-        delete globalThis._ffiClientInstance;
+      if (ffiGlobal._ffiClientInstance === client) {
+        delete ffiGlobal._ffiClientInstance;
       }
       hooked = undefined;
       disposing = undefined;
     }
   })();
-  return disposing;
+  return await disposing;
 }
 
 /**

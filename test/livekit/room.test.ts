@@ -10,7 +10,7 @@ import {
   type LiveKitRoom,
   type RemoteParticipantInfo,
 } from "../../src/livekit/index.js";
-import { EventLog, within } from "../helpers/EventLog.js";
+import { EventLog } from "../helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "../helpers/livekitServer.js";
 
 type PEvent = { type: "connected" | "active" | "disconnected"; p: RemoteParticipantInfo };

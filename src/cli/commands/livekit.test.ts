@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const main = fileURLToPath(new URL("../main.ts", import.meta.url));
+
+test("foxglove-remote livekit runs a dev server until Ctrl-C", async () => {
+  const proc = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      main,
+      "livekit",
+      "--port",
+      "0",
+      "--rtc-tcp-port",
+      "0",
+      "--rtc-udp-port",
+      "0",
+      "--token",
+      "alice",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
+  const banner = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 30 s: ${stdout}`)), 30_000);
+    proc.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes("Press Ctrl-C")) {
+        clearTimeout(timer);
+        resolve(stdout);
+      }
+    });
+  });
+  try {
+    const text = await banner;
+    const url = /url:\s+(ws:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
+    const pid = Number(/pid (\d+)/.exec(text)?.[1]);
+    assert.ok(url, text);
+    assert.match(text, /api key:\s+devkey/);
+    assert.match(text, /token for alice in room dev: eyJ/);
+    const res = await fetch(url.replace("ws:", "http:"));
+    assert.equal(res.status, 200);
+    proc.kill("SIGINT");
+    assert.equal(await exited, 0);
+    assert.match(stdout, /LiveKit dev server stopped/);
+    assert.throws(() => process.kill(pid, 0), "the server process is gone");
+  } finally {
+    proc.kill("SIGKILL");
+  }
+});
+
+test("foxglove-remote livekit rejects a bad port", async () => {
+  const proc = spawn(process.execPath, ["--import", "tsx", main, "livekit", "--port", "http"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => proc.on("exit", resolve));
+  assert.notEqual(code, 0);
+  assert.match(stderr, /--port must be a port number/);
+});

@@ -1,0 +1,163 @@
+import {
+  LocalVideoTrack,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+  VideoSource,
+  type LocalParticipant,
+  type RemoteParticipant,
+  type RemoteTrackPublication,
+  type Room,
+  type TrackPublication,
+} from "@livekit/rtc-node";
+import { FoxgloveError } from "../core/FoxgloveError.js";
+import { log } from "../core/logger.js";
+import { errorText } from "./errorText.js";
+import { LocalVideoPublication } from "./LocalVideoPublication.js";
+import type { RemoteVideoTrackInfo } from "./RoomListener.js";
+import { encoderBackend, videoCodec, type VideoPublishOptions } from "./VideoPublishOptions.js";
+import { VideoSubscription } from "./VideoSubscription.js";
+import { waitUntil } from "./waitUntil.js";
+
+/** Publishes a raw-frame video track; `onUnpublished` runs once when it is unpublished. */
+export async function publishVideo(
+  lp: LocalParticipant,
+  name: string,
+  options: VideoPublishOptions,
+  isConnected: () => boolean,
+  onUnpublished: (pub: LocalVideoPublication) => void,
+): Promise<LocalVideoPublication> {
+  const publishOptions = new TrackPublishOptions({
+    source: TrackSource.SOURCE_CAMERA,
+    simulcast: false,
+    videoCodec: videoCodec(options.codec ?? "h264"),
+    videoEncoder: encoderBackend(options.encoder ?? "auto"),
+    ...(options.maxBitrate !== undefined || options.maxFramerate !== undefined
+      ? {
+          videoEncoding: {
+            maxBitrate: BigInt(Math.round(options.maxBitrate ?? 2_500_000)),
+            maxFramerate: options.maxFramerate ?? 30,
+          },
+        }
+      : {}),
+  });
+  const source = new VideoSource(options.width, options.height);
+  const track = LocalVideoTrack.createVideoTrack(name, source);
+  let sid: string;
+  try {
+    sid = (await lp.publishTrack(track, publishOptions)).sid ?? "";
+  } catch (cause) {
+    await track.close(true).catch(() => {});
+    throw new FoxgloveError(
+      "ERR_LIVEKIT",
+      `publishing video track "${name}" failed: ${errorText(cause)}`,
+      { cause },
+    );
+  }
+  const publication: LocalVideoPublication = new LocalVideoPublication(
+    name,
+    sid,
+    source,
+    track,
+    async () => {
+      onUnpublished(publication);
+      if (isConnected()) {
+        await lp
+          .unpublishTrack(sid, true)
+          .catch((e: unknown) => log.debug("unpublishTrack failed:", e));
+      }
+    },
+  );
+  return publication;
+}
+
+/** Options of {@link LiveKitRoom.subscribeVideo}. */
+export interface SubscribeVideoOptions {
+  /** Decoded frames kept while the consumer is busy; older ones are dropped (default 4). */
+  queueSize?: number;
+  /** How long to wait for the track to appear and the subscription to start, ms (default 10 000). */
+  timeoutMs?: number;
+}
+
+/**
+ * Subscribes to video track `trackName` of `identity`, waiting for it to be published and the
+ * subscription to start. `onClosed` runs once when the subscription closes.
+ */
+export async function subscribeVideo(
+  room: Room,
+  identity: string,
+  trackName: string,
+  options: SubscribeVideoOptions & { autoSubscribe: boolean; signal: AbortSignal },
+  onClosed: (sub: VideoSubscription) => void,
+): Promise<VideoSubscription> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  const on = (event: RoomEvent.TrackPublished | RoomEvent.TrackSubscribed) => (cb: () => void) => {
+    room.on(event, cb);
+    return () => void room.off(event, cb);
+  };
+  const pub = await waitUntil(
+    () => findVideoPublication(room, identity, trackName),
+    on(RoomEvent.TrackPublished),
+    deadline,
+    options.signal,
+    `video track "${trackName}" of ${identity}`,
+  );
+  const subscribedByUs = pub.track === undefined && !options.autoSubscribe;
+  if (subscribedByUs) {
+    pub.setSubscribed(true);
+  }
+  const track = await waitUntil(
+    () => pub.track,
+    on(RoomEvent.TrackSubscribed),
+    deadline,
+    options.signal,
+    `a subscription to video track "${trackName}" of ${identity}`,
+  );
+  const subscription: VideoSubscription = new VideoSubscription(
+    track,
+    identity,
+    trackName,
+    options.queueSize ?? 4,
+    () => {
+      onClosed(subscription);
+      if (subscribedByUs && !options.signal.aborted) {
+        try {
+          pub.setSubscribed(false);
+        } catch (error) {
+          log.debug("unsubscribing video failed:", error);
+        }
+      }
+    },
+  );
+  return subscription;
+}
+
+function findVideoPublication(
+  room: Room,
+  identity: string,
+  trackName: string,
+): RemoteTrackPublication | undefined {
+  const p = room.remoteParticipants.get(identity);
+  for (const pub of p?.trackPublications.values() ?? []) {
+    if (pub.name === trackName && pub.kind === TrackKind.KIND_VIDEO) {
+      return pub;
+    }
+  }
+  return undefined;
+}
+
+/** Our description of a remote video publication, or undefined for other kinds. */
+export function remoteVideoInfo(
+  pub: TrackPublication,
+  p: RemoteParticipant | undefined,
+): RemoteVideoTrackInfo | undefined {
+  if (pub.kind !== TrackKind.KIND_VIDEO || p === undefined) {
+    return undefined;
+  }
+  return Object.freeze({
+    sid: pub.sid ?? "",
+    name: pub.name ?? "",
+    participantIdentity: p.identity,
+  });
+}
