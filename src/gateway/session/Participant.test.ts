@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { setLogger } from "../../core/logger.js";
+import { Participant } from "./Participant.js";
+import { PendingResets } from "./PendingResets.js";
+
+/** A recording control stream whose writes can be made to fail or to hang. */
+class FakeStream {
+  readonly writes: Uint8Array[] = [];
+  attempts = 0;
+  fail = false;
+  hang = false;
+  #waiters: (() => void)[] = [];
+
+  write = async (bytes: Uint8Array): Promise<void> => {
+    this.attempts++;
+    if (this.fail) {
+      throw new Error("stream closed by peer");
+    }
+    if (this.hang) {
+      return await new Promise<void>(() => undefined);
+    }
+    this.writes.push(bytes);
+    this.#waiters.splice(0).forEach((w) => w());
+  };
+
+  /** Resolves once `n` writes have happened. */
+  async written(n: number): Promise<void> {
+    while (this.writes.length < n) {
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+}
+
+setLogger(undefined); // the failure paths log warnings by design
+
+async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const frame = (n: number) => new Uint8Array([n]);
+const make = (sid: string, resets = new PendingResets(), extra: object = {}) =>
+  new Participant({ identity: `id-${sid}`, sid, joinedAt: 1, pendingResets: resets, ...extra });
+
+test("the flush task delivers queued messages in order", async () => {
+  const p = make("S1");
+  const stream = new FakeStream();
+  void p.startFlush(stream.write, 1);
+  p.sendControl(frame(1));
+  p.sendControl(frame(2));
+  await within(1000, stream.written(2));
+  assert.deepEqual(stream.writes, [frame(1), frame(2)]);
+  await p.close();
+});
+
+test("frames queued together are written as one batch", async () => {
+  const p = make("S1");
+  const stream = new FakeStream();
+  p.sendControl(frame(1));
+  p.sendControl(frame(2));
+  p.sendControl(frame(3));
+  void p.startFlush(stream.write);
+  await within(1000, stream.written(1));
+  assert.deepEqual(stream.writes[0], new Uint8Array([1, 2, 3]));
+  await p.close();
+});
+
+test("the flush task stops when the participant is closed", async () => {
+  const p = make("S1");
+  const done = p.startFlush(new FakeStream().write);
+  await p.close();
+  assert.deepEqual(await within(1000, done), { reason: "aborted" });
+});
+
+test("the flush task stops when the session signal is cancelled, even mid-write", async () => {
+  const session = new AbortController();
+  const p = make("S1", new PendingResets(), { signal: session.signal });
+  const stream = new FakeStream();
+  stream.hang = true;
+  const done = p.startFlush(stream.write);
+  p.sendControl(frame(1));
+  session.abort();
+  assert.deepEqual(await within(1000, done), { reason: "aborted" });
+  assert.equal(p.signal.aborted, true);
+});
+
+test("flush tasks are independent: ending one does not affect another", async () => {
+  const a = make("S1");
+  const b = make("S2");
+  const sa = new FakeStream();
+  const sb = new FakeStream();
+  const doneA = a.startFlush(sa.write);
+  void b.startFlush(sb.write);
+  await a.close();
+  await doneA;
+  b.sendControl(frame(9));
+  await within(1000, sb.written(1));
+  assert.deepEqual(sb.writes, [frame(9)]);
+  assert.equal(a.sendControl(frame(1)), "closed");
+  await b.close();
+});
+
+test("a write failure ends the task after one attempt and requests a reset", async () => {
+  const resets = new PendingResets();
+  const p = make("S7", resets);
+  const stream = new FakeStream();
+  stream.fail = true;
+  const done = p.startFlush(stream.write, 1);
+  p.sendControl(frame(1));
+  p.sendControl(frame(2));
+  const end = await within(1000, done);
+  assert.equal(end.reason, "writeFailed");
+  assert.equal(stream.attempts, 1);
+  assert.deepEqual(resets.drain(), ["S7"]);
+  await p.close();
+});
+
+test("sendControl reports full at capacity, cancels the viewer and requests its reset", () => {
+  let notified = 0;
+  const resets = new PendingResets(() => notified++);
+  const p = make("S3", resets, { messageBacklogSize: 1 });
+  assert.equal(p.sendControl(frame(1)), "queued");
+  assert.equal(p.sendControl(frame(2)), "full");
+  assert.equal(p.signal.aborted, true);
+  assert.equal(notified, 1);
+  assert.deepEqual(resets.drain(), ["S3"]);
+});
+
+test("sendControl on a closed participant drops silently without a reset", async () => {
+  const resets = new PendingResets();
+  const p = make("S4", resets);
+  await p.close();
+  assert.equal(p.sendControl(frame(1)), "closed");
+  assert.equal(resets.size, 0);
+});
+
+test("participants get distinct increasing client IDs and 32-slot semaphores", () => {
+  const a = make("S5");
+  const b = make("S6");
+  assert.ok(b.clientId > a.clientId && a.clientId >= 1);
+  const permits = Array.from({ length: 32 }, () => a.assetFetches.tryAcquire());
+  assert.ok(permits.every((x) => x !== undefined));
+  assert.equal(a.assetFetches.tryAcquire(), undefined);
+  permits[0]!.release();
+  permits[0]!.release(); // idempotent
+  assert.equal(a.assetFetches.available, 1);
+  assert.ok(a.assetFetches.tryAcquire());
+  assert.equal(a.serviceCalls.available, 32);
+});
+
+test("a participant created under an aborted session starts cancelled", () => {
+  const session = new AbortController();
+  session.abort();
+  assert.equal(make("S8", new PendingResets(), { signal: session.signal }).signal.aborted, true);
+});
+
+test("pending resets are drained once, in request order, without duplicates", () => {
+  const resets = new PendingResets();
+  resets.request("B");
+  resets.request("A");
+  resets.request("B");
+  assert.equal(resets.has("A"), true);
+  assert.deepEqual(resets.drain(), ["B", "A"]);
+  assert.deepEqual(resets.drain(), []);
+});

@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { isFoxgloveError } from "../../core/FoxgloveError.js";
+import { resolveSessionOptions } from "./resolveSessionOptions.js";
+
+test("session limits default to 1024 messages and 100 KiB", () => {
+  assert.deepEqual(resolveSessionOptions(), {
+    messageBacklogSize: 1024,
+    maxDataTrackMessageSize: 102400,
+  });
+  assert.deepEqual(
+    resolveSessionOptions({ maxDataTrackMessageSize: 1200 }).maxDataTrackMessageSize,
+    1200,
+  );
+});
+
+test("session limits below the minimum are configuration errors", () => {
+  for (const bad of [
+    { maxDataTrackMessageSize: 1199 },
+    { maxDataTrackMessageSize: 2000.5 },
+    { messageBacklogSize: 0 },
+    { messageBacklogSize: Number.NaN },
+  ]) {
+    assert.throws(
+      () => resolveSessionOptions(bad),
+      (e) => isFoxgloveError(e, "ERR_CONFIGURATION"),
+      JSON.stringify(bad),
+    );
+  }
+});
