@@ -1,0 +1,175 @@
+// Benchmark device program for OUR gateway: the TypeScript twin of reference_device.py, with the
+// same arguments, stdin commands and stdout events (see that file's docstring). Started by
+// bench/compare/run.ts as `node --import tsx bench/compare/ourDevice.ts --size ... --qos ...`.
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { Context } from "../../src/core/Context.js";
+import { setLogLevel } from "../../src/core/logger.js";
+import { RawChannel } from "../../src/core/RawChannel.js";
+import { VERSION } from "../../src/core/version.js";
+import { startGateway, type ConnectionStatus } from "../../src/gateway/index.js";
+import { BENCH_TOPIC, type Qos } from "./workload.js";
+import { makePayload, Phase, wallNanos } from "./payload.js";
+import { sessionJoiner } from "./sessionJoiner.js";
+
+const STATUS_NAMES: Record<ConnectionStatus, string> = {
+  connecting: "Connecting",
+  connected: "Connected",
+  shuttingDown: "ShuttingDown",
+  shutdown: "Shutdown",
+};
+const WARM_INTERVAL_MS = 20;
+/** Most messages logged per event-loop turn, so the session's I/O keeps running. */
+const MAX_BATCH = 512;
+
+function emit(event: string, fields: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
+}
+
+/** Peak RSS of this process, bytes (VmHWM; reset by {@link resetPeakRss}). */
+function peakRssBytes(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m !== null) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+const { values } = parseArgs({
+  options: {
+    topic: { type: "string", default: BENCH_TOPIC },
+    size: { type: "string", default: "64" },
+    rate: { type: "string", default: "0" },
+    seconds: { type: "string", default: "3" },
+    qos: { type: "string", default: "lossy" },
+    name: { type: "string", default: "bench-ours" },
+    backlog: { type: "string" },
+    "log-level": { type: "string", default: "warn" },
+  },
+});
+const size = Number(values.size);
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const qos = values.qos as Qos;
+if (!(size >= 17) || !(rate >= 0) || !(seconds > 0) || (qos !== "lossy" && qos !== "reliable")) {
+  emit("error", { message: "bad arguments" });
+  process.exit(2);
+}
+setLogLevel(values["log-level"] as "debug" | "info" | "warn" | "error");
+
+const context = new Context();
+const channel = new RawChannel(values.topic, {
+  context,
+  messageEncoding: "bench",
+  schema: {
+    name: "bench.Payload",
+    encoding: "bench",
+    data: new TextEncoder().encode(
+      "u64 seq, u64 log time ns, u8 phase, zero filler (little-endian)",
+    ),
+  },
+});
+let subscribers = 0;
+emit("started", { impl: "ours", version: VERSION, pid: process.pid });
+const gateway = startGateway({
+  name: values.name,
+  listener: { onConnectionStatusChanged: (s) => emit("status", { status: STATUS_NAMES[s] }) },
+  joinRoom: sessionJoiner({
+    context,
+    qosClassifier: () => ({ reliability: qos }),
+    ...(values.backlog !== undefined ? { messageBacklogSize: Number(values.backlog) } : {}),
+    listener: {
+      onSubscribe: (_client, ch) => {
+        if (ch.topic === values.topic) emit("subscribers", { count: ++subscribers });
+      },
+      onUnsubscribe: (_client, ch) => {
+        if (ch.topic === values.topic) emit("subscribers", { count: --subscribers });
+      },
+    },
+  }),
+});
+
+let warmTimer: NodeJS.Timeout | undefined;
+let warmSeq = 0;
+
+function logOne(seq: number, phase: number): void {
+  const now = wallNanos();
+  channel.log(makePayload(size, seq, now, phase), { logTime: now });
+}
+
+/** Logs `rate` msgs/s (0 = as fast as possible) for `seconds`, yielding to I/O between batches. */
+function run(): Promise<Record<string, number>> {
+  return new Promise((resolve) => {
+    const cpu0 = cpuSeconds();
+    const t0 = performance.now();
+    let sent = 0;
+    const tick = () => {
+      const elapsed = (performance.now() - t0) / 1000;
+      if (elapsed >= seconds) {
+        resolve({
+          sent,
+          seconds: (performance.now() - t0) / 1000,
+          cpuSeconds: cpuSeconds() - cpu0,
+          peakRssBytes: peakRssBytes(),
+        });
+        return;
+      }
+      const due = rate > 0 ? Math.floor(elapsed * rate) + 1 : sent + MAX_BATCH;
+      const stop = Math.min(due, sent + MAX_BATCH);
+      while (sent < stop) logOne(sent++, Phase.Measured);
+      if (rate > 0 && sent >= due) setTimeout(tick, 1);
+      else setImmediate(tick);
+    };
+    tick();
+  });
+}
+
+const lines = createInterface({ input: process.stdin });
+let queue: Promise<void> = Promise.resolve();
+let stopping = false;
+
+async function handle(cmd: string): Promise<void> {
+  if (warmTimer !== undefined) {
+    clearInterval(warmTimer);
+    warmTimer = undefined;
+    emit("warmed");
+  }
+  switch (cmd) {
+    case "warm":
+      warmTimer = setInterval(() => logOne(warmSeq++, Phase.Warm), WARM_INTERVAL_MS);
+      return;
+    case "run":
+      emit("result", await run());
+      return;
+    case "stop":
+      await shutdown();
+      return;
+    case "":
+      return;
+    default:
+      emit("error", { message: `unknown command ${JSON.stringify(cmd)}` });
+  }
+}
+
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await gateway.stop();
+  emit("stopped", { cpuSeconds: cpuSeconds(), peakRssBytes: peakRssBytes() });
+  process.exit(0);
+}
+
+lines.on("line", (line) => {
+  queue = queue.then(() => handle(line.trim()));
+});
+lines.on("close", () => {
+  queue = queue.then(() => shutdown());
+});
