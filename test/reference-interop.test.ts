@@ -43,10 +43,7 @@ before(async () => {
   });
   device = DeviceProcess.start({
     command: venv.python,
-    args: [
-      SCRIPT,
-      ...deviceArgs({ qos: "reliable", size: 64, rate: 0, seconds: 1, viewers: 1 }, "ref-device"),
-    ],
+    args: [SCRIPT, ...deviceArgs("reliable", "ref-device")],
     env: { FOXGLOVE_API_URL: api.url, FOXGLOVE_DEVICE_TOKEN: TEST_DEVICE.token },
   });
 });

@@ -34,7 +34,16 @@ export interface BenchViewerOptions {
   iceServers?: readonly IceServerConfig[];
   /** Frames LiveKit buffers for a data track subscription (default 256). */
   dataTrackBuffer?: number;
+  /**
+   * `protocol` (default): a Foxglove remote access device. `raw`: a bare LiveKit sender (the
+   * ceiling measure) that publishes data track {@link RAW_TOPIC} or opens a byte stream on that
+   * topic carrying 5-byte-framed payloads, with no protocol on top.
+   */
+  mode?: "protocol" | "raw";
 }
+
+/** Track name and byte-stream topic of the raw ceiling sender. */
+export const RAW_TOPIC = "raw";
 
 /**
  * The benchmark's viewer, the same for every device: joins the device's room with a grant from
@@ -47,6 +56,7 @@ export class BenchViewer implements AsyncDisposable {
   readonly #device: string;
   readonly #topic: string;
   readonly #dataTrackBuffer: number;
+  readonly #raw: boolean;
   readonly #tracks = new Map<string, RemoteDataTrack>();
   #stats = new ViewerStats();
   #channelId: number | undefined;
@@ -63,6 +73,7 @@ export class BenchViewer implements AsyncDisposable {
     this.#device = device;
     this.#topic = options.topic;
     this.#dataTrackBuffer = options.dataTrackBuffer ?? 256;
+    this.#raw = options.mode === "raw";
   }
 
   /** Joins the room of `grant` and starts listening; subscribes as soon as the topic appears. */
@@ -81,14 +92,17 @@ export class BenchViewer implements AsyncDisposable {
     const v = new BenchViewer(room, grant.deviceIdentity, options);
     holder.viewer = v;
     for (const track of early) v.#onTrack(track);
-    room.onByteStream("control", async (stream) => {
+    room.onByteStream(v.#raw ? RAW_TOPIC : "control", async (stream) => {
       if (stream.identity !== v.#device) return;
       v.#controlStreams++;
       v.#notify();
       const decoder = new FrameDecoder();
       try {
         for await (const chunk of stream) {
-          for (const frame of decoder.push(chunk)) v.#onFrame(frame.opcode, frame.payload);
+          for (const frame of decoder.push(chunk)) {
+            if (v.#raw) v.#onPayload(frame.payload);
+            else v.#onFrame(frame.opcode, frame.payload);
+          }
         }
       } catch (error) {
         if (!v.#closing) v.#errors.push(`control stream: ${String(error)}`);
@@ -207,7 +221,7 @@ export class BenchViewer implements AsyncDisposable {
   #onTrack(track: RemoteDataTrack): void {
     if (track.publisherIdentity !== this.#device) return;
     this.#tracks.set(track.name, track);
-    if (this.#channelId !== undefined && track.name === `data-ch-${this.#channelId}`) {
+    if (this.#raw ? track.name === RAW_TOPIC : track.name === `data-ch-${this.#channelId}`) {
       this.#subscribeTrack(track);
     }
   }
@@ -222,7 +236,7 @@ export class BenchViewer implements AsyncDisposable {
     void (async () => {
       try {
         for await (const frame of sub) {
-          this.#onPayload(decodeDataTrackFrame(frame.payload).data);
+          this.#onPayload(this.#raw ? frame.payload : decodeDataTrackFrame(frame.payload).data);
         }
       } catch (error) {
         if (!this.#closing) this.#errors.push(`data track ${track.name}: ${String(error)}`);

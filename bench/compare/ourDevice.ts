@@ -1,7 +1,7 @@
 // Benchmark device program for OUR gateway: the TypeScript twin of reference_device.py, with the
 // same arguments, stdin commands and stdout events (see that file's docstring). Started by
-// bench/compare/run.ts as `node --import tsx bench/compare/ourDevice.ts --size ... --qos ...`.
-import { readFileSync } from "node:fs";
+// bench/compare/run.ts as `node --import tsx bench/compare/ourDevice.ts --qos ... --name ...`.
+import { readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Context } from "../../src/core/Context.js";
@@ -9,7 +9,7 @@ import { setLogLevel } from "../../src/core/logger.js";
 import { RawChannel } from "../../src/core/RawChannel.js";
 import { VERSION } from "../../src/core/version.js";
 import { startGateway, type ConnectionStatus } from "../../src/gateway/index.js";
-import { BENCH_TOPIC, type Qos } from "./workload.js";
+import { BENCH_TOPIC, PAYLOAD_HEADER_BYTES, type Qos } from "./workload.js";
 import { makePayload, Phase, wallNanos } from "./payload.js";
 import { sessionJoiner } from "./sessionJoiner.js";
 
@@ -38,6 +38,15 @@ function peakRssBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
 
+/** Resets VmHWM to the current RSS (Linux; ignored elsewhere). */
+function resetPeakRss(): void {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+  } catch {
+    // not Linux, or not allowed
+  }
+}
+
 function cpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -46,20 +55,14 @@ function cpuSeconds(): number {
 const { values } = parseArgs({
   options: {
     topic: { type: "string", default: BENCH_TOPIC },
-    size: { type: "string", default: "64" },
-    rate: { type: "string", default: "0" },
-    seconds: { type: "string", default: "3" },
     qos: { type: "string", default: "lossy" },
     name: { type: "string", default: "bench-ours" },
     backlog: { type: "string" },
     "log-level": { type: "string", default: "warn" },
   },
 });
-const size = Number(values.size);
-const rate = Number(values.rate);
-const seconds = Number(values.seconds);
 const qos = values.qos as Qos;
-if (!(size >= 17) || !(rate >= 0) || !(seconds > 0) || (qos !== "lossy" && qos !== "reliable")) {
+if (qos !== "lossy" && qos !== "reliable") {
   emit("error", { message: "bad arguments" });
   process.exit(2);
 }
@@ -100,14 +103,18 @@ const gateway = startGateway({
 let warmTimer: NodeJS.Timeout | undefined;
 let warmSeq = 0;
 
-function logOne(seq: number, phase: number): void {
+function logOne(size: number, seq: number, phase: number): void {
   const now = wallNanos();
   channel.log(makePayload(size, seq, now, phase), { logTime: now });
 }
 
-/** Logs `rate` msgs/s (0 = as fast as possible) for `seconds`, yielding to I/O between batches. */
-function run(): Promise<Record<string, number>> {
+/**
+ * Logs `size`-byte messages at `rate` msgs/s (0 = as fast as possible) for `seconds`, yielding to
+ * I/O between batches.
+ */
+function run(size: number, rate: number, seconds: number): Promise<Record<string, number>> {
   return new Promise((resolve) => {
+    resetPeakRss();
     const cpu0 = cpuSeconds();
     const t0 = performance.now();
     let sent = 0;
@@ -124,7 +131,7 @@ function run(): Promise<Record<string, number>> {
       }
       const due = rate > 0 ? Math.floor(elapsed * rate) + 1 : sent + MAX_BATCH;
       const stop = Math.min(due, sent + MAX_BATCH);
-      while (sent < stop) logOne(sent++, Phase.Measured);
+      while (sent < stop) logOne(size, sent++, Phase.Measured);
       if (rate > 0 && sent >= due) setTimeout(tick, 1);
       else setImmediate(tick);
     };
@@ -136,26 +143,49 @@ const lines = createInterface({ input: process.stdin });
 let queue: Promise<void> = Promise.resolve();
 let stopping = false;
 
-async function handle(cmd: string): Promise<void> {
+/** Parses a payload size of at least 17 bytes (the payload header). */
+function parseSize(text: string | undefined): number {
+  const size = Number(text);
+  if (!Number.isInteger(size) || size < PAYLOAD_HEADER_BYTES) {
+    throw new RangeError(`size must be an integer >= ${PAYLOAD_HEADER_BYTES}`);
+  }
+  return size;
+}
+
+async function handle(line: string): Promise<void> {
   if (warmTimer !== undefined) {
     clearInterval(warmTimer);
     warmTimer = undefined;
     emit("warmed");
   }
-  switch (cmd) {
-    case "warm":
-      warmTimer = setInterval(() => logOne(warmSeq++, Phase.Warm), WARM_INTERVAL_MS);
-      return;
-    case "run":
-      emit("result", await run());
-      return;
-    case "stop":
-      await shutdown();
-      return;
-    case "":
-      return;
-    default:
-      emit("error", { message: `unknown command ${JSON.stringify(cmd)}` });
+  const [cmd = "", ...rest] = line.split(/\s+/).filter((w) => w !== "");
+  try {
+    switch (cmd) {
+      case "warm": {
+        const size = parseSize(rest[0]);
+        warmTimer = setInterval(() => logOne(size, warmSeq++, Phase.Warm), WARM_INTERVAL_MS);
+        return;
+      }
+      case "run": {
+        const size = parseSize(rest[0]);
+        const rate = Number(rest[1]);
+        const seconds = Number(rest[2]);
+        if (!(rate >= 0) || !(seconds > 0)) {
+          throw new RangeError("rate must be >= 0 and seconds > 0");
+        }
+        emit("result", await run(size, rate, seconds));
+        return;
+      }
+      case "stop":
+        await shutdown();
+        return;
+      case "":
+        return;
+      default:
+        emit("error", { message: `unknown command ${JSON.stringify(cmd)}` });
+    }
+  } catch (error) {
+    emit("error", { message: `bad command ${JSON.stringify(line)}: ${String(error)}` });
   }
 }
 
@@ -168,7 +198,7 @@ async function shutdown(): Promise<void> {
 }
 
 lines.on("line", (line) => {
-  queue = queue.then(() => handle(line.trim()));
+  queue = queue.then(() => handle(line));
 });
 lines.on("close", () => {
   queue = queue.then(() => shutdown());

@@ -15,12 +15,13 @@ Line protocol. Each stdout line is one JSON object with an "event" field:
   stopped     {cpuSeconds, peakRssBytes}
   error       {message}
 Stdin commands, one per line:
-  warm             log one warm-up message every 20 ms until the next command
-  run              log --rate msgs/s (0 = as fast as possible) for --seconds, then report
-  stop (or EOF)    stop the gateway and exit
+  warm SIZE                  log one warm-up message of SIZE bytes every 20 ms until the next command
+  run SIZE RATE SECONDS      log SIZE-byte messages at RATE msgs/s (0 = as fast as possible) for
+                             SECONDS, then report; peakRssBytes is the peak during this run
+  stop (or EOF)              stop the gateway and exit
 
 Payload (little-endian), the same for both devices: u64 sequence, u64 log time in ns since the
-Unix epoch (CLOCK_REALTIME), u8 phase (0 warm-up, 1 measured), zero filler up to --size bytes.
+Unix epoch (CLOCK_REALTIME), u8 phase (0 warm-up, 1 measured), zero filler up to SIZE bytes.
 """
 
 from __future__ import annotations
@@ -64,8 +65,24 @@ def emit(event: str, **fields: object) -> None:
 
 
 def peak_rss_bytes() -> int:
-    """Peak resident set size of this process (Linux reports KiB)."""
+    """Peak resident set size (VmHWM, reset by reset_peak_rss), else ru_maxrss."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def reset_peak_rss() -> None:
+    """Resets VmHWM to the current RSS (Linux: write 5 to /proc/self/clear_refs)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
 
 
 class Listener:
@@ -99,14 +116,17 @@ def make_payload(buf: bytearray, seq: int, phase: int) -> bytes:
     return bytes(buf)
 
 
-def warm(channel: foxglove.Channel, buf: bytearray, stop: threading.Event) -> None:
+def warm(channel: foxglove.Channel, size: int, stop: threading.Event) -> None:
+    buf = bytearray(size)
     seq = 0
     while not stop.wait(WARM_INTERVAL_S):
         channel.log(make_payload(buf, seq, PHASE_WARM))
         seq += 1
 
 
-def run(channel: foxglove.Channel, buf: bytearray, rate: float, seconds: float) -> dict:
+def run(channel: foxglove.Channel, size: int, rate: float, seconds: float) -> dict:
+    buf = bytearray(size)
+    reset_peak_rss()
     cpu0 = time.process_time()
     t0 = time.perf_counter()
     end = t0 + seconds
@@ -135,16 +155,11 @@ def run(channel: foxglove.Channel, buf: bytearray, rate: float, seconds: float) 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--topic", default="/bench")
-    parser.add_argument("--size", type=int, default=64, help="payload bytes (>= 17)")
-    parser.add_argument("--rate", type=float, default=0, help="msgs/s; 0 = unpaced")
-    parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--qos", choices=["lossy", "reliable"], default="lossy")
     parser.add_argument("--name", default="bench-reference")
     parser.add_argument("--backlog", type=int, default=None, help="message_backlog_size")
     parser.add_argument("--log-level", default="WARNING")
     args = parser.parse_args()
-    if args.size < HEADER.size:
-        parser.error(f"--size must be at least {HEADER.size}")
 
     foxglove.set_log_level(args.log_level)
     context = foxglove.Context()
@@ -172,31 +187,45 @@ def main() -> int:
 
     threading.Thread(target=read_stdin, daemon=True).start()
 
-    buf = bytearray(args.size)
     warm_stop: threading.Event | None = None
     warm_thread: threading.Thread | None = None
     try:
         while True:
-            cmd = commands.get()
+            words = commands.get().split()
+            cmd = words[0] if words else ""
             if warm_stop is not None and warm_thread is not None:
                 warm_stop.set()
                 warm_thread.join()
                 warm_stop = warm_thread = None
                 emit("warmed")
-            if cmd == "warm":
-                warm_stop = threading.Event()
-                warm_thread = threading.Thread(target=warm, args=(channel, buf, warm_stop))
-                warm_thread.start()
-            elif cmd == "run":
-                emit("result", **run(channel, buf, args.rate, args.seconds))
-            elif cmd == "stop":
-                break
-            elif cmd:
-                emit("error", message=f"unknown command {cmd!r}")
+            try:
+                if cmd == "warm":
+                    size = parse_size(words[1])
+                    warm_stop = threading.Event()
+                    warm_thread = threading.Thread(target=warm, args=(channel, size, warm_stop))
+                    warm_thread.start()
+                elif cmd == "run":
+                    size, rate, seconds = parse_size(words[1]), float(words[2]), float(words[3])
+                    if rate < 0 or seconds <= 0:
+                        raise ValueError("rate must be >= 0 and seconds > 0")
+                    emit("result", **run(channel, size, rate, seconds))
+                elif cmd == "stop":
+                    break
+                elif cmd:
+                    emit("error", message=f"unknown command {cmd!r}")
+            except (IndexError, ValueError) as e:
+                emit("error", message=f"bad command {' '.join(words)!r}: {e}")
     finally:
         gateway.stop()
     emit("stopped", cpuSeconds=time.process_time(), peakRssBytes=peak_rss_bytes())
     return 0
+
+
+def parse_size(text: str) -> int:
+    size = int(text)
+    if size < HEADER.size:
+        raise ValueError(f"size must be at least {HEADER.size}")
+    return size
 
 
 def foxglove_version() -> str:

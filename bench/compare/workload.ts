@@ -21,22 +21,9 @@ export const BENCH_TOPIC = "/bench";
 /** Bytes of the payload header: u64 sequence, u64 log time (ns), u8 phase. */
 export const PAYLOAD_HEADER_BYTES = 17;
 
-/** Command-line arguments that give a device program the workload (see reference_device.py). */
-export function deviceArgs(w: Workload, name: string): string[] {
-  return [
-    "--topic",
-    BENCH_TOPIC,
-    "--size",
-    String(w.size),
-    "--rate",
-    String(w.rate),
-    "--seconds",
-    String(w.seconds),
-    "--qos",
-    w.qos,
-    "--name",
-    name,
-  ];
+/** Command-line arguments that start a device program on the bench topic with `qos`. */
+export function deviceArgs(qos: Qos, name: string): string[] {
+  return ["--topic", BENCH_TOPIC, "--qos", qos, "--name", name];
 }
 
 /** A short label such as "lossy 1 KiB x4". */

@@ -1,0 +1,219 @@
+import { fileURLToPath } from "node:url";
+import type { ApiServer, ViewerConnectResponse } from "../../src/api-server/index.js";
+import { VIEWER_CONNECT_PATH } from "../../src/api-server/index.js";
+import { FoxgloveError, isFoxgloveError } from "../../src/core/FoxgloveError.js";
+import type { IceServerConfig } from "../../src/livekit/index.js";
+import { BenchViewer, type ViewerGrant } from "./BenchViewer.js";
+import { DeviceProcess } from "./DeviceProcess.js";
+import type { ReferenceVenv } from "./referenceVenv.js";
+import type { ViewerSummary } from "./ViewerStats.js";
+import { BENCH_TOPIC, deviceArgs, type Qos } from "./workload.js";
+
+/** Which sender a session measures: our gateway, the reference gateway, or bare LiveKit. */
+export type Impl = "ours" | "reference" | "raw";
+
+/** A device account of the API server (one per session: no session sees another's lease). */
+export interface BenchDevice {
+  id: string;
+  token: string;
+}
+
+/** What a session needs around it. */
+export interface BenchEnv {
+  api: ApiServer;
+  /** ICE servers for viewers (the dev server's loopback list). */
+  iceServers: readonly IceServerConfig[];
+  venv: ReferenceVenv;
+  /** Hands out a fresh device account. */
+  nextDevice(): BenchDevice;
+  /** Grants for the raw ceiling: a sender token and `viewers` viewer grants in a fresh room. */
+  rawGrants(viewers: number): Promise<{ sender: ViewerGrant; viewers: ViewerGrant[] }>;
+  /** Receives device stderr lines (default: dropped). */
+  onDeviceLog?: (impl: Impl, line: string) => void;
+}
+
+/** One measured phase. */
+export interface Measurement {
+  /** Messages the device logged. */
+  sent: number;
+  /** Length of the phase, s. */
+  seconds: number;
+  /** Device process CPU during the phase, s. */
+  cpuSeconds: number;
+  /** Device peak RSS during the phase, bytes. */
+  peakRssBytes: number;
+  /** One summary per viewer. */
+  viewers: ViewerSummary[];
+  /** Viewers the device reset during the phase (it re-opened their control stream). */
+  resets: number;
+  /** Set when the phase failed; the figures are then partial. */
+  error?: string;
+}
+
+const HERE = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const DEVICE_PROGRAMS: Record<Impl, string> = {
+  ours: HERE("./ourDevice.ts"),
+  reference: HERE("./reference_device.py"),
+  raw: HERE("./rawDevice.ts"),
+};
+/** A drain ends when no viewer made progress for this long. */
+const QUIET_MS = 750;
+const SETUP_TIMEOUT_MS = 30_000;
+const WARM_MESSAGES = 3;
+
+/**
+ * One device program and its viewers, kept for several measured phases of one QoS and viewer
+ * count: start the device against the API server, connect the viewers through the viewer
+ * endpoint (which wakes it), wait until each subscribed, then {@link measure} phases.
+ */
+export class DeviceSession implements AsyncDisposable {
+  readonly impl: Impl;
+  readonly qos: Qos;
+  /** Time from process start to all viewers subscribed, ms. */
+  readonly setupMs: number;
+  readonly #proc: DeviceProcess;
+  readonly #viewers: BenchViewer[];
+
+  private constructor(
+    impl: Impl,
+    qos: Qos,
+    proc: DeviceProcess,
+    viewers: BenchViewer[],
+    setupMs: number,
+  ) {
+    this.impl = impl;
+    this.qos = qos;
+    this.#proc = proc;
+    this.#viewers = viewers;
+    this.setupMs = setupMs;
+  }
+
+  /** Starts the device and its viewers; throws (after cleaning up) when setup fails. */
+  static async open(env: BenchEnv, impl: Impl, qos: Qos, viewers: number): Promise<DeviceSession> {
+    const t0 = performance.now();
+    const device = env.nextDevice();
+    const raw = impl === "raw" ? await env.rawGrants(viewers) : undefined;
+    const args = deviceArgs(qos, `bench-${impl}`);
+    const program = DEVICE_PROGRAMS[impl];
+    const proc = DeviceProcess.start({
+      command: impl === "reference" ? env.venv.python : process.execPath,
+      args: impl === "reference" ? [program, ...args] : ["--import", "tsx", program, ...args],
+      env:
+        raw === undefined
+          ? { FOXGLOVE_API_URL: env.api.url, FOXGLOVE_DEVICE_TOKEN: device.token }
+          : { BENCH_LIVEKIT_URL: raw.sender.livekitUrl, BENCH_LIVEKIT_TOKEN: raw.sender.token },
+      ...(env.onDeviceLog !== undefined ? { onStderr: (l) => env.onDeviceLog!(impl, l) } : {}),
+    });
+    const list: BenchViewer[] = [];
+    try {
+      await proc.waitFor("status", {
+        match: (e) => e.status === "Connected",
+        timeoutMs: SETUP_TIMEOUT_MS,
+      });
+      const grants =
+        raw?.viewers ??
+        (await Promise.all(
+          Array.from({ length: viewers }, (_, i) => connectViewer(env.api, device.id, i)),
+        ));
+      for (const grant of grants) {
+        list.push(
+          await BenchViewer.connect(grant, {
+            topic: BENCH_TOPIC,
+            iceServers: env.iceServers,
+            mode: impl === "raw" ? "raw" : "protocol",
+          }),
+        );
+      }
+      await proc.waitFor("subscribers", {
+        match: (e) => e.count >= viewers,
+        timeoutMs: SETUP_TIMEOUT_MS,
+      });
+    } catch (error) {
+      await Promise.all(list.map((v) => v.close()));
+      await proc.stop();
+      throw error;
+    }
+    return new DeviceSession(impl, qos, proc, list, performance.now() - t0);
+  }
+
+  /**
+   * Warms up with `size`-byte messages until every viewer received some, then logs `size`-byte
+   * messages at `rate` msgs/s (0 = as fast as possible) for `seconds`, and waits until the viewers
+   * have them all or stop making progress. Never throws: a failed phase has `error`.
+   */
+  async measure(size: number, rate: number, seconds: number): Promise<Measurement> {
+    const m: Measurement = {
+      sent: 0,
+      seconds: 0,
+      cpuSeconds: NaN,
+      peakRssBytes: NaN,
+      viewers: [],
+      resets: 0,
+    };
+    const streams = this.#viewers.map((v) => v.controlStreams);
+    try {
+      const warm = this.#viewers.map((v) => v.warmReceived + WARM_MESSAGES);
+      this.#proc.send(`warm ${size}`);
+      await Promise.all(
+        this.#viewers.map((v, i) =>
+          v.until(() => v.warmReceived >= warm[i]!, SETUP_TIMEOUT_MS, "warm-up message"),
+        ),
+      );
+      for (const v of this.#viewers) v.resetStats();
+      const from = this.#proc.events.length;
+      this.#proc.send(`run ${size} ${rate} ${seconds}`);
+      const ran = await this.#proc.waitFor("result", { from, timeoutMs: seconds * 1000 + 60_000 });
+      m.sent = ran.sent;
+      m.seconds = ran.seconds;
+      m.cpuSeconds = ran.cpuSeconds;
+      m.peakRssBytes = ran.peakRssBytes;
+      await drain(this.#viewers, ran.sent);
+    } catch (error) {
+      m.error = isFoxgloveError(error) ? `${error.code}: ${error.message}` : String(error);
+    }
+    m.viewers = this.#viewers.map((v) => v.stats.summary());
+    m.resets = this.#viewers.reduce((n, v, i) => n + v.controlStreams - streams[i]!, 0);
+    return m;
+  }
+
+  /** Closes the viewers and stops the device. */
+  async close(): Promise<void> {
+    await Promise.all(this.#viewers.map((v) => v.close()));
+    await this.#proc.stop();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+async function connectViewer(
+  api: ApiServer,
+  device: string,
+  i: number,
+): Promise<ViewerConnectResponse> {
+  const res = await fetch(api.url + VIEWER_CONNECT_PATH, {
+    method: "POST",
+    body: JSON.stringify({ device, identity: `viewer-${i}`, timeoutMs: SETUP_TIMEOUT_MS }),
+  });
+  if (res.status !== 200) {
+    throw new FoxgloveError("ERR_API", `viewer connect answered ${res.status}`);
+  }
+  return (await res.json()) as ViewerConnectResponse;
+}
+
+/** Waits until every viewer has `sent` messages, or until none made progress for QUIET_MS. */
+async function drain(viewers: readonly BenchViewer[], sent: number): Promise<void> {
+  const total = () => viewers.reduce((n, v) => n + v.received, 0);
+  for (;;) {
+    const before = total();
+    try {
+      await Promise.all(
+        viewers.map((v) => v.until(() => v.received >= sent, QUIET_MS, "drain progress")),
+      );
+      return;
+    } catch {
+      if (total() === before) return;
+    }
+  }
+}
