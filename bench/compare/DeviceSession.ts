@@ -46,6 +46,8 @@ export interface Measurement {
   viewers: ViewerSummary[];
   /** Viewers the device reset during the phase (it re-opened their control stream). */
   resets: number;
+  /** Time from the end of logging until the viewers had everything (or stalled), ms. */
+  drainMs: number;
   /** Set when the phase failed; the figures are then partial. */
   error?: string;
 }
@@ -58,6 +60,8 @@ const DEVICE_PROGRAMS: Record<Impl, string> = {
 };
 /** A drain ends when no viewer made progress for this long. */
 const QUIET_MS = 750;
+/** A drain never takes longer than this. */
+const MAX_DRAIN_MS = 20_000;
 const SETUP_TIMEOUT_MS = 30_000;
 const WARM_MESSAGES = 3;
 
@@ -149,6 +153,7 @@ export class DeviceSession implements AsyncDisposable {
       peakRssBytes: NaN,
       viewers: [],
       resets: 0,
+      drainMs: NaN,
     };
     const streams = this.#viewers.map((v) => v.controlStreams);
     try {
@@ -167,7 +172,9 @@ export class DeviceSession implements AsyncDisposable {
       m.seconds = ran.seconds;
       m.cpuSeconds = ran.cpuSeconds;
       m.peakRssBytes = ran.peakRssBytes;
-      await drain(this.#viewers, ran.sent);
+      const drained = performance.now();
+      const complete = await drain(this.#viewers, ran.sent);
+      m.drainMs = performance.now() - drained - (complete ? 0 : QUIET_MS);
     } catch (error) {
       m.error = isFoxgloveError(error) ? `${error.code}: ${error.message}` : String(error);
     }
@@ -202,18 +209,23 @@ async function connectViewer(
   return (await res.json()) as ViewerConnectResponse;
 }
 
-/** Waits until every viewer has `sent` messages, or until none made progress for QUIET_MS. */
-async function drain(viewers: readonly BenchViewer[], sent: number): Promise<void> {
+/**
+ * Waits until every viewer has `sent` messages (true), or until none made progress for QUIET_MS
+ * or MAX_DRAIN_MS passed (false).
+ */
+async function drain(viewers: readonly BenchViewer[], sent: number): Promise<boolean> {
   const total = () => viewers.reduce((n, v) => n + v.received, 0);
-  for (;;) {
+  const deadline = performance.now() + MAX_DRAIN_MS;
+  while (performance.now() < deadline) {
     const before = total();
     try {
       await Promise.all(
         viewers.map((v) => v.until(() => v.received >= sent, QUIET_MS, "drain progress")),
       );
-      return;
+      return true;
     } catch {
-      if (total() === before) return;
+      if (total() === before) return false;
     }
   }
+  return false;
 }
