@@ -24,7 +24,10 @@ export interface LadderOptions {
  * failure it tries the geometric midpoint between the best pass and that failure once; if the
  * first probes fail it descends by `factor` until one passes. The result is {@link bestRate} of the history.
  */
-export function nextProbeRate(history: readonly Probe[], options: LadderOptions): number | undefined {
+export function nextProbeRate(
+  history: readonly Probe[],
+  options: LadderOptions,
+): number | undefined {
   const factor = options.factor ?? 2;
   const maxProbes = options.maxProbes ?? 6;
   const maxRate = options.maxRate ?? Infinity;
