@@ -45,13 +45,14 @@ test("figuresOf: per-viewer means, median latencies, CPU and RSS", () => {
 });
 
 test("aggregate: medians per workload and gateway, failures counted apart", () => {
-  const base = { qos: "lossy", size: 1024, viewers: 2, rate: 0 } as const;
+  const base = { qos: "lossy", size: 1024, viewers: 2, rate: 0, mode: "max" } as const;
   const samples: Sample[] = [
     { ...base, impl: "reference", m: measurement({ cpuSeconds: 1 }) },
     { ...base, impl: "ours", m: measurement({ cpuSeconds: 0.2 }) },
     { ...base, impl: "ours", m: measurement({ cpuSeconds: 0.4 }) },
     { ...base, impl: "ours", m: measurement({ cpuSeconds: 9 }) },
     { ...base, impl: "ours", m: measurement({ error: "ERR_IO: died" }) },
+    { ...base, impl: "ours", mode: "paced", rate: 500, m: measurement() },
   ];
   const rows = aggregate(samples);
   assert.deepEqual(
@@ -59,6 +60,7 @@ test("aggregate: medians per workload and gateway, failures counted apart", () =
     [
       ["ours", 3, 1],
       ["reference", 1, 0],
+      ["ours", 1, 0],
     ],
   );
   assert.equal(rows[0]!.figures!.cpuPct, 20); // median of 10, 20, 450 %
@@ -69,6 +71,8 @@ test("aggregate: medians per workload and gateway, failures counted apart", () =
   );
   assert.match(figuresTable(rows), /\| lossy \| 1 KiB \| 2 \| ours \| max \| 500 \| 400 \|/);
   assert.match(figuresTable(rows), /\| 3 \(\+1 failed\) \|/);
+  assert.match(figuresTable(rows), /\| ours \| 500 \|/);
+  assert.equal(ratioTable(rows).split("\n").length, 3); // header, rule, one matched workload
 });
 
 test("helpers: sizes, numbers and ratios", () => {

@@ -2,12 +2,19 @@ import { median } from "../harness.js";
 import type { Impl, Measurement } from "./DeviceSession.js";
 import type { Qos } from "./workload.js";
 
+/**
+ * How the offered rate was chosen: `max` = as fast as the device can log, `paced` = a fixed rate
+ * the same for every gateway, `search` = the highest rate found sustained for this gateway.
+ */
+export type RateMode = "max" | "paced" | "search";
+
 /** One measured phase with what was measured. */
 export interface Sample {
   impl: Impl;
   qos: Qos;
   size: number;
   viewers: number;
+  mode: RateMode;
   /** Offered rate, msgs/s; 0 = as fast as the device could log. */
   rate: number;
   m: Measurement;
@@ -43,6 +50,8 @@ export interface Row {
   qos: Qos;
   size: number;
   viewers: number;
+  mode: RateMode;
+  /** Median offered rate, msgs/s (0 for `max`). */
   rate: number;
   /** Phases that completed. */
   runs: number;
@@ -85,11 +94,11 @@ const KEYS = [
   "resets",
 ] as const satisfies readonly (keyof Figures)[];
 
-/** Groups samples by (impl, qos, size, viewers) and takes the median of each figure. */
+/** Groups samples by (impl, qos, size, viewers, mode) and takes the median of each figure. */
 export function aggregate(samples: readonly Sample[]): Row[] {
   const groups = new Map<string, Sample[]>();
   for (const s of samples) {
-    const key = `${s.impl}|${s.qos}|${s.size}|${s.viewers}`;
+    const key = `${s.impl}|${s.qos}|${s.size}|${s.viewers}|${s.mode}`;
     const list = groups.get(key) ?? [];
     list.push(s);
     groups.set(key, list);
@@ -109,6 +118,7 @@ export function aggregate(samples: readonly Sample[]): Row[] {
       qos: first.qos,
       size: first.size,
       viewers: first.viewers,
+      mode: first.mode,
       rate: median(list.map((s) => s.rate)),
       runs: good.length,
       failures: list.length - good.length,
@@ -116,9 +126,11 @@ export function aggregate(samples: readonly Sample[]): Row[] {
     });
   }
   const order: Record<Impl, number> = { ours: 0, reference: 1, raw: 2 };
+  const modes: Record<RateMode, number> = { max: 0, paced: 1, search: 2 };
   return rows.sort(
     (a, b) =>
       a.qos.localeCompare(b.qos) ||
+      modes[a.mode] - modes[b.mode] ||
       a.size - b.size ||
       a.viewers - b.viewers ||
       order[a.impl] - order[b.impl],
@@ -137,8 +149,9 @@ export function fmt(x: number | undefined, digits?: number): string {
   return x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 }
 
-function rateText(rate: number): string {
-  return rate === 0 ? "max" : fmt(rate, 0);
+function rateText(r: Pick<Row, "mode" | "rate">): string {
+  if (r.mode === "max") return "max";
+  return r.mode === "search" ? `${fmt(r.rate, 0)} (found)` : fmt(r.rate, 0);
 }
 
 /** The figures as a markdown table (one line per row). */
@@ -150,7 +163,7 @@ export function figuresTable(rows: readonly Row[]): string {
   for (const r of rows) {
     const f = r.figures;
     lines.push(
-      `| ${r.qos} | ${formatSize(r.size)} | ${r.viewers} | ${r.impl} | ${rateText(r.rate)} | ${fmt(f?.loggedPerSec, 0)} | ${fmt(f?.deliveredPerSec, 0)} | ${fmt(f?.deliveredMBps)} | ${fmt(f?.lossPct, 1)} | ${fmt(f?.p50Ms)} | ${fmt(f?.p99Ms)} | ${fmt(f?.cpuPct, 0)} | ${fmt(f?.cpuUsPerMsg)} | ${fmt(f?.peakRssMiB, 0)} | ${r.runs}${r.failures > 0 ? ` (+${r.failures} failed)` : ""} |`,
+      `| ${r.qos} | ${formatSize(r.size)} | ${r.viewers} | ${r.impl} | ${rateText(r)} | ${fmt(f?.loggedPerSec, 0)} | ${fmt(f?.deliveredPerSec, 0)} | ${fmt(f?.deliveredMBps)} | ${fmt(f?.lossPct, 1)} | ${fmt(f?.p50Ms)} | ${fmt(f?.p99Ms)} | ${fmt(f?.cpuPct, 0)} | ${fmt(f?.cpuUsPerMsg)} | ${fmt(f?.peakRssMiB, 0)} | ${r.runs}${r.failures > 0 ? ` (+${r.failures} failed)` : ""} |`,
     );
   }
   return lines.join("\n");
@@ -179,14 +192,15 @@ export function ratioTable(rows: readonly Row[]): string {
         r.impl === "reference" &&
         r.qos === ours.qos &&
         r.size === ours.size &&
-        r.viewers === ours.viewers,
+        r.viewers === ours.viewers &&
+        r.mode === ours.mode,
     );
     if (ref === undefined) continue;
     const a = ours.figures;
     const b = ref.figures;
     const x = (k: keyof Figures) => fmt(ratio(a?.[k], b?.[k]), 2);
     lines.push(
-      `| ${ours.qos} | ${formatSize(ours.size)} | ${ours.viewers} | ${rateText(ours.rate)} / ${rateText(ref.rate)} | ${x("deliveredPerSec")} | ${x("p50Ms")} | ${x("p99Ms")} | ${x("cpuUsPerMsg")} | ${x("peakRssMiB")} |`,
+      `| ${ours.qos} | ${formatSize(ours.size)} | ${ours.viewers} | ${rateText(ours)} / ${rateText(ref)} | ${x("deliveredPerSec")} | ${x("p50Ms")} | ${x("p99Ms")} | ${x("cpuUsPerMsg")} | ${x("peakRssMiB")} |`,
     );
   }
   return lines.join("\n");
