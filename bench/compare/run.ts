@@ -23,6 +23,7 @@ import {
   fmt,
   formatSize,
   ratioTable,
+  type RateMode,
   type Sample,
 } from "./report.js";
 import type { Qos } from "./workload.js";
