@@ -1,0 +1,524 @@
+import { FoxgloveError } from "../core/FoxgloveError.js";
+import { log } from "../core/logger.js";
+import type {
+  IncomingByteStream,
+  LiveKitRoom,
+  RemoteDataTrack,
+  RemoteParticipantInfo,
+} from "../livekit/index.js";
+import {
+  CONTROL_TOPIC,
+  dataTrackName,
+  isCompatibleProtocolVersion,
+  parseDataTrackName,
+  PROTOCOL_VERSION_ATTRIBUTE,
+  type AdvertisedService,
+  type ServerInfo,
+  type Status,
+} from "../protocol/index.js";
+import { ControlSender } from "./ControlSender.js";
+import { DataTrackReceiver } from "./DataTrackReceiver.js";
+import type { Emitter } from "./Emitter.js";
+import { readDeviceStream } from "./readDeviceStream.js";
+import type { SubscribeOptions, Subscription, SubscriptionTarget } from "./Subscription.js";
+import type { ViewerChannel } from "./ViewerChannel.js";
+import { ViewerCore } from "./ViewerCore.js";
+import type { ViewerCloseReason, ViewerEvents } from "./ViewerEvents.js";
+
+/** @internal Settings of a {@link Viewer}, resolved by `connectViewer`. */
+export interface ViewerInit {
+  readonly room: LiveKitRoom;
+  /** The device's identity; learned from its control stream when undefined. */
+  readonly deviceIdentity: string | undefined;
+  readonly events: Emitter<ViewerEvents>;
+  /** Frames LiveKit buffers per data track before dropping (default 64). */
+  readonly dataTrackBufferSize: number;
+  /** Largest control frame accepted from the device, bytes. */
+  readonly maxFramePayload: number;
+  /** Aborting it closes the viewer. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/** Options of {@link Viewer.ping}. */
+export interface PingOptions {
+  /** How long to wait for the Pong, ms (default 5000); then rejects with `ERR_TIMEOUT`. */
+  timeoutMs?: number;
+}
+
+/** Options of {@link Viewer.waitForChannel}. */
+export interface WaitForChannelOptions {
+  /** How long to wait, ms (default 10 000); then rejects with `ERR_TIMEOUT`. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * A viewer connected to a device over LiveKit (created by `connectViewer`). It reads the device's
+ * control stream, keeps the current server info, channels, services and statuses (snapshots
+ * below, changes as events via {@link on}), and delivers subscribed channels' messages from data
+ * tracks (Lossy) and the control stream (Reliable). Close it with {@link close} or `await using`.
+ */
+export class Viewer implements AsyncDisposable {
+  /** Our identity in the LiveKit room. */
+  readonly identity: string;
+  /** Resolves with the reason once the viewer has closed. */
+  readonly closed: Promise<ViewerCloseReason>;
+  readonly #room: LiveKitRoom;
+  readonly #events: Emitter<ViewerEvents>;
+  readonly #core: ViewerCore;
+  readonly #sender: ControlSender;
+  readonly #wantedTracks = new Set<number>();
+  readonly #receivers = new Map<number, DataTrackReceiver>();
+  readonly #registrations: Disposable[] = [];
+  readonly #init: ViewerInit;
+  readonly #ready: Promise<void>;
+  #deviceIdentity: string | undefined;
+  #deviceStream: IncomingByteStream | undefined;
+  #resolveReady!: () => void;
+  #rejectReady!: (error: unknown) => void;
+  #resolveClosed!: (reason: ViewerCloseReason) => void;
+  #closeReason: ViewerCloseReason | undefined;
+  #closeError: FoxgloveError | undefined;
+  #closing: Promise<void> | undefined;
+
+  /** @internal Use `connectViewer`. */
+  constructor(init: ViewerInit) {
+    this.#init = init;
+    this.#room = init.room;
+    this.identity = init.room.localIdentity;
+    this.#events = init.events;
+    this.#deviceIdentity = init.deviceIdentity;
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#ready = new Promise((resolve, reject) => {
+      this.#resolveReady = resolve;
+      this.#rejectReady = reject;
+    });
+    this.#ready.catch(() => undefined);
+    this.#core = new ViewerCore({
+      events: this.#events,
+      effects: {
+        send: (message) => this.#sender.send(message),
+        openDataTrack: (id) => this.#openDataTrack(id),
+        closeDataTrack: (id) => this.#closeDataTrack(id),
+      },
+    });
+    this.#sender = new ControlSender({
+      open: () =>
+        this.#room.openByteStream({
+          topic: CONTROL_TOPIC,
+          destinationIdentities: [this.#deviceIdentity ?? ""],
+        }),
+      onError: (error) => this.#events.emit("error", error),
+      resume: () => {
+        const ids = this.#core.subscribedChannelIds;
+        return ids.length === 0
+          ? []
+          : [{ op: "subscribe", channels: ids.map((id) => ({ id, requestVideoTrack: false })) }];
+      },
+    });
+    this.#registrations.push(
+      this.#room.onByteStream(CONTROL_TOPIC, (stream) => this.#onControlStream(stream)),
+      this.#room.addListener({
+        onParticipantConnected: (p) => this.#checkDevice(p),
+        onParticipantActive: (p) => this.#checkDevice(p),
+        onParticipantDisconnected: (p) => this.#onParticipantLeft(p),
+        onDataTrackPublished: (track) => this.#onDataTrackPublished(track),
+        onDisconnected: (reason) =>
+          this.#close(
+            "disconnected",
+            new FoxgloveError("ERR_CHANNEL_CLOSED", `the LiveKit connection ended (${reason})`),
+          ),
+      }),
+    );
+    if (this.#deviceIdentity !== undefined) {
+      const device = this.#room.getParticipant(this.#deviceIdentity);
+      if (device !== undefined) {
+        this.#checkDevice(device);
+      }
+    }
+    const signal = init.signal;
+    if (signal !== undefined) {
+      const onAbort = () => void this.close();
+      signal.addEventListener("abort", onAbort, { once: true });
+      void this.closed.then(() => signal.removeEventListener("abort", onAbort));
+    }
+  }
+
+  /** The device's participant identity (undefined until its control stream arrived, if not given). */
+  get deviceIdentity(): string | undefined {
+    return this.#deviceIdentity;
+  }
+
+  /** The device's `serverInfo` (undefined briefly after a reset). */
+  get serverInfo(): ServerInfo | undefined {
+    return this.#core.serverInfo;
+  }
+
+  /** Channels the device advertises now, in id order. */
+  get channels(): ViewerChannel[] {
+    return this.#core.channels;
+  }
+
+  /** Services the device advertises now, in id order. */
+  get services(): AdvertisedService[] {
+    return this.#core.services;
+  }
+
+  /** Statuses with an id the device has not withdrawn. */
+  get statuses(): Status[] {
+    return this.#core.statuses;
+  }
+
+  /** Active subscriptions. */
+  get subscriptions(): Subscription[] {
+    return this.#core.subscriptions;
+  }
+
+  /** True once the viewer has closed. */
+  get isClosed(): boolean {
+    return this.#closeReason !== undefined;
+  }
+
+  /** Why the viewer closed, once it has. */
+  get closeReason(): ViewerCloseReason | undefined {
+    return this.#closeReason;
+  }
+
+  /** The error that closed the viewer (undefined for a plain close). */
+  get closeError(): FoxgloveError | undefined {
+    return this.#closeError;
+  }
+
+  /** The channel with `id`, if advertised. */
+  channel(id: number): ViewerChannel | undefined {
+    return this.#core.channel(id);
+  }
+
+  /** Channels advertised on `topic` (usually one), in id order. */
+  channelsByTopic(topic: string): ViewerChannel[] {
+    return this.#core.channelsByTopic(topic);
+  }
+
+  /** Calls `listener` on every `event` (see {@link ViewerEvents}); returns a remover. */
+  on<K extends keyof ViewerEvents>(
+    event: K,
+    listener: (...args: ViewerEvents[K]) => void,
+  ): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Removes a listener added with {@link on}. */
+  off<K extends keyof ViewerEvents>(event: K, listener: (...args: ViewerEvents[K]) => void): void {
+    this.#events.off(event, listener);
+  }
+
+  /**
+   * Subscribes to a topic (string), a channel id (number) or a channel (see {@link Subscription}
+   * for what each follows, and {@link SubscribeOptions} for buffering and the callback form).
+   * A topic need not be advertised yet. Throws FoxgloveError `ERR_VALUE` for a channel that is not
+   * advertised, `ERR_CHANNEL_CLOSED` after close.
+   */
+  subscribe(target: string | number | ViewerChannel, options?: SubscribeOptions): Subscription {
+    return this.#core.subscribe(toTarget(target), options);
+  }
+
+  /**
+   * Waits until a channel on `topic` is advertised and returns it (at once when it already is).
+   * Rejects with FoxgloveError `ERR_TIMEOUT`, `ERR_ABORTED`, or `ERR_CHANNEL_CLOSED`.
+   */
+  async waitForChannel(topic: string, options: WaitForChannelOptions = {}): Promise<ViewerChannel> {
+    const now = this.#core.channelsByTopic(topic)[0];
+    if (now !== undefined) {
+      return now;
+    }
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    return await new Promise<ViewerChannel>((resolve, reject) => {
+      const cleanups: (() => void)[] = [];
+      const finish = (fn: () => void) => {
+        cleanups.forEach((c) => c());
+        fn();
+      };
+      cleanups.push(
+        this.#events.on("channels", () => {
+          const found = this.#core.channelsByTopic(topic)[0];
+          if (found !== undefined) {
+            finish(() => resolve(found));
+          }
+        }),
+        this.#events.on("close", () =>
+          finish(() => reject(new FoxgloveError("ERR_CHANNEL_CLOSED", "the viewer closed"))),
+        ),
+      );
+      const timer = setTimeout(
+        () =>
+          finish(() =>
+            reject(
+              new FoxgloveError(
+                "ERR_TIMEOUT",
+                `no channel on topic ${topic} within ${timeoutMs} ms`,
+              ),
+            ),
+          ),
+        timeoutMs,
+      );
+      cleanups.push(() => clearTimeout(timer));
+      const signal = options.signal;
+      if (signal !== undefined) {
+        const onAbort = () =>
+          finish(() =>
+            reject(new FoxgloveError("ERR_ABORTED", "waiting for a channel was aborted")),
+          );
+        if (signal.aborted) {
+          onAbort();
+          return;
+        }
+        signal.addEventListener("abort", onAbort, { once: true });
+        cleanups.push(() => signal.removeEventListener("abort", onAbort));
+      }
+      if (this.isClosed) {
+        finish(() => reject(new FoxgloveError("ERR_CHANNEL_CLOSED", "the viewer is closed")));
+      }
+    });
+  }
+
+  /**
+   * Measures the round-trip time to the device (Ping → Pong, spec 4.3.4), in milliseconds; the
+   * device gets its own sample from our PingAck. Rejects with FoxgloveError `ERR_TIMEOUT` or
+   * `ERR_CHANNEL_CLOSED`.
+   */
+  async ping(options: PingOptions = {}): Promise<number> {
+    return await this.#core.startPing(options.timeoutMs ?? 5_000);
+  }
+
+  /** Leaves the room; every subscription ends. Idempotent; never rejects. */
+  async close(): Promise<void> {
+    this.#close("closed", undefined);
+    await this.#closing;
+  }
+
+  /** Same as {@link close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** @internal Resolves when the device's first `serverInfo` arrived; rejects if closed first. */
+  get ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** Rejects a device whose `protocolVersion` this viewer cannot speak (spec 2.1, viewer side). */
+  #checkDevice(p: RemoteParticipantInfo): void {
+    if (this.#deviceIdentity === undefined || p.identity !== this.#deviceIdentity) {
+      return;
+    }
+    const version = p.attributes[PROTOCOL_VERSION_ATTRIBUTE];
+    if (!isCompatibleProtocolVersion(version)) {
+      this.#close(
+        "rejected",
+        new FoxgloveError(
+          "ERR_PROTOCOL",
+          `the device speaks remote access protocol ${version ?? "?"}, which this viewer does not support (needs 2.x >= 2.2.0)`,
+        ),
+      );
+    }
+  }
+
+  #onParticipantLeft(p: RemoteParticipantInfo): void {
+    if (
+      p.identity !== this.#deviceIdentity ||
+      this.#room.getParticipant(p.identity) !== undefined
+    ) {
+      return; // someone else, or replaced by a newer connection of the device
+    }
+    this.#close("deviceLeft", new FoxgloveError("ERR_CHANNEL_CLOSED", "the device left the room"));
+  }
+
+  #onControlStream(stream: IncomingByteStream): void {
+    if (this.isClosed) {
+      void stream.cancel().catch(() => undefined);
+      return;
+    }
+    if (this.#deviceIdentity === undefined) {
+      this.#deviceIdentity = stream.identity;
+      const device = this.#room.getParticipant(stream.identity);
+      if (device !== undefined) {
+        this.#checkDevice(device);
+      }
+      this.#attachExistingTracks();
+    } else if (stream.identity !== this.#deviceIdentity) {
+      log.debug(`ignoring a control stream from ${stream.identity} (not the device)`);
+      void stream.cancel().catch(() => undefined);
+      return;
+    }
+    const previous = this.#deviceStream;
+    this.#deviceStream = stream;
+    if (previous !== undefined) {
+      // A new device stream is a full reset (spec 1.9 step 7).
+      void previous.cancel().catch(() => undefined);
+      this.#sender.setReady(false);
+      this.#core.reset();
+    }
+    void this.#readStream(stream);
+  }
+
+  async #readStream(stream: IncomingByteStream): Promise<void> {
+    const current = () => this.#deviceStream === stream && !this.isClosed;
+    const end = await readDeviceStream(
+      stream,
+      {
+        onMessage: (message) => {
+          if (!current()) {
+            return false;
+          }
+          this.#core.handleMessage(message);
+          if (message.op === "serverInfo") {
+            this.#sender.setReady(true);
+            this.#resolveReady();
+          }
+          return current();
+        },
+        onBadMessage: (error) => {
+          if (current()) {
+            this.#events.emit("error", error);
+          }
+        },
+      },
+      { maxFramePayload: this.#init.maxFramePayload },
+    );
+    if (!current()) {
+      return;
+    }
+    if (!end.sawServerInfo && end.rejection !== undefined) {
+      this.#close(
+        "rejected",
+        new FoxgloveError("ERR_PROTOCOL", `the device rejected this viewer: ${end.rejection}`),
+      );
+      return;
+    }
+    if (end.error !== undefined) {
+      // Corrupt or failed stream: drop it and wait for the device to open a new one.
+      void stream.cancel().catch(() => undefined);
+      this.#events.emit(
+        "error",
+        new FoxgloveError(end.error.code, `device control stream dropped: ${end.error.message}`, {
+          cause: end.error,
+        }),
+      );
+    }
+  }
+
+  #attachExistingTracks(): void {
+    for (const id of this.#wantedTracks) {
+      this.#startReceiver(id);
+    }
+  }
+
+  #openDataTrack(id: number): void {
+    this.#wantedTracks.add(id);
+    this.#startReceiver(id);
+  }
+
+  #closeDataTrack(id: number): void {
+    this.#wantedTracks.delete(id);
+    const receiver = this.#receivers.get(id);
+    this.#receivers.delete(id);
+    receiver?.close();
+  }
+
+  #onDataTrackPublished(track: RemoteDataTrack): void {
+    const id = parseDataTrackName(track.name);
+    if (id === undefined || track.publisherIdentity !== this.#deviceIdentity) {
+      return;
+    }
+    if (this.#wantedTracks.has(id)) {
+      // A republished track replaces the old one (its sequence restarts).
+      this.#receivers.get(id)?.close();
+      this.#receivers.delete(id);
+      this.#startReceiver(id, track);
+    }
+  }
+
+  #startReceiver(id: number, given?: RemoteDataTrack): void {
+    if (this.#receivers.has(id) || this.#deviceIdentity === undefined || this.isClosed) {
+      return;
+    }
+    const name = dataTrackName(id);
+    const track =
+      given ??
+      this.#room
+        .remoteDataTracks()
+        .find((t) => t.name === name && t.publisherIdentity === this.#deviceIdentity);
+    if (track === undefined || !track.published) {
+      return; // started by onDataTrackPublished when the device publishes it
+    }
+    let frames;
+    try {
+      frames = track.subscribe({ bufferSize: this.#init.dataTrackBufferSize });
+    } catch (error) {
+      this.#events.emit(
+        "error",
+        error instanceof FoxgloveError
+          ? error
+          : new FoxgloveError("ERR_LIVEKIT", String(error), { cause: error }),
+      );
+      return;
+    }
+    const receiver: DataTrackReceiver = new DataTrackReceiver(id, frames, {
+      onMessage: (data, logTime, sequence, lost) =>
+        this.#core.handleDataTrackMessage(id, data, logTime, sequence, lost),
+      onError: (error) => this.#events.emit("error", error),
+      onEnd: () => {
+        if (this.#receivers.get(id) === receiver) {
+          this.#receivers.delete(id);
+        }
+      },
+    });
+    this.#receivers.set(id, receiver);
+  }
+
+  #close(reason: ViewerCloseReason, error: FoxgloveError | undefined): void {
+    if (this.#closing !== undefined) {
+      return;
+    }
+    this.#closeReason = reason;
+    this.#closeError = error;
+    this.#closing = this.#shutDown(reason, error);
+  }
+
+  async #shutDown(reason: ViewerCloseReason, error: FoxgloveError | undefined): Promise<void> {
+    this.#rejectReady(error ?? new FoxgloveError("ERR_CHANNEL_CLOSED", "the viewer closed"));
+    this.#core.close(error);
+    for (const receiver of this.#receivers.values()) {
+      receiver.close();
+    }
+    this.#receivers.clear();
+    this.#wantedTracks.clear();
+    for (const r of this.#registrations.splice(0)) {
+      try {
+        r[Symbol.dispose]();
+      } catch (e) {
+        log.debug("releasing a room registration failed:", e);
+      }
+    }
+    void this.#deviceStream?.cancel().catch(() => undefined);
+    await this.#sender.close().catch(() => undefined);
+    await this.#room.close();
+    this.#events.emit("close", reason, error);
+    this.#resolveClosed(reason);
+  }
+}
+
+function toTarget(target: string | number | ViewerChannel): SubscriptionTarget {
+  if (typeof target === "string") {
+    return { kind: "topic", topic: target };
+  }
+  if (typeof target === "number") {
+    if (!Number.isSafeInteger(target) || target < 0) {
+      throw new FoxgloveError("ERR_VALUE", `not a channel id: ${target}`);
+    }
+    return { kind: "channel", id: target };
+  }
+  return { kind: "channel", id: target.id };
+}
