@@ -128,7 +128,7 @@ for (const [i, qos] of QOS.entries()) {
       );
     } else {
       const seqs = messages.items.slice(0, 3).map((m) => m.sequence!);
-      assert.ok(seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!, `data-track sequences ${seqs}`);
+      assert.ok(seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!, `data-track sequences ${seqs.join(",")}`);
     }
     device.send("stop-warm"); // any line ends the warm-up; an unknown one is reported, not fatal
     await device.waitFor("warmed");
