@@ -1,21 +1,11 @@
 import { FoxgloveError } from "../../src/core/FoxgloveError.js";
 import {
   connectRoom,
-  type ByteStreamSender,
   type IceServerConfig,
-  type LiveKitRoom,
   type RemoteDataTrack,
 } from "../../src/livekit/index.js";
-import {
-  decodeDataTrackFrame,
-  decodeServerBinary,
-  decodeServerJson,
-  encodeClientJson,
-  encodeJsonFrame,
-  FrameDecoder,
-  FrameOpcode,
-  type ServerJsonMessage,
-} from "../../src/protocol/index.js";
+import { FrameDecoder } from "../../src/protocol/index.js";
+import { connectViewer } from "../../src/viewer/index.js";
 import { Phase, readPayload, wallNanos } from "./payload.js";
 import { ViewerStats } from "./ViewerStats.js";
 
@@ -32,12 +22,13 @@ export interface BenchViewerOptions {
   topic: string;
   /** ICE servers for the join (the dev server's loopback list). */
   iceServers?: readonly IceServerConfig[];
-  /** Frames LiveKit buffers for a data track subscription (default 256). */
+  /** Frames LiveKit buffers per data track before dropping (default 256). */
   dataTrackBuffer?: number;
   /**
-   * `protocol` (default): a Foxglove remote access device. `raw`: a bare LiveKit sender (the
-   * ceiling measure) that publishes data track {@link RAW_TOPIC} or opens a byte stream on that
-   * topic carrying 5-byte-framed payloads, with no protocol on top.
+   * `protocol` (default): a Foxglove remote access device, observed through our viewer library
+   * (`connectViewer`, `subscribe(topic)`). `raw`: a bare LiveKit sender (the ceiling measure)
+   * that publishes data track {@link RAW_TOPIC} or opens a byte stream on that topic carrying
+   * 5-byte-framed payloads, with no protocol on top.
    */
   mode?: "protocol" | "raw";
 }
@@ -47,73 +38,33 @@ export const RAW_TOPIC = "raw";
 
 /**
  * The benchmark's viewer, the same for every device: joins the device's room with a grant from
- * the API server, waits for `serverInfo` and the advertise of the bench topic, subscribes, and
- * counts what arrives, on the control stream (Reliable `messageData`) or on the channel's data
- * track (Lossy). Built directly on our LiveKit adapter and protocol codec.
+ * the API server, subscribes to the bench topic and counts the bench payloads that arrive
+ * (distinct sequences, bytes, log → receive latency). Messages received more than once, or out
+ * of order, are counted apart.
  */
 export class BenchViewer implements AsyncDisposable {
-  readonly #room: LiveKitRoom;
-  readonly #device: string;
-  readonly #topic: string;
-  readonly #dataTrackBuffer: number;
-  readonly #raw: boolean;
-  readonly #tracks = new Map<string, RemoteDataTrack>();
   #stats = new ViewerStats();
-  #channelId: number | undefined;
-  #sender: Promise<ByteStreamSender> | undefined;
-  #subscribedTrack = false;
-  #controlStreams = 0;
   #warm = 0;
-  #errors: string[] = [];
-  #waiters = new Set<() => void>();
+  #resets = 0;
+  #subscribed = false;
+  readonly #errors: string[] = [];
+  readonly #waiters = new Set<() => void>();
+  #close: () => Promise<void> = () => Promise.resolve();
   #closing = false;
 
-  private constructor(room: LiveKitRoom, device: string, options: BenchViewerOptions) {
-    this.#room = room;
-    this.#device = device;
-    this.#topic = options.topic;
-    this.#dataTrackBuffer = options.dataTrackBuffer ?? 256;
-    this.#raw = options.mode === "raw";
-  }
+  private constructor() {}
 
-  /** Joins the room of `grant` and starts listening; subscribes as soon as the topic appears. */
+  /** Joins the room of `grant` and subscribes to `options.topic` once it is advertised. */
   static async connect(grant: ViewerGrant, options: BenchViewerOptions): Promise<BenchViewer> {
-    const holder: { viewer?: BenchViewer } = {};
-    const early: RemoteDataTrack[] = [];
-    const room = await connectRoom(grant.livekitUrl, grant.token, {
-      ...(options.iceServers !== undefined ? { iceServers: options.iceServers } : {}),
-      listener: {
-        onDataTrackPublished: (track) => {
-          if (holder.viewer === undefined) early.push(track);
-          else holder.viewer.#onTrack(track);
-        },
-      },
-    });
-    const v = new BenchViewer(room, grant.deviceIdentity, options);
-    holder.viewer = v;
-    for (const track of early) v.#onTrack(track);
-    room.onByteStream(v.#raw ? RAW_TOPIC : "control", async (stream) => {
-      if (stream.identity !== v.#device) return;
-      v.#controlStreams++;
-      v.#notify();
-      const decoder = new FrameDecoder();
-      try {
-        for await (const chunk of stream) {
-          for (const frame of decoder.push(chunk)) {
-            if (v.#raw) v.#onPayload(frame.payload);
-            else v.#onFrame(frame.opcode, frame.payload);
-          }
-        }
-      } catch (error) {
-        if (!v.#closing) v.#errors.push(`control stream: ${String(error)}`);
-      }
-    });
+    const v = new BenchViewer();
+    if (options.mode === "raw") await v.#connectRaw(grant, options);
+    else await v.#connectProtocol(grant, options);
     return v;
   }
 
-  /** Control streams the device opened to us; more than one means it reset this viewer. */
-  get controlStreams(): number {
-    return this.#controlStreams;
+  /** Times the device reset this viewer (it opened a new control stream). */
+  get resets(): number {
+    return this.#resets;
   }
 
   /** Warm-up messages received. */
@@ -121,9 +72,9 @@ export class BenchViewer implements AsyncDisposable {
     return this.#warm;
   }
 
-  /** True once the viewer has sent its subscribe for the topic. */
+  /** True once the subscription to the topic is in place. */
   get subscribed(): boolean {
-    return this.#sender !== undefined;
+    return this.#subscribed;
   }
 
   /** Distinct measured messages received. */
@@ -171,78 +122,69 @@ export class BenchViewer implements AsyncDisposable {
   /** Leaves the room. */
   async close(): Promise<void> {
     this.#closing = true;
-    await this.#room.close();
+    await this.#close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
 
-  #notify(): void {
-    for (const check of [...this.#waiters]) check();
+  async #connectProtocol(grant: ViewerGrant, options: BenchViewerOptions): Promise<void> {
+    const viewer = await connectViewer({
+      livekitUrl: grant.livekitUrl,
+      token: grant.token,
+      deviceIdentity: grant.deviceIdentity,
+      dataTrackBufferSize: options.dataTrackBuffer ?? 256,
+      connectTimeoutMs: 30_000,
+      ...(options.iceServers !== undefined ? { iceServers: options.iceServers } : {}),
+      listener: {
+        reset: () => {
+          this.#resets++;
+          this.#notify();
+        },
+        error: (error) => this.#errors.push(`${error.code}: ${error.message}`),
+      },
+    });
+    this.#close = () => viewer.close();
+    viewer.subscribe(options.topic, { onMessage: (m) => this.#onPayload(m.data) });
+    this.#subscribed = true;
   }
 
-  #onFrame(opcode: number, payload: Uint8Array): void {
-    try {
-      if (opcode === FrameOpcode.Json) {
-        this.#onJson(decodeServerJson(payload));
-      } else {
-        const message = decodeServerBinary(payload);
-        if (message.op === "messageData" && message.channelId === this.#channelId) {
-          this.#onPayload(message.data);
+  async #connectRaw(grant: ViewerGrant, options: BenchViewerOptions): Promise<void> {
+    const bufferSize = options.dataTrackBuffer ?? 256;
+    const subscribe = (track: RemoteDataTrack) => {
+      if (track.publisherIdentity !== grant.deviceIdentity || track.name !== RAW_TOPIC) return;
+      const sub = track.subscribe({ bufferSize, queueSize: bufferSize });
+      this.#subscribed = true;
+      void (async () => {
+        try {
+          for await (const frame of sub) this.#onPayload(frame.payload);
+        } catch (error) {
+          if (!this.#closing) this.#errors.push(`data track: ${String(error)}`);
         }
-      }
-    } catch (error) {
-      this.#errors.push(String(error));
-    }
-  }
-
-  #onJson(message: ServerJsonMessage): void {
-    if (message.op !== "advertise") return;
-    const channel = message.channels.find((c) => c.topic === this.#topic);
-    if (channel === undefined) return;
-    this.#channelId = channel.id;
-    this.#sender ??= this.#room.openByteStream({
-      topic: "control",
-      destinationIdentities: [this.#device],
+      })();
+    };
+    const room = await connectRoom(grant.livekitUrl, grant.token, {
+      ...(options.iceServers !== undefined ? { iceServers: options.iceServers } : {}),
+      listener: { onDataTrackPublished: subscribe },
     });
-    const subscribe = encodeJsonFrame(
-      encodeClientJson({ op: "subscribe", channels: [{ id: channel.id }] }),
-    );
-    this.#sender.then(
-      (s) => s.write(subscribe),
-      (e: unknown) => this.#errors.push(`opening the control stream failed: ${String(e)}`),
-    );
-    const track = this.#tracks.get(`data-ch-${channel.id}`);
-    if (track !== undefined) this.#subscribeTrack(track);
-    this.#notify();
-  }
-
-  #onTrack(track: RemoteDataTrack): void {
-    if (track.publisherIdentity !== this.#device) return;
-    this.#tracks.set(track.name, track);
-    if (this.#raw ? track.name === RAW_TOPIC : track.name === `data-ch-${this.#channelId}`) {
-      this.#subscribeTrack(track);
-    }
-  }
-
-  #subscribeTrack(track: RemoteDataTrack): void {
-    if (this.#subscribedTrack) return;
-    this.#subscribedTrack = true;
-    const sub = track.subscribe({
-      bufferSize: this.#dataTrackBuffer,
-      queueSize: this.#dataTrackBuffer,
-    });
-    void (async () => {
+    this.#close = () => room.close();
+    room.onByteStream(RAW_TOPIC, async (stream) => {
+      if (stream.identity !== grant.deviceIdentity) return;
+      this.#subscribed = true;
+      const decoder = new FrameDecoder();
       try {
-        for await (const frame of sub) {
-          this.#onPayload(this.#raw ? frame.payload : decodeDataTrackFrame(frame.payload).data);
+        for await (const chunk of stream) {
+          for (const frame of decoder.push(chunk)) this.#onPayload(frame.payload);
         }
       } catch (error) {
-        if (!this.#closing) this.#errors.push(`data track ${track.name}: ${String(error)}`);
+        if (!this.#closing) this.#errors.push(`byte stream: ${String(error)}`);
       }
-      this.#subscribedTrack = false;
-    })();
+    });
+  }
+
+  #notify(): void {
+    for (const check of [...this.#waiters]) check();
   }
 
   #onPayload(data: Uint8Array): void {
@@ -254,6 +196,6 @@ export class BenchViewer implements AsyncDisposable {
     } else {
       this.#warm++;
     }
-    this.#notify();
+    if (this.#waiters.size > 0) this.#notify();
   }
 }

@@ -155,7 +155,7 @@ export class DeviceSession implements AsyncDisposable {
       resets: 0,
       drainMs: NaN,
     };
-    const streams = this.#viewers.map((v) => v.controlStreams);
+    const resets = this.#viewers.map((v) => v.resets);
     try {
       const warm = this.#viewers.map((v) => v.warmReceived + WARM_MESSAGES);
       this.#proc.send(`warm ${size}`);
@@ -179,7 +179,7 @@ export class DeviceSession implements AsyncDisposable {
       m.error = isFoxgloveError(error) ? `${error.code}: ${error.message}` : String(error);
     }
     m.viewers = this.#viewers.map((v) => v.stats.summary());
-    m.resets = this.#viewers.reduce((n, v, i) => n + v.controlStreams - streams[i]!, 0);
+    m.resets = this.#viewers.reduce((n, v, i) => n + v.resets - resets[i]!, 0);
     return m;
   }
 
