@@ -59,6 +59,7 @@ test("parseDeviceEvent accepts well-formed events and ignores anything else", ()
     '{"event":"bogus"}',
     '{"event":"result","sent":"5","seconds":1,"cpuSeconds":0,"peakRssBytes":0}',
     '{"event":"status"}',
+    '{"event":"warmed"}',
   ]) {
     assert.equal(parseDeviceEvent(bad), undefined, bad);
   }

@@ -119,15 +119,18 @@ export class DeviceSession implements AsyncDisposable {
         (await Promise.all(
           Array.from({ length: viewers }, (_, i) => connectViewer(env.api, device.id, i)),
         ));
-      for (const grant of grants) {
-        list.push(
-          await BenchViewer.connect(grant, {
-            topic: BENCH_TOPIC,
-            iceServers: env.iceServers,
-            mode: impl === "raw" ? "raw" : "protocol",
-          }),
-        );
-      }
+      // In parallel: each join waits about 3 s for LiveKit to tell the device (docs/interop.md).
+      const joins = grants.map((grant) =>
+        BenchViewer.connect(grant, {
+          topic: BENCH_TOPIC,
+          iceServers: env.iceServers,
+          mode: impl === "raw" ? "raw" : "protocol",
+        }),
+      );
+      const settled = await Promise.allSettled(joins);
+      for (const s of settled) if (s.status === "fulfilled") list.push(s.value);
+      const failed = settled.find((s) => s.status === "rejected");
+      if (failed !== undefined) throw failed.reason;
       await proc.waitFor("subscribers", {
         match: (e) => e.count >= viewers,
         timeoutMs: SETUP_TIMEOUT_MS,
@@ -157,23 +160,36 @@ export class DeviceSession implements AsyncDisposable {
     };
     const resets = this.#viewers.map((v) => v.resets);
     try {
-      const warm = this.#viewers.map((v) => v.warmReceived + WARM_MESSAGES);
+      // Warm up until every viewer gets messages (subscription and data track live), then stop
+      // and let the viewers drain the warm-up traffic, so the measured phase starts unqueued.
+      const base = this.#viewers.map((v) => v.warmReceived);
       this.#proc.send(`warm ${size}`);
       await Promise.all(
         this.#viewers.map((v, i) =>
-          v.until(() => v.warmReceived >= warm[i]!, SETUP_TIMEOUT_MS, "warm-up message"),
+          v.until(
+            () => v.warmReceived >= base[i]! + WARM_MESSAGES,
+            SETUP_TIMEOUT_MS,
+            "warm-up message",
+          ),
         ),
       );
-      for (const v of this.#viewers) v.resetStats();
       const from = this.#proc.events.length;
+      this.#proc.send("idle");
+      const warmed = await this.#proc.waitFor("warmed", { from, timeoutMs: SETUP_TIMEOUT_MS });
+      await drain(this.#viewers, (v, i) => v.warmReceived - base[i]!, warmed.sent);
+      for (const v of this.#viewers) v.resetStats();
+      const runFrom = this.#proc.events.length;
       this.#proc.send(`run ${size} ${rate} ${seconds}`);
-      const ran = await this.#proc.waitFor("result", { from, timeoutMs: seconds * 1000 + 60_000 });
+      const ran = await this.#proc.waitFor("result", {
+        from: runFrom,
+        timeoutMs: seconds * 1000 + 60_000,
+      });
       m.sent = ran.sent;
       m.seconds = ran.seconds;
       m.cpuSeconds = ran.cpuSeconds;
       m.peakRssBytes = ran.peakRssBytes;
       const drained = performance.now();
-      const complete = await drain(this.#viewers, ran.sent);
+      const complete = await drain(this.#viewers, (v) => v.received, ran.sent);
       m.drainMs = performance.now() - drained - (complete ? 0 : QUIET_MS);
     } catch (error) {
       m.error = isFoxgloveError(error) ? `${error.code}: ${error.message}` : String(error);
@@ -210,17 +226,21 @@ async function connectViewer(
 }
 
 /**
- * Waits until every viewer has `sent` messages (true), or until none made progress for QUIET_MS
- * or MAX_DRAIN_MS passed (false).
+ * Waits until `count(viewer)` reaches `sent` for every viewer (true), or until none made progress
+ * for QUIET_MS or MAX_DRAIN_MS passed (false).
  */
-async function drain(viewers: readonly BenchViewer[], sent: number): Promise<boolean> {
-  const total = () => viewers.reduce((n, v) => n + v.received, 0);
+async function drain(
+  viewers: readonly BenchViewer[],
+  count: (v: BenchViewer, i: number) => number,
+  sent: number,
+): Promise<boolean> {
+  const total = () => viewers.reduce((n, v, i) => n + count(v, i), 0);
   const deadline = performance.now() + MAX_DRAIN_MS;
   while (performance.now() < deadline) {
     const before = total();
     try {
       await Promise.all(
-        viewers.map((v) => v.until(() => v.received >= sent, QUIET_MS, "drain progress")),
+        viewers.map((v, i) => v.until(() => count(v, i) >= sent, QUIET_MS, "drain progress")),
       );
       return true;
     } catch {

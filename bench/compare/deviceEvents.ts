@@ -6,7 +6,7 @@ export type DeviceEvent =
   | { event: "started"; impl: string; version: string; pid: number }
   | { event: "status"; status: string }
   | { event: "subscribers"; count: number }
-  | { event: "warmed" }
+  | { event: "warmed"; /** Warm-up messages logged. */ sent: number }
   | {
       event: "result";
       /** Messages logged in the measured phase. */
@@ -28,7 +28,7 @@ const NUMBER_FIELDS: Record<DeviceEventName, readonly string[]> = {
   started: ["pid"],
   status: [],
   subscribers: ["count"],
-  warmed: [],
+  warmed: ["sent"],
   result: ["sent", "seconds", "cpuSeconds", "peakRssBytes"],
   stopped: ["cpuSeconds", "peakRssBytes"],
   error: [],

@@ -9,9 +9,9 @@ import { setLogLevel } from "../../src/core/logger.js";
 import { RawChannel } from "../../src/core/RawChannel.js";
 import { VERSION } from "../../src/core/version.js";
 import { startGateway, type ConnectionStatus } from "../../src/gateway/index.js";
+import { sessionJoiner } from "../../src/gateway/sessionJoiner.js";
 import { BENCH_TOPIC, PAYLOAD_HEADER_BYTES, type Qos } from "./workload.js";
 import { makePayload, Phase, wallNanos } from "./payload.js";
-import { sessionJoiner } from "./sessionJoiner.js";
 
 const STATUS_NAMES: Record<ConnectionStatus, string> = {
   connecting: "Connecting",
@@ -156,13 +156,14 @@ async function handle(line: string): Promise<void> {
   if (warmTimer !== undefined) {
     clearInterval(warmTimer);
     warmTimer = undefined;
-    emit("warmed");
+    emit("warmed", { sent: warmSeq });
   }
   const [cmd = "", ...rest] = line.split(/\s+/).filter((w) => w !== "");
   try {
     switch (cmd) {
       case "warm": {
         const size = parseSize(rest[0]);
+        warmSeq = 0;
         warmTimer = setInterval(() => logOne(size, warmSeq++, Phase.Warm), WARM_INTERVAL_MS);
         return;
       }
@@ -176,6 +177,8 @@ async function handle(line: string): Promise<void> {
         emit("result", await run(size, rate, seconds));
         return;
       }
+      case "idle":
+        return;
       case "stop":
         await shutdown();
         return;

@@ -153,13 +153,14 @@ async function handle(line: string): Promise<void> {
   if (warmTimer !== undefined) {
     clearInterval(warmTimer);
     warmTimer = undefined;
-    emit("warmed");
+    emit("warmed", { sent: warmSeq });
   }
   const [cmd = "", ...rest] = line.split(/\s+/).filter((w) => w !== "");
   try {
     switch (cmd) {
       case "warm": {
         const size = parseSize(rest[0]);
+        warmSeq = 0;
         warmTimer = setInterval(
           () => void send(makePayload(size, warmSeq++, wallNanos(), Phase.Warm)),
           WARM_INTERVAL_MS,
@@ -174,6 +175,8 @@ async function handle(line: string): Promise<void> {
         emit("result", await run(size, rate, seconds));
         return;
       }
+      case "idle":
+        return;
       case "stop":
         await shutdown();
         return;

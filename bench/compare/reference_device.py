@@ -10,12 +10,13 @@ Line protocol. Each stdout line is one JSON object with an "event" field:
   started     {impl, version, pid}
   status      {status}                  connection status changes (Connecting, Connected, ...)
   subscribers {count}                   viewers subscribed to the bench topic
-  warmed      {}                        warm-up logging stopped
+  warmed      {sent}                    warm-up logging stopped after `sent` messages
   result      {sent, seconds, cpuSeconds, peakRssBytes}
   stopped     {cpuSeconds, peakRssBytes}
   error       {message}
 Stdin commands, one per line:
   warm SIZE                  log one warm-up message of SIZE bytes every 20 ms until the next command
+  idle                       stop warming up (any command does)
   run SIZE RATE SECONDS      log SIZE-byte messages at RATE msgs/s (0 = as fast as possible) for
                              SECONDS, then report; peakRssBytes is the peak during this run
   stop (or EOF)              stop the gateway and exit
@@ -116,12 +117,11 @@ def make_payload(buf: bytearray, seq: int, phase: int) -> bytes:
     return bytes(buf)
 
 
-def warm(channel: foxglove.Channel, size: int, stop: threading.Event) -> None:
+def warm(channel: foxglove.Channel, size: int, stop: threading.Event, count: list[int]) -> None:
     buf = bytearray(size)
-    seq = 0
     while not stop.wait(WARM_INTERVAL_S):
-        channel.log(make_payload(buf, seq, PHASE_WARM))
-        seq += 1
+        channel.log(make_payload(buf, count[0], PHASE_WARM))
+        count[0] += 1
 
 
 def run(channel: foxglove.Channel, size: int, rate: float, seconds: float) -> dict:
@@ -189,6 +189,7 @@ def main() -> int:
 
     warm_stop: threading.Event | None = None
     warm_thread: threading.Thread | None = None
+    warm_count = [0]
     try:
         while True:
             words = commands.get().split()
@@ -197,18 +198,23 @@ def main() -> int:
                 warm_stop.set()
                 warm_thread.join()
                 warm_stop = warm_thread = None
-                emit("warmed")
+                emit("warmed", sent=warm_count[0])
             try:
                 if cmd == "warm":
                     size = parse_size(words[1])
                     warm_stop = threading.Event()
-                    warm_thread = threading.Thread(target=warm, args=(channel, size, warm_stop))
+                    warm_count = [0]
+                    warm_thread = threading.Thread(
+                        target=warm, args=(channel, size, warm_stop, warm_count)
+                    )
                     warm_thread.start()
                 elif cmd == "run":
                     size, rate, seconds = parse_size(words[1]), float(words[2]), float(words[3])
                     if rate < 0 or seconds <= 0:
                         raise ValueError("rate must be >= 0 and seconds > 0")
                     emit("result", **run(channel, size, rate, seconds))
+                elif cmd == "idle":
+                    pass
                 elif cmd == "stop":
                     break
                 elif cmd:
