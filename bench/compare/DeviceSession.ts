@@ -63,7 +63,12 @@ const QUIET_MS = 750;
 /** A drain never takes longer than this. */
 const MAX_DRAIN_MS = 20_000;
 const SETUP_TIMEOUT_MS = 30_000;
-const WARM_MESSAGES = 3;
+const WARM_MESSAGES = 2;
+
+/** Warm-up pace: every 20 ms, or slower so that it offers at most 1 MB/s in all. */
+function warmIntervalMs(size: number, viewers: number): number {
+  return Math.max(20, Math.round((size * viewers) / 1000));
+}
 
 /**
  * One device program and its viewers, kept for several measured phases of one QoS and viewer
@@ -163,7 +168,7 @@ export class DeviceSession implements AsyncDisposable {
       // Warm up until every viewer gets messages (subscription and data track live), then stop
       // and let the viewers drain the warm-up traffic, so the measured phase starts unqueued.
       const base = this.#viewers.map((v) => v.warmReceived);
-      this.#proc.send(`warm ${size}`);
+      this.#proc.send(`warm ${size} ${warmIntervalMs(size, this.#viewers.length)}`);
       await Promise.all(
         this.#viewers.map((v, i) =>
           v.until(

@@ -160,10 +160,12 @@ async function handle(line: string): Promise<void> {
     switch (cmd) {
       case "warm": {
         const size = parseSize(rest[0]);
+        const interval = rest[1] === undefined ? WARM_INTERVAL_MS : Number(rest[1]);
+        if (!(interval > 0)) throw new RangeError("the warm-up interval must be > 0");
         warmSeq = 0;
         warmTimer = setInterval(
           () => void send(makePayload(size, warmSeq++, wallNanos(), Phase.Warm)),
-          WARM_INTERVAL_MS,
+          interval,
         );
         return;
       }

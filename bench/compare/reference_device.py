@@ -15,7 +15,8 @@ Line protocol. Each stdout line is one JSON object with an "event" field:
   stopped     {cpuSeconds, peakRssBytes}
   error       {message}
 Stdin commands, one per line:
-  warm SIZE                  log one warm-up message of SIZE bytes every 20 ms until the next command
+  warm SIZE [MS]             log one warm-up message of SIZE bytes every MS ms (default 20) until
+                             the next command
   idle                       stop warming up (any command does)
   run SIZE RATE SECONDS      log SIZE-byte messages at RATE msgs/s (0 = as fast as possible) for
                              SECONDS, then report; peakRssBytes is the peak during this run
@@ -117,9 +118,11 @@ def make_payload(buf: bytearray, seq: int, phase: int) -> bytes:
     return bytes(buf)
 
 
-def warm(channel: foxglove.Channel, size: int, stop: threading.Event, count: list[int]) -> None:
+def warm(
+    channel: foxglove.Channel, size: int, interval: float, stop: threading.Event, count: list[int]
+) -> None:
     buf = bytearray(size)
-    while not stop.wait(WARM_INTERVAL_S):
+    while not stop.wait(interval):
         channel.log(make_payload(buf, count[0], PHASE_WARM))
         count[0] += 1
 
@@ -202,10 +205,13 @@ def main() -> int:
             try:
                 if cmd == "warm":
                     size = parse_size(words[1])
+                    interval = float(words[2]) / 1000 if len(words) > 2 else WARM_INTERVAL_S
+                    if not interval > 0:
+                        raise ValueError("the warm-up interval must be > 0")
                     warm_stop = threading.Event()
                     warm_count = [0]
                     warm_thread = threading.Thread(
-                        target=warm, args=(channel, size, warm_stop, warm_count)
+                        target=warm, args=(channel, size, interval, warm_stop, warm_count)
                     )
                     warm_thread.start()
                 elif cmd == "run":

@@ -235,7 +235,7 @@ function pacedRate(size: number): number {
 async function searchRate(session: DeviceSession, size: number, viewers: number): Promise<number> {
   const history: Probe[] = [];
   const options = {
-    startRate: Math.min(2000, Math.max(20, Math.round(2e6 / size / viewers))),
+    startRate: Math.min(2000, Math.max(2, Math.round(1e6 / size / viewers))),
     maxRate: Math.round(200e6 / size),
     maxProbes: 6,
   };
