@@ -128,7 +128,10 @@ for (const [i, qos] of QOS.entries()) {
       );
     } else {
       const seqs = messages.items.slice(0, 3).map((m) => m.sequence!);
-      assert.ok(seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!, `data-track sequences ${seqs.join(",")}`);
+      assert.ok(
+        seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!,
+        `data-track sequences ${seqs.join(",")}`,
+      );
     }
     device.send("idle");
     const warmed = await device.waitFor("warmed");
