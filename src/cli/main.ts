@@ -2,13 +2,22 @@
 import { Command } from "commander";
 import { VERSION } from "../core/version.js";
 import { addApiServerCommand } from "./commands/apiServer.js";
+import { addDemoCommand } from "./commands/demo.js";
+import { addEchoCommand } from "./commands/echo.js";
 import { addLivekitCommand } from "./commands/livekit.js";
+import { addTopicsCommand } from "./commands/topics.js";
 
 /**
  * Each command module adds one subcommand to the program. Keep this list sorted; one line per
  * command file under ./commands/.
  */
-const commands: ((program: Command) => void)[] = [addApiServerCommand, addLivekitCommand];
+const commands: ((program: Command) => void)[] = [
+  addApiServerCommand,
+  addDemoCommand,
+  addEchoCommand,
+  addLivekitCommand,
+  addTopicsCommand,
+];
 
 /** Builds the `foxglove-remote` command line program with every subcommand. */
 export function buildProgram(): Command {
@@ -23,4 +32,14 @@ export function buildProgram(): Command {
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  // Expected failures (bad options, unreachable servers) print one line, not a stack trace.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`foxglove-remote: ${message}\n`);
+  if (process.env.FOXGLOVE_DEBUG !== undefined && error instanceof Error && error.stack) {
+    process.stderr.write(`${error.stack}\n`);
+  }
+  process.exitCode = 1;
+}

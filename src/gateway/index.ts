@@ -15,3 +15,5 @@ export { DEFAULT_GATEWAY_TIMINGS } from "./timings.js";
 export type { GatewayTimings } from "./timings.js";
 export type { Clock } from "./Clock.js";
 export { LIBRARY_ID } from "./libraryId.js";
+export { sessionJoiner } from "./sessionJoiner.js";
+export type { SessionJoinOptions } from "./sessionJoiner.js";

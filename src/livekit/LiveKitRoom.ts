@@ -7,7 +7,7 @@ import { errorText } from "./errorText.js";
 import { wrapByteStreamReader, type IncomingByteStream } from "./IncomingByteStream.js";
 import type { LocalDataTrack } from "./LocalDataTrack.js";
 import type { LocalVideoPublication } from "./LocalVideoPublication.js";
-import { onRoomEvents, trackOpenRoom } from "./native.js";
+import { detachFromFfi, onRoomEvents, trackOpenRoom } from "./native.js";
 import { disconnectReasonName, toParticipantInfo } from "./participantInfo.js";
 import { ParticipantRegistry, type ParticipantEvent } from "./ParticipantRegistry.js";
 import { publishDataTrack } from "./publishDataTrack.js";
@@ -349,7 +349,10 @@ export class LiveKitRoom implements AsyncDisposable {
         log.debug("disconnect failed:", result);
       }
     } else {
+      // rtc-node only detaches a room from the FFI client in disconnect(), which is a no-op
+      // once the server has disconnected it: detach it here so it does not linger.
       this.#room.removeAllListeners();
+      detachFromFfi((this.#room as unknown as { onFfiEvent?: unknown }).onFfiEvent);
     }
     this.#registry.clear();
     this.#emit("onDisconnected", reason);

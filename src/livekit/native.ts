@@ -1,6 +1,5 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { format } from "node:util";
 import {
   FfiHandle,
   livekitDispose,
@@ -11,10 +10,15 @@ import {
   type RoomEvent as FfiRoomEvent,
 } from "@livekit/rtc-ffi-bindings";
 import { FoxgloveError } from "../core/FoxgloveError.js";
-import { isLogLevelEnabled, log } from "../core/logger.js";
-import { ffiLogLevel } from "./ffiLogLevel.js";
+import { log } from "../core/logger.js";
+import {
+  interceptNativeLogs,
+  quietRtcNodeLogger,
+  routeNativeLogs,
+  type NativeBindings,
+  type PinoLike,
+} from "./nativeLogs.js";
 import { isProcessIdle } from "./processIdle.js";
-import { redactToken } from "./redactToken.js";
 
 // The parts of rtc-node's internals this adapter relies on. rtc-node 1.1.0 does not export them,
 // so they are loaded from its dist folder by path (the ESM entry re-exports this CJS build, so these
@@ -27,11 +31,6 @@ export interface FfiClientLike {
   off(event: "ffi_event", listener: (ev: FfiEvent) => void): unknown;
 }
 
-interface PinoLike {
-  level: string;
-  [method: string]: unknown;
-}
-
 const require = createRequire(import.meta.url);
 const rtcDist = dirname(require.resolve("@livekit/rtc-node"));
 const { FfiClient } = require(join(rtcDist, "ffi_client.cjs")) as {
@@ -42,31 +41,8 @@ const { log: rtcLog } = require(join(rtcDist, "log.cjs")) as { log: PinoLike };
 /** rtc-node keeps its FFI client here; deleting it makes the next use initialize a new one. */
 const ffiGlobal = globalThis as { _ffiClientInstance?: unknown };
 
-quietRtcNodeLogger();
-
-/**
- * rtc-node logs through its own pino logger straight to stdout, at debug level unless
- * NODE_ENV=production. Keep only its warnings and errors and send them to our logger.
- */
-function quietRtcNodeLogger(): void {
-  rtcLog.level = "warn";
-  const forward = (...args: unknown[]) => {
-    if (!isLogLevelEnabled("debug")) {
-      return;
-    }
-    // pino call shapes: (msg, ...printfArgs) or (mergeObject, msg?, ...printfArgs).
-    const [first, ...rest] = args;
-    const text = redactToken(
-      typeof first === "string" ? format(first, ...rest) : format(...rest, first ?? ""),
-    );
-    // Stream failures reach the caller as typed errors; do not report them twice.
-    const level = /^(error reading stream|Sink error)/.test(text) ? "debug" : "warn";
-    log[level]("livekit:", text);
-  };
-  for (const level of ["warn", "error", "fatal"]) {
-    rtcLog[level] = forward;
-  }
-}
+interceptNativeLogs(require("@livekit/rtc-ffi-bindings") as NativeBindings);
+quietRtcNodeLogger(rtcLog);
 
 // ---------------------------------------------------------------------------------------------
 // Event routing: one listener on the FFI client dispatches to rooms, data-track streams and
@@ -100,7 +76,7 @@ function route(ev: FfiEvent): void {
       streamHandlers.get(id)?.(m.value);
     }
   } else if (m.case === "logs") {
-    routeLogs(m.value.records);
+    routeNativeLogs(m.value.records); // Normally intercepted before rtc-node sees them.
   } else if (m.case === "panic") {
     log.error("livekit native layer panicked:", m.value.message ?? "");
   } else if (m.case === "publishDataTrack") {
@@ -111,18 +87,6 @@ function route(ev: FfiEvent): void {
       waiter.resolve(m.value);
     } else if (m.value.result.case === "track") {
       disposeHandle(m.value.result.value.handle?.id); // Its publisher gave up waiting.
-    }
-  }
-}
-
-/** Native warnings that are harmless (rtc-node drops handles the FFI already released). */
-const BENIGN = /^Attempted to drop unknown FFI handle/;
-
-function routeLogs(records: { level?: number; target?: string; message?: string }[]): void {
-  for (const r of records) {
-    const level = BENIGN.test(r.message ?? "") ? "debug" : ffiLogLevel(r.level);
-    if (isLogLevelEnabled(level)) {
-      log[level](`livekit[${r.target ?? "?"}]:`, redactToken(r.message ?? ""));
     }
   }
 }
@@ -145,6 +109,13 @@ export function ffiClient(): FfiClientLike {
     hooked = client;
   }
   return client;
+}
+
+/** Removes an rtc-node listener from the current FFI client (no-op for non-functions). */
+export function detachFromFfi(listener: unknown): void {
+  if (typeof listener === "function") {
+    hooked?.off("ffi_event", listener as (ev: FfiEvent) => void);
+  }
 }
 
 /** Routes room events of the room with native handle `handle` to `handler` until the returned function is called. */

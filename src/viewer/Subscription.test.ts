@@ -111,10 +111,7 @@ test("the callback form delivers synchronously, survives a throwing callback, an
   assert.throws(() => sub[Symbol.asyncIterator](), { code: "ERR_VALUE" });
 });
 
-test("a subscription can be iterated only once and rejects a bad queue size", () => {
-  const sub = new Subscription({ kind: "topic", topic: "/t" }, {}, () => {});
-  sub[Symbol.asyncIterator]();
-  assert.throws(() => sub[Symbol.asyncIterator](), { code: "ERR_VALUE" });
+test("a bad queue size is ERR_VALUE", () => {
   assert.throws(
     () => new Subscription({ kind: "topic", topic: "/t" }, { queueSize: 0 }, () => {}),
     { code: "ERR_VALUE" },

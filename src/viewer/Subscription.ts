@@ -52,7 +52,6 @@ export class Subscription implements AsyncIterable<ViewerMessage>, AsyncDisposab
   #received = 0;
   #lost = 0;
   #active = true;
-  #iterated = false;
 
   /** @internal Created by the viewer. */
   constructor(
@@ -131,10 +130,6 @@ export class Subscription implements AsyncIterable<ViewerMessage>, AsyncDisposab
     if (queue === undefined) {
       throw new FoxgloveError("ERR_VALUE", "a subscription with onMessage cannot be iterated");
     }
-    if (this.#iterated) {
-      throw new FoxgloveError("ERR_VALUE", "a subscription can be iterated only once");
-    }
-    this.#iterated = true;
     return {
       next: () => queue.next(),
       return: () => {

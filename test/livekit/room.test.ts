@@ -293,7 +293,12 @@ test("a participant rejoining with the same identity replaces the old instance",
 });
 
 test("a server-side removal closes the room and reports the reason", async () => {
+  const ffi = () =>
+    (globalThis as { _ffiClientInstance?: { listenerCount(e: string): number } })
+      ._ffiClientInstance;
+  const listenersBefore = ffi()?.listenerCount("ffi_event") ?? 0;
   const device = await join("kick", "device");
+  assert.equal(ffi()?.listenerCount("ffi_event"), listenersBefore + 1);
   const closed = new EventLog<string>();
   device.addListener({ onDisconnected: (r) => closed.push(r) });
   const svc = new RoomServiceClient(server.httpUrl, server.apiKey, server.apiSecret);
@@ -301,6 +306,7 @@ test("a server-side removal closes the room and reports the reason", async () =>
   assert.equal(await closed.waitFor(() => true), "PARTICIPANT_REMOVED");
   assert.equal(device.connected, false);
   assert.equal(device.disconnectReason, "PARTICIPANT_REMOVED");
+  assert.equal(ffi()?.listenerCount("ffi_event"), listenersBefore, "rtc-node's room is detached");
   await assert.rejects(device.openByteStream({ topic: "control", destinationIdentities: ["x"] }), {
     code: "ERR_CHANNEL_CLOSED",
   });
@@ -367,7 +373,12 @@ test("join failures are typed, quick, and never reveal the token", async () => {
       e instanceof Error && (e.name === "AbortError" || (e as FoxgloveError).code === "ERR_ABORTED")
     );
   });
-  // Nothing we logged during these tests contains a token.
+  // Native (Rust/libwebrtc) log records reach our logger...
+  assert.ok(
+    logs.items.some((l) => l.text.includes(" livekit[libwebrtc]:")),
+    "native logs are routed",
+  );
+  // ...and nothing we logged during these tests contains a token.
   const leaked = logs.items.find(
     (l) => /eyJ[\w-]+\.[\w-]+\./.test(l.text) || l.text.includes(token),
   );

@@ -123,6 +123,25 @@ test("a data-track frame with a user timestamp arrives intact for sizes 1 B to 1
   );
 });
 
+test("a participant joining later is told about data tracks published before", async () => {
+  const local = await alice.publishDataTrack("data-ch-early");
+  try {
+    const seen = new EventLog<RemoteDataTrack>();
+    const carol = await server.join("tracks", "carol", {
+      listener: { onDataTrackPublished: (t) => seen.push(t) },
+    });
+    try {
+      const track = await seen.waitFor((t) => t.name === "data-ch-early");
+      assert.equal(track.publisherIdentity, "alice");
+      assert.ok(carol.remoteDataTracks().some((t) => t.sid === track.sid));
+    } finally {
+      await carol.close();
+    }
+  } finally {
+    local.unpublish();
+  }
+});
+
 test("tryPush rejects a user timestamp outside u64", async () => {
   const local = await alice.publishDataTrack("data-ch-range");
   try {

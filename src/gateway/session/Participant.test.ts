@@ -130,6 +130,7 @@ test("sendControl reports full at capacity, cancels the viewer and requests its 
   assert.equal(p.sendControl(frame(1)), "queued");
   assert.equal(p.sendControl(frame(2)), "full");
   assert.equal(p.signal.aborted, true);
+  assert.equal(p.sendControl(frame(3)), "closed"); // no second warning or reset request
   assert.equal(notified, 1);
   assert.deepEqual(resets.drain(), ["S3"]);
 });

@@ -83,8 +83,9 @@ export class Participant {
 
   /**
    * Queues one framed control message. Never blocks. When the queue is full the participant is
-   * cancelled (pending messages abandoned) and a reset is requested; returns `full`. When the
-   * participant is already closed the message is dropped and `closed` is returned (no reset).
+   * cancelled and its queue closed (pending messages abandoned) and a reset is requested; returns
+   * `full`. When the participant is already closed the message is dropped and `closed` is
+   * returned (no reset).
    */
   sendControl(frame: Uint8Array): EnqueueResult {
     const result = this.#queue.push(frame);
@@ -94,6 +95,7 @@ export class Participant {
       case "full":
         log.warn(`control queue full for viewer ${this.identity}; resetting it`);
         this.#cancel();
+        this.#queue.close(); // later messages are dropped quietly until the reset replaces it
         this.#pendingResets.request(this.sid);
         break;
       case "closed":

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { toViewerChannel } from "../viewer/ViewerChannel.js";
+import type { ViewerMessage } from "../viewer/index.js";
+import {
+  channelJson,
+  formatChannelTable,
+  formatLogTime,
+  formatMessageLine,
+} from "./formatViewerOutput.js";
+
+const json = toViewerChannel({
+  id: 3,
+  topic: "/imu",
+  encoding: "json",
+  schemaName: "",
+  schema: "",
+});
+const pb = toViewerChannel({
+  id: 4,
+  topic: "/gps",
+  encoding: "protobuf",
+  schemaName: "foxglove.LocationFix",
+  schemaEncoding: "protobuf",
+  schema: "AA==",
+  metadata: { "foxglove.reliable": "true" },
+});
+const msg = (channel: typeof json, data: Uint8Array): ViewerMessage => ({
+  channel,
+  logTime: 1_700_000_000_123_456_789n,
+  data,
+  source: "dataTrack",
+});
+
+test("log times print as ISO 8601 with nanoseconds", () => {
+  assert.equal(formatLogTime(1_700_000_000_123_456_789n), "2023-11-14T22:13:20.123456789Z");
+  assert.equal(formatLogTime(0n), "1970-01-01T00:00:00.000000000Z");
+});
+
+test("the channel table aligns columns and names the delivery", () => {
+  const lines = formatChannelTable([json, pb]).split("\n");
+  assert.equal(lines.length, 3);
+  assert.match(lines[0]!, /^ID\s+TOPIC\s+ENCODING\s+SCHEMA\s+DELIVERY$/);
+  assert.match(lines[1]!, /^3\s+\/imu\s+json\s+-\s+lossy$/);
+  assert.match(lines[2]!, /^4\s+\/gps\s+protobuf\s+foxglove\.LocationFix\s+reliable$/);
+  assert.equal(lines[1]!.indexOf("json"), lines[2]!.indexOf("protobuf"));
+  assert.equal(formatChannelTable([]), "no channels");
+  assert.deepEqual(channelJson(pb), {
+    id: 4,
+    topic: "/gps",
+    encoding: "protobuf",
+    schemaName: "foxglove.LocationFix",
+    schemaEncoding: "protobuf",
+    reliable: true,
+    metadata: { "foxglove.reliable": "true" },
+  });
+});
+
+test("echo lines decode JSON and summarize other encodings", () => {
+  const j = msg(json, new TextEncoder().encode('{"a": [1, 2]}'));
+  assert.equal(formatMessageLine(j, false), '2023-11-14T22:13:20.123456789Z /imu {"a":[1,2]}');
+  assert.deepEqual(JSON.parse(formatMessageLine(j, true)), {
+    topic: "/imu",
+    channelId: 3,
+    logTime: "1700000000123456789",
+    encoding: "json",
+    schemaName: "",
+    size: 13,
+    data: { a: [1, 2] },
+  });
+  const p = msg(pb, new Uint8Array(42));
+  assert.equal(
+    formatMessageLine(p, false),
+    "2023-11-14T22:13:20.123456789Z /gps protobuf foxglove.LocationFix 42 bytes",
+  );
+  assert.equal((JSON.parse(formatMessageLine(p, true)) as { data: unknown }).data, null);
+  // Invalid JSON on a json channel is summarized, not thrown.
+  const bad = msg(json, new Uint8Array([0xff, 0x7b]));
+  assert.equal(formatMessageLine(bad, false), "2023-11-14T22:13:20.123456789Z /imu json 2 bytes");
+});

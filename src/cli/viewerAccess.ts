@@ -1,0 +1,100 @@
+import { InvalidArgumentError, type Command } from "commander";
+import { FoxgloveError } from "../core/FoxgloveError.js";
+import type { ApiServerAccess } from "../viewer/index.js";
+
+/** The API server URL used when neither `--api-url` nor `FOXGLOVE_API_URL` is given. */
+export const DEFAULT_VIEWER_API_URL = "http://127.0.0.1:8780";
+
+/** Flags shared by the viewer commands (`topics`, `echo`) as commander parses them. */
+export interface ViewerAccessFlags {
+  apiUrl?: string;
+  device?: string;
+  viewerKey?: string;
+  timeout?: number;
+}
+
+/** Adds `--api-url`, `--device`, `--viewer-key` and `--timeout` to a viewer command. */
+export function addViewerAccessOptions(command: Command): Command {
+  return command
+    .option(
+      "--api-url <url>",
+      `device API server (env FOXGLOVE_API_URL, default ${DEFAULT_VIEWER_API_URL})`,
+    )
+    .option(
+      "-d, --device <id-or-name>",
+      "device to view (env FOXGLOVE_DEVICE; default: the server's only device)",
+    )
+    .option("--viewer-key <key>", "the API server's viewer key (env FOXGLOVE_VIEWER_KEY)")
+    .option(
+      "--timeout <ms>",
+      "time allowed to reach the device, ms (default 20000)",
+      positiveInteger,
+    );
+}
+
+/** Parses a whole number > 0 for commander. */
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new InvalidArgumentError("expected a whole number > 0");
+  }
+  return n;
+}
+
+/**
+ * The API server access described by flags over environment variables (`FOXGLOVE_API_URL`,
+ * `FOXGLOVE_DEVICE`, `FOXGLOVE_VIEWER_KEY`) over defaults. `device` is empty when none was given
+ * (see {@link resolveDevice}). Pure.
+ */
+export function viewerAccessFrom(
+  flags: ViewerAccessFlags,
+  env: Record<string, string | undefined>,
+): ApiServerAccess {
+  const nonEmpty = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
+  const access: ApiServerAccess = {
+    apiUrl: nonEmpty(flags.apiUrl) ?? nonEmpty(env.FOXGLOVE_API_URL) ?? DEFAULT_VIEWER_API_URL,
+    device: nonEmpty(flags.device) ?? nonEmpty(env.FOXGLOVE_DEVICE) ?? "",
+  };
+  const key = nonEmpty(flags.viewerKey) ?? nonEmpty(env.FOXGLOVE_VIEWER_KEY);
+  if (key !== undefined) {
+    access.viewerKey = key;
+  }
+  return access;
+}
+
+/**
+ * Fills in `access.device` when it is empty: the API server's only device. Throws FoxgloveError
+ * `ERR_VALUE` (listing the devices) when the server has several or none, `ERR_API` when it
+ * cannot be asked.
+ */
+export async function resolveDevice(access: ApiServerAccess): Promise<ApiServerAccess> {
+  if (access.device !== "") {
+    return access;
+  }
+  const url = new URL(
+    "viewer/v1/devices",
+    access.apiUrl.endsWith("/") ? access.apiUrl : `${access.apiUrl}/`,
+  );
+  let devices: { id: string; name: string }[];
+  try {
+    const response = await fetch(url, {
+      headers:
+        access.viewerKey === undefined ? {} : { authorization: `Bearer ${access.viewerKey}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) {
+      throw new Error(`HTTP ${response.status}`);
+    }
+    devices = ((await response.json()) as { devices: { id: string; name: string }[] }).devices;
+  } catch (error) {
+    throw new FoxgloveError(
+      "ERR_API",
+      `cannot list the devices of ${url.origin}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (devices.length !== 1) {
+    const names = devices.map((d) => `${d.id} (${d.name})`).join(", ") || "none";
+    throw new FoxgloveError("ERR_VALUE", `choose a device with --device; the server has: ${names}`);
+  }
+  return { ...access, device: devices[0]!.id };
+}

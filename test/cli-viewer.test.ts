@@ -1,0 +1,88 @@
+// `foxglove-remote topics` and `echo` as child processes, reaching a gateway through the real API
+// server and livekit-server.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { after, before, test } from "node:test";
+import { promisify } from "node:util";
+import { RawChannel } from "../src/core/RawChannel.js";
+import { startDeviceStack, type DeviceStack } from "./helpers/deviceStack.js";
+import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
+
+const run = promisify(execFile);
+const main = new URL("../src/cli/main.ts", import.meta.url).pathname;
+
+let livekit: TestLiveKitServer;
+let stack: DeviceStack;
+let timer: NodeJS.Timeout;
+
+before(async () => {
+  livekit = await startLiveKitServer("cli-viewer");
+  stack = await startDeviceStack(livekit, {
+    qosClassifier: (ch) => ({ reliability: ch.topic === "/status" ? "reliable" : "lossy" }),
+  });
+  const status = new RawChannel("/status", { context: stack.context, messageEncoding: "json" });
+  new RawChannel("/camera", {
+    context: stack.context,
+    messageEncoding: "protobuf",
+    schema: { name: "foxglove.CompressedImage", encoding: "protobuf", data: new Uint8Array([1]) },
+  });
+  let n = 0;
+  timer = setInterval(() => status.log(new TextEncoder().encode(JSON.stringify({ n: n++ }))), 20);
+});
+after(async () => {
+  clearInterval(timer);
+  await stack?.close();
+  await livekit?.stop();
+});
+
+async function cli(...args: string[]) {
+  return await run(process.execPath, ["--import", "tsx", main, ...args], {
+    timeout: 60_000,
+    env: { ...process.env, FOXGLOVE_API_URL: stack.api.url, FOXGLOVE_LOG_LEVEL: "error" },
+  });
+}
+
+test("topics lists the device's channels (the server's only device by default)", async () => {
+  const { stdout } = await cli("topics", "--json");
+  const channels = JSON.parse(stdout) as { topic: string; encoding: string; reliable: boolean }[];
+  assert.deepEqual(
+    channels.map((c) => [c.topic, c.encoding, c.reliable]),
+    [
+      ["/status", "json", true],
+      ["/camera", "protobuf", false],
+    ],
+  );
+});
+
+test("echo --count --json prints decoded messages in order, one object per line", async () => {
+  const { stdout } = await cli(
+    "echo",
+    "/status",
+    "--device",
+    "dev_testdevice",
+    "--count",
+    "3",
+    "--json",
+  );
+  const lines = stdout.trim().split("\n");
+  assert.equal(lines.length, 3);
+  const msgs = lines.map(
+    (l) => JSON.parse(l) as { topic: string; logTime: string; data: { n: number } },
+  );
+  assert.ok(msgs.every((m) => m.topic === "/status" && /^\d+$/.test(m.logTime)));
+  assert.deepEqual(
+    msgs.map((m) => m.data.n - msgs[0]!.data.n),
+    [0, 1, 2],
+  );
+});
+
+test("echo of a topic the device does not have fails with the topics it has", async () => {
+  await assert.rejects(
+    cli("echo", "/nope", "--wait", "300"),
+    (e: Error & { code?: number; stderr?: string }) => {
+      assert.equal(e.code, 1);
+      assert.match(e.stderr ?? "", /no topic \/nope \(it has: \/status, \/camera\)/);
+      return true;
+    },
+  );
+});
