@@ -269,6 +269,21 @@ describe("gateway stop and configuration", () => {
     }
   });
 
+  test("bad session limits and unsupported capabilities are ERR_CONFIGURATION at start", () => {
+    const base = { deviceToken: "fox_dt_x", foxgloveApiUrl: "http://127.0.0.1:1" };
+    for (const bad of [
+      { maxDataTrackMessageSize: 1199 },
+      { messageBacklogSize: 0 },
+      { capabilities: ["assets" as const] },
+    ]) {
+      assert.throws(
+        () => startGateway({ ...base, ...bad }),
+        (e) => isFoxgloveError(e, "ERR_CONFIGURATION"),
+        JSON.stringify(bad),
+      );
+    }
+  });
+
   const phases = [
     ["bootstrap (device-info hangs)", "deviceInfo", { kind: "hang" }],
     ["watch connect (no hello)", "watch", { kind: "withholdHello" }],

@@ -5,7 +5,7 @@ import { ApiError } from "./ApiError.js";
 import { sleep, systemClock, type Clock } from "./Clock.js";
 import type { ConnectionStatus } from "./ConnectionStatus.js";
 import type { GatewayConfig } from "./gatewayConfig.js";
-import type { GatewayListener } from "./GatewayOptions.js";
+import type { GatewayListener, GatewayStatus } from "./GatewayOptions.js";
 import { idleExpired, nextIdleSince } from "./idleTimer.js";
 import {
   startLifecycle,
@@ -16,6 +16,7 @@ import {
   type LifecycleStep,
 } from "./lifecycle.js";
 import type { JoinRoom, RoomSession } from "./RoomSession.js";
+import type { Session } from "./session/Session.js";
 import { Watch } from "./Watch.js";
 import { WatchError } from "./WatchError.js";
 
@@ -26,7 +27,11 @@ export interface RemoteAccessGatewayInit {
   readonly listener?: Partial<GatewayListener> | undefined;
   readonly clock?: Clock | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** The running SDK session, if any (for the status methods). */
+  readonly session?: (() => Session | undefined) | undefined;
 }
+
+const STATUS_LEVELS = { info: 0, warning: 1, error: 2 } as const;
 
 interface Waiter {
   readonly status: ConnectionStatus;
@@ -47,6 +52,7 @@ export class RemoteAccessGateway implements AsyncDisposable {
   readonly #joinRoom: JoinRoom;
   readonly #listener: Partial<GatewayListener> | undefined;
   readonly #clock: Clock;
+  readonly #currentSession: () => Session | undefined;
   readonly #ctl = new AbortController();
   readonly #done: Promise<void>;
   #status: ConnectionStatus = "connecting";
@@ -68,6 +74,7 @@ export class RemoteAccessGateway implements AsyncDisposable {
     this.#joinRoom = init.joinRoom;
     this.#listener = init.listener;
     this.#clock = init.clock ?? systemClock;
+    this.#currentSession = init.session ?? (() => undefined);
     const signal = init.signal;
     if (signal !== undefined) {
       if (signal.aborted) {
@@ -97,6 +104,23 @@ export class RemoteAccessGateway implements AsyncDisposable {
   /** The remote access session ID fixed by the first wake that carried one. */
   get remoteAccessSessionId(): string | undefined {
     return this.#sessionId;
+  }
+
+  /**
+   * Shows a status to every viewer of the current session (and only them). Does nothing while
+   * no session runs, or when a custom `joinRoom` is used.
+   */
+  publishStatus(status: GatewayStatus): void {
+    this.#currentSession()?.core.publishStatus({
+      level: STATUS_LEVELS[status.level],
+      message: status.message,
+      ...(status.id !== undefined ? { id: status.id } : {}),
+    });
+  }
+
+  /** Retracts statuses by ID from the viewers of the current session. Does nothing without one. */
+  removeStatus(ids: readonly string[]): void {
+    this.#currentSession()?.core.removeStatus(ids);
   }
 
   /**

@@ -1,7 +1,7 @@
 // The remote access gateway: `foxglove-remote/gateway`.
 export { startGateway } from "./startGateway.js";
 export { RemoteAccessGateway } from "./RemoteAccessGateway.js";
-export type { GatewayListener, GatewayOptions } from "./GatewayOptions.js";
+export type { GatewayListener, GatewayOptions, GatewayStatus } from "./GatewayOptions.js";
 export type { ConnectionStatus } from "./ConnectionStatus.js";
 export type { GatewayStopReason } from "./lifecycle.js";
 export { REMOTE_ACCESS_PROTOCOL_VERSION } from "./lifecycle.js";

@@ -1,7 +1,4 @@
 import { VERSION } from "../core/version.js";
 
-/**
- * Names this SDK to the Foxglove API (the `User-Agent` of every request) and to viewers (the
- * `fg-library` ServerInfo metadata): `foxglove-remote/<version>`.
- */
+/** Names this SDK to the Foxglove API: the `User-Agent` of every request, `foxglove-remote/<version>`. */
 export const LIBRARY_ID = `foxglove-remote/${VERSION}`;

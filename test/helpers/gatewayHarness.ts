@@ -38,14 +38,13 @@ export interface GatewayHarness extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Starts the API server (TEST_DEVICE, 100 ms heartbeats) and a gateway with FAST_TIMINGS. */
+/** Starts the API server (TEST_DEVICE, 100 ms heartbeats, 300 s viewer wait) and a gateway with FAST_TIMINGS. */
 export async function startGatewayHarness(
   options: { server?: ApiServerOptions; gateway?: Partial<GatewayOptions> } = {},
 ): Promise<GatewayHarness> {
   const server = await startApiServer({
     devices: [TEST_DEVICE],
     heartbeatIntervalMs: 100,
-    deviceWaitForViewerMs: 10,
     ...options.server,
   });
   const statuses: ConnectionStatus[] = [];
