@@ -9,7 +9,6 @@ import { setLogLevel } from "../../src/core/logger.js";
 import { RawChannel } from "../../src/core/RawChannel.js";
 import { VERSION } from "../../src/core/version.js";
 import { startGateway, type ConnectionStatus } from "../../src/gateway/index.js";
-import { sessionJoiner } from "../../src/gateway/sessionJoiner.js";
 import { BENCH_TOPIC, PAYLOAD_HEADER_BYTES, type Qos } from "./workload.js";
 import { makePayload, Phase, wallNanos } from "./payload.js";
 
@@ -84,20 +83,18 @@ let subscribers = 0;
 emit("started", { impl: "ours", version: VERSION, pid: process.pid });
 const gateway = startGateway({
   name: values.name,
-  listener: { onConnectionStatusChanged: (s) => emit("status", { status: STATUS_NAMES[s] }) },
-  joinRoom: sessionJoiner({
-    context,
-    qosClassifier: () => ({ reliability: qos }),
-    ...(values.backlog !== undefined ? { messageBacklogSize: Number(values.backlog) } : {}),
-    listener: {
-      onSubscribe: (_client, ch) => {
-        if (ch.topic === values.topic) emit("subscribers", { count: ++subscribers });
-      },
-      onUnsubscribe: (_client, ch) => {
-        if (ch.topic === values.topic) emit("subscribers", { count: --subscribers });
-      },
+  context,
+  qosClassifier: () => ({ reliability: qos }),
+  ...(values.backlog !== undefined ? { messageBacklogSize: Number(values.backlog) } : {}),
+  listener: {
+    onConnectionStatusChanged: (s) => emit("status", { status: STATUS_NAMES[s] }),
+    onSubscribe: (_client, ch) => {
+      if (ch.topic === values.topic) emit("subscribers", { count: ++subscribers });
     },
-  }),
+    onUnsubscribe: (_client, ch) => {
+      if (ch.topic === values.topic) emit("subscribers", { count: --subscribers });
+    },
+  },
 });
 
 let warmTimer: NodeJS.Timeout | undefined;

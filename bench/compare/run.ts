@@ -32,7 +32,7 @@ const HELP = `npm run bench:compare [-- options]
   --quick              smoke run: sizes 64,16384; viewers 1; 1 repeat; 1 s phases
   --repeats N          measured phases per workload and gateway (default 3; medians reported)
   --seconds S          length of a measured phase (default 2)
-  --probe-seconds S    length of a rate-search probe (default 1)
+  --probe-seconds S    length of a rate-search probe (default: --seconds)
   --sizes LIST         payload sizes in bytes (default 64,1024,16384,65536)
   --viewers LIST       viewer counts (default 1,4,8)
   --qos LIST           lossy,reliable (default both)
@@ -48,7 +48,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     repeats: { type: "string" },
     seconds: { type: "string" },
-    "probe-seconds": { type: "string", default: "1" },
+    "probe-seconds": { type: "string" },
     sizes: { type: "string" },
     viewers: { type: "string" },
     qos: { type: "string", default: "lossy,reliable" },
@@ -70,7 +70,7 @@ const numbers = (text: string) => list(text).map(Number);
 const quick = values.quick;
 const repeats = Number(values.repeats ?? (quick ? 1 : 3));
 const seconds = Number(values.seconds ?? (quick ? 1 : 2));
-const probeSeconds = Number(values["probe-seconds"]);
+const probeSeconds = Number(values["probe-seconds"] ?? seconds);
 const sizes = numbers(values.sizes ?? (quick ? "64,16384" : "64,1024,16384,65536"));
 const viewerCounts = numbers(values.viewers ?? (quick ? "1" : "1,4,8"));
 const qosList = list(values.qos).map((q) => {
