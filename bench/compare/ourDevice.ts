@@ -1,0 +1,207 @@
+// Benchmark device program for OUR gateway: the TypeScript twin of reference_device.py, with the
+// same arguments, stdin commands and stdout events (see that file's docstring). Started by
+// bench/compare/run.ts as `node --import tsx bench/compare/ourDevice.ts --qos ... --name ...`.
+import { readFileSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { Context } from "../../src/core/Context.js";
+import { setLogLevel } from "../../src/core/logger.js";
+import { RawChannel } from "../../src/core/RawChannel.js";
+import { VERSION } from "../../src/core/version.js";
+import { startGateway, type ConnectionStatus } from "../../src/gateway/index.js";
+import { BENCH_TOPIC, PAYLOAD_HEADER_BYTES, type Qos } from "./workload.js";
+import { makePayload, Phase, wallNanos } from "./payload.js";
+
+const STATUS_NAMES: Record<ConnectionStatus, string> = {
+  connecting: "Connecting",
+  connected: "Connected",
+  shuttingDown: "ShuttingDown",
+  shutdown: "Shutdown",
+};
+const WARM_INTERVAL_MS = 20;
+/** Most messages logged per event-loop turn, so the session's I/O keeps running. */
+const MAX_BATCH = 512;
+
+function emit(event: string, fields: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
+}
+
+/** Peak RSS of this process, bytes (VmHWM; reset by {@link resetPeakRss}). */
+function peakRssBytes(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m !== null) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Resets VmHWM to the current RSS (Linux; ignored elsewhere). */
+function resetPeakRss(): void {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+  } catch {
+    // not Linux, or not allowed
+  }
+}
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+const { values } = parseArgs({
+  options: {
+    topic: { type: "string", default: BENCH_TOPIC },
+    qos: { type: "string", default: "lossy" },
+    name: { type: "string", default: "bench-ours" },
+    backlog: { type: "string" },
+    "log-level": { type: "string", default: "warn" },
+  },
+});
+const qos = values.qos as Qos;
+if (qos !== "lossy" && qos !== "reliable") {
+  emit("error", { message: "bad arguments" });
+  process.exit(2);
+}
+setLogLevel(values["log-level"] as "debug" | "info" | "warn" | "error");
+
+const context = new Context();
+const channel = new RawChannel(values.topic, {
+  context,
+  messageEncoding: "bench",
+  schema: {
+    name: "bench.Payload",
+    encoding: "bench",
+    data: new TextEncoder().encode(
+      "u64 seq, u64 log time ns, u8 phase, zero filler (little-endian)",
+    ),
+  },
+});
+let subscribers = 0;
+emit("started", { impl: "ours", version: VERSION, pid: process.pid });
+const gateway = startGateway({
+  name: values.name,
+  context,
+  qosClassifier: () => ({ reliability: qos }),
+  ...(values.backlog !== undefined ? { messageBacklogSize: Number(values.backlog) } : {}),
+  listener: {
+    onConnectionStatusChanged: (s) => emit("status", { status: STATUS_NAMES[s] }),
+    onSubscribe: (_client, ch) => {
+      if (ch.topic === values.topic) emit("subscribers", { count: ++subscribers });
+    },
+    onUnsubscribe: (_client, ch) => {
+      if (ch.topic === values.topic) emit("subscribers", { count: --subscribers });
+    },
+  },
+});
+
+let warmTimer: NodeJS.Timeout | undefined;
+let warmSeq = 0;
+
+function logOne(size: number, seq: number, phase: number): void {
+  const now = wallNanos();
+  channel.log(makePayload(size, seq, now, phase), { logTime: now });
+}
+
+/**
+ * Logs `size`-byte messages at `rate` msgs/s (0 = as fast as possible) for `seconds`, yielding to
+ * I/O between batches.
+ */
+function run(size: number, rate: number, seconds: number): Promise<Record<string, number>> {
+  return new Promise((resolve) => {
+    resetPeakRss();
+    const cpu0 = cpuSeconds();
+    const t0 = performance.now();
+    let sent = 0;
+    const tick = () => {
+      const elapsed = (performance.now() - t0) / 1000;
+      if (elapsed >= seconds) {
+        resolve({
+          sent,
+          seconds: (performance.now() - t0) / 1000,
+          cpuSeconds: cpuSeconds() - cpu0,
+          peakRssBytes: peakRssBytes(),
+        });
+        return;
+      }
+      const due = rate > 0 ? Math.floor(elapsed * rate) + 1 : sent + MAX_BATCH;
+      const stop = Math.min(due, sent + MAX_BATCH);
+      while (sent < stop) logOne(size, sent++, Phase.Measured);
+      if (rate > 0 && sent >= due) setTimeout(tick, 1);
+      else setImmediate(tick);
+    };
+    tick();
+  });
+}
+
+const lines = createInterface({ input: process.stdin });
+let queue: Promise<void> = Promise.resolve();
+let stopping = false;
+
+/** Parses a payload size of at least 17 bytes (the payload header). */
+function parseSize(text: string | undefined): number {
+  const size = Number(text);
+  if (!Number.isInteger(size) || size < PAYLOAD_HEADER_BYTES) {
+    throw new RangeError(`size must be an integer >= ${PAYLOAD_HEADER_BYTES}`);
+  }
+  return size;
+}
+
+async function handle(line: string): Promise<void> {
+  if (warmTimer !== undefined) {
+    clearInterval(warmTimer);
+    warmTimer = undefined;
+    emit("warmed", { sent: warmSeq });
+  }
+  const [cmd = "", ...rest] = line.split(/\s+/).filter((w) => w !== "");
+  try {
+    switch (cmd) {
+      case "warm": {
+        const size = parseSize(rest[0]);
+        const interval = rest[1] === undefined ? WARM_INTERVAL_MS : Number(rest[1]);
+        if (!(interval > 0)) throw new RangeError("the warm-up interval must be > 0");
+        warmSeq = 0;
+        warmTimer = setInterval(() => logOne(size, warmSeq++, Phase.Warm), interval);
+        return;
+      }
+      case "run": {
+        const size = parseSize(rest[0]);
+        const rate = Number(rest[1]);
+        const seconds = Number(rest[2]);
+        if (!(rate >= 0) || !(seconds > 0)) {
+          throw new RangeError("rate must be >= 0 and seconds > 0");
+        }
+        emit("result", await run(size, rate, seconds));
+        return;
+      }
+      case "idle":
+        return;
+      case "stop":
+        await shutdown();
+        return;
+      case "":
+        return;
+      default:
+        emit("error", { message: `unknown command ${JSON.stringify(cmd)}` });
+    }
+  } catch (error) {
+    emit("error", { message: `bad command ${JSON.stringify(line)}: ${String(error)}` });
+  }
+}
+
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await gateway.stop();
+  emit("stopped", { cpuSeconds: cpuSeconds(), peakRssBytes: peakRssBytes() });
+  process.exit(0);
+}
+
+lines.on("line", (line) => {
+  queue = queue.then(() => handle(line));
+});
+lines.on("close", () => {
+  queue = queue.then(() => shutdown());
+});

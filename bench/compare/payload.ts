@@ -1,0 +1,47 @@
+import { PAYLOAD_HEADER_BYTES } from "./workload.js";
+
+/** Phase byte of a bench payload: warm-up messages are not measured. */
+export const Phase = { Warm: 0, Measured: 1 } as const;
+
+/** A decoded bench payload header. */
+export interface PayloadHeader {
+  /** Sequence number within its phase, from 0. */
+  seq: number;
+  /** Log time written by the device, ns since the Unix epoch. */
+  timeNs: bigint;
+  /** {@link Phase} value. */
+  phase: number;
+}
+
+const anchorNs = BigInt(Math.round(performance.timeOrigin * 1000)) * 1000n;
+
+/**
+ * Wall-clock time in ns since the Unix epoch with microsecond precision (performance.timeOrigin +
+ * performance.now()), comparable with Python's `time.time_ns()` in another process. Prefer it to
+ * an anchor taken from `Date.now()`, which is only accurate to 1 ms.
+ */
+export function wallNanos(): bigint {
+  return anchorNs + BigInt(Math.round(performance.now() * 1e6));
+}
+
+/**
+ * A new payload of `size` bytes (at least {@link PAYLOAD_HEADER_BYTES}): u64 LE `seq`, u64 LE
+ * `timeNs`, u8 `phase`, zero filler. The same layout as reference_device.py.
+ */
+export function makePayload(size: number, seq: number, timeNs: bigint, phase: number): Uint8Array {
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(seq), true);
+  view.setBigUint64(8, timeNs, true);
+  out[16] = phase;
+  return out;
+}
+
+/** Reads a payload header; undefined when `bytes` is too short to hold one. */
+export function readPayload(bytes: Uint8Array): PayloadHeader | undefined {
+  if (bytes.length < PAYLOAD_HEADER_BYTES) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lo = view.getUint32(0, true);
+  const hi = view.getUint32(4, true);
+  return { seq: hi * 2 ** 32 + lo, timeNs: view.getBigUint64(8, true), phase: bytes[16]! };
+}

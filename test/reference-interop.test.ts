@@ -1,0 +1,140 @@
+// Interoperability with the reference gateway (foxglove-sdk 0.26.0 from PyPI, installed into a
+// private venv by bench/compare/referenceVenv.ts). Two reference devices (a Reliable and a Lossy
+// channel) run against OUR device API server and a real livekit-server: they go through
+// device-info, watch, hello and heartbeats, are woken by our viewer endpoint, and OUR viewer
+// library subscribes to their channels and receives their messages.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { after, before, test } from "node:test";
+import { startApiServer, type ApiServer } from "../src/api-server/index.js";
+import { setLogLevel } from "../src/core/logger.js";
+import { shutdownLiveKit } from "../src/livekit/index.js";
+import { connectViewer, type Viewer, type ViewerMessage } from "../src/viewer/index.js";
+import { DeviceProcess } from "../bench/compare/DeviceProcess.js";
+import { Phase, readPayload } from "../bench/compare/payload.js";
+import { ensureReferenceVenv, REFERENCE_SDK_VERSION } from "../bench/compare/referenceVenv.js";
+import { BENCH_TOPIC, deviceArgs, type Qos } from "../bench/compare/workload.js";
+import { EventLog } from "./helpers/EventLog.js";
+import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
+
+const SCRIPT = fileURLToPath(new URL("../bench/compare/reference_device.py", import.meta.url));
+const QOS: readonly Qos[] = ["reliable", "lossy"];
+const accounts = QOS.map((qos) => ({
+  id: `dev_ref_${qos}`,
+  name: `ref-${qos}`,
+  token: `fox_dt_${randomBytes(8).toString("hex")}`,
+}));
+let livekit: TestLiveKitServer;
+let api: ApiServer;
+const devices = new Map<Qos, DeviceProcess>();
+const viewers: Viewer[] = [];
+
+before(async () => {
+  setLogLevel("error");
+  const venv = await ensureReferenceVenv();
+  livekit = await startLiveKitServer("reference-interop");
+  api = await startApiServer({
+    devices: accounts,
+    livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+    heartbeatIntervalMs: 1000,
+  });
+  QOS.forEach((qos, i) => {
+    const account = accounts[i]!;
+    devices.set(
+      qos,
+      DeviceProcess.start({
+        command: venv.python,
+        args: [SCRIPT, ...deviceArgs(qos, account.name)],
+        env: { FOXGLOVE_API_URL: api.url, FOXGLOVE_DEVICE_TOKEN: account.token },
+      }),
+    );
+  });
+});
+
+after(async () => {
+  await Promise.all(viewers.map((v) => v.close()));
+  await Promise.all([...devices.values()].map((d) => d.stop()));
+  await api?.stop();
+  await livekit?.stop();
+  await shutdownLiveKit();
+});
+
+test("dormant phase: device-info, watch at protocol 2.2.0, hello, heartbeats on the lease", async () => {
+  const device = devices.get("reliable")!;
+  const account = accounts[0]!;
+  const started = await device.waitFor("started");
+  assert.equal(started.version, REFERENCE_SDK_VERSION);
+  const heartbeat = await api.waitFor("heartbeat", {
+    filter: (h) => h.deviceId === account.id,
+    timeoutMs: 20_000,
+  });
+  assert.equal(heartbeat.verdict, "ok");
+  await device.waitFor("status", { match: (e) => e.status === "Connected" });
+
+  const requests = (endpoint: string) =>
+    api.requests.filter((r) => r.endpoint === endpoint && r.deviceId === account.id);
+  const [info] = requests("deviceInfo");
+  assert.equal(info?.status, 200);
+  assert.equal(info.userAgent, `foxglove-sdk-python/${REFERENCE_SDK_VERSION}`);
+  const [watch] = requests("watch");
+  assert.equal(watch?.status, 200);
+  assert.equal(watch.query.protocolVersion, "2.2.0");
+  assert.equal(requests("heartbeat")[0]?.watchLeaseId, heartbeat.leaseId);
+  assert.equal(api.activeLease(account.id)?.id, heartbeat.leaseId);
+});
+
+for (const [i, qos] of QOS.entries()) {
+  test(`our viewer wakes the reference and receives its ${qos} channel`, async () => {
+    const account = accounts[i]!;
+    const device = devices.get(qos)!;
+    await device.waitFor("status", { match: (e) => e.status === "Connected" });
+    const viewer = await connectViewer({
+      apiUrl: api.url,
+      device: account.id,
+      identity: `viewer-${qos}`,
+      iceServers: livekit.iceServers,
+      connectTimeoutMs: 30_000,
+    });
+    viewers.push(viewer);
+    assert.equal(viewer.serverInfo?.name, account.name);
+    assert.match(viewer.serverInfo?.sessionId ?? "", /^ras_/);
+    assert.equal(
+      viewer.serverInfo?.metadata?.["fg-library"],
+      `foxglove-sdk-python/${REFERENCE_SDK_VERSION}`,
+    );
+    const channel = await viewer.waitForChannel(BENCH_TOPIC, { timeoutMs: 10_000 });
+    assert.equal(channel.messageEncoding, "bench");
+    assert.equal(channel.schemaName, "bench.Payload");
+
+    const messages = new EventLog<ViewerMessage>();
+    viewer.subscribe(BENCH_TOPIC, { onMessage: messages.push });
+    await device.waitFor("subscribers", { match: (e) => e.count === 1, timeoutMs: 15_000 });
+    device.send("warm 64");
+    const third = await messages.waitFor(() => messages.items.length >= 3, 20_000, "3 messages");
+    assert.equal(third.source, qos === "reliable" ? "controlStream" : "dataTrack");
+    const payloads = messages.items.slice(0, 3).map((m) => readPayload(m.data)!);
+    for (const [k, m] of messages.items.slice(0, 3).entries()) {
+      assert.equal(m.data.length, 64);
+      assert.equal(payloads[k]!.phase, Phase.Warm);
+      // The reference stamps the log time when log() is called, right after the payload's time.
+      const skew = m.logTime - payloads[k]!.timeNs;
+      assert.ok(skew >= 0n && skew < 1_000_000_000n, `log time off by ${skew} ns`);
+    }
+    if (qos === "reliable") {
+      assert.deepEqual(
+        payloads.map((p) => p.seq),
+        [0, 1, 2],
+      );
+    } else {
+      const seqs = messages.items.slice(0, 3).map((m) => m.sequence!);
+      assert.ok(
+        seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!,
+        `data-track sequences ${seqs.join(",")}`,
+      );
+    }
+    device.send("idle");
+    const warmed = await device.waitFor("warmed");
+    assert.ok(warmed.sent >= 3);
+  });
+}
