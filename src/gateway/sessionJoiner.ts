@@ -1,7 +1,7 @@
 import { Context } from "../core/Context.js";
 import type { SinkChannelFilter } from "../core/Sink.js";
 import { isCompatibleProtocolVersion, PROTOCOL_VERSION_ATTRIBUTE } from "../protocol/index.js";
-import type { IceServerConfig, LiveKitRoom } from "../livekit/index.js";
+import { AdapterRoomSession, type AdapterJoinOptions } from "./AdapterRoomSession.js";
 import type { JoinRoom, RoomJoinRequest, RoomSession } from "./RoomSession.js";
 import { buildServerInfo } from "./session/buildServerInfo.js";
 import type { QosClassifier } from "./session/QosProfile.js";
@@ -10,7 +10,7 @@ import { Session } from "./session/Session.js";
 import type { SessionListener } from "./session/SessionListener.js";
 
 /** Options of {@link sessionJoiner}. */
-export interface SessionJoinOptions {
+export interface SessionJoinOptions extends AdapterJoinOptions {
   /** Whose channels viewers see. Default `Context.default()`. */
   readonly context?: Context;
   /** Configured capabilities (expanded as the protocol says). Default none. */
@@ -29,10 +29,6 @@ export interface SessionJoinOptions {
   readonly messageBacklogSize?: number;
   /** Largest Lossy message in bytes. Default 102 400 (at least 1200). */
   readonly maxDataTrackMessageSize?: number;
-  /** ICE servers instead of the LiveKit server's. Default the server's. */
-  readonly iceServers?: readonly IceServerConfig[];
-  /** Time allowed for one join attempt, ms. Default the adapter's (10 000). */
-  readonly connectTimeoutMs?: number;
   /** Called with each session once it runs (e.g. to publish statuses). */
   readonly onSession?: (session: Session) => void;
 }
@@ -46,16 +42,12 @@ export interface SessionJoinOptions {
 export function sessionJoiner(options: SessionJoinOptions = {}): JoinRoom {
   const capabilities = serverCapabilities(options.capabilities ?? []);
   return async (request: RoomJoinRequest, signal: AbortSignal): Promise<RoomSession> => {
-    const { connectRoom } = await import("../livekit/index.js");
-    const adapter = new SessionRoomSession();
-    const room = await connectRoom(request.url, request.token, {
-      signal,
-      listener: adapter.listener,
-      ...(options.iceServers !== undefined ? { iceServers: options.iceServers } : {}),
-      ...(options.connectTimeoutMs !== undefined
-        ? { connectTimeoutMs: options.connectTimeoutMs }
-        : {}),
-    });
+    // Viewers are counted from room events, so that the gateway's idle timer stops as soon as a
+    // compatible viewer is active (admission follows shortly).
+    const adapter = new AdapterRoomSession((p) =>
+      isCompatibleProtocolVersion(p.attributes[PROTOCOL_VERSION_ATTRIBUTE]),
+    );
+    const room = await adapter.join(request, signal, options);
     let session: Session;
     try {
       session = Session.start({
@@ -78,77 +70,13 @@ export function sessionJoiner(options: SessionJoinOptions = {}): JoinRoom {
       await room.close();
       throw error;
     }
-    adapter.attach(room, session);
+    void session.done.then((end) => {
+      if (end !== "stopped") {
+        adapter.end(end);
+      }
+    });
+    adapter.attach(() => session.stop());
     options.onSession?.(session);
     return adapter;
   };
-}
-
-/** The gateway's view of a room running a {@link Session}. */
-class SessionRoomSession implements RoomSession {
-  readonly #listeners = new Set<() => void>();
-  #room: LiveKitRoom | undefined;
-  #session: Session | undefined;
-  #endedReason: string | undefined;
-
-  /** Room events that may change the viewer count or end the session. */
-  readonly listener = {
-    onParticipantActive: () => this.#changed(),
-    onParticipantDisconnected: () => this.#changed(),
-    onDisconnected: (reason: string) => {
-      this.#endedReason ??= reason;
-      this.#changed();
-    },
-  };
-
-  attach(room: LiveKitRoom, session: Session): void {
-    this.#room = room;
-    this.#session = session;
-    void session.done.then((end) => {
-      if (end !== "stopped") {
-        this.#endedReason ??= end;
-        this.#changed();
-      }
-    });
-    this.#changed();
-  }
-
-  /**
-   * Active participants whose protocol version the session accepts. Counted from room events so
-   * that the gateway's idle timer stops as soon as a viewer arrives (admission follows shortly).
-   */
-  get viewerCount(): number {
-    const room = this.#room;
-    if (room === undefined || !room.connected) {
-      return 0;
-    }
-    return room
-      .remoteParticipants()
-      .filter(
-        (p) =>
-          room.isParticipantActive(p.identity) &&
-          isCompatibleProtocolVersion(p.attributes[PROTOCOL_VERSION_ATTRIBUTE]),
-      ).length;
-  }
-
-  get endedReason(): string | undefined {
-    return this.#endedReason;
-  }
-
-  onChange(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  async close(): Promise<void> {
-    this.#endedReason ??= "closed";
-    await this.#session?.stop();
-    await this.#room?.close();
-  }
-
-  #changed(): void {
-    for (const l of [...this.#listeners]) {
-      l();
-    }
-  }
 }
