@@ -13,7 +13,7 @@ import { sessionJoiner } from "../src/gateway/sessionJoiner.js";
 import { startGateway } from "../src/gateway/startGateway.js";
 import { shutdownLiveKit, startDevServer } from "../src/livekit/index.js";
 import { connectViewer, type Viewer } from "../src/viewer/index.js";
-import { percentile, type BenchResult } from "./harness.js";
+import { deadline, percentile, type BenchResult } from "./harness.js";
 
 const SIZES = [64, 1024, 64 * 1024] as const;
 const RELIABLE_SECONDS = 3;
@@ -30,20 +30,6 @@ const STOP_SECONDS = 30;
 
 const label = (size: number) => (size >= 1024 ? `${size / 1024} KiB` : `${size} B`);
 const mbps = (msgs: number, size: number, seconds: number) => (msgs * size) / seconds / 1e6;
-
-async function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`bench timed out: ${what}`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const tick = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

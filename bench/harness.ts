@@ -41,3 +41,18 @@ export function nsPerOp(fn: (iterations: number) => void, iterations: number, re
   }
   return median(samples);
 }
+
+/** Resolves as `promise` does, or rejects with "bench timed out: <what>" after `ms`. */
+export async function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`bench timed out: ${what}`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -7,17 +7,7 @@ import {
   startDevServer,
   type LiveKitRoom,
 } from "../src/livekit/index.js";
-import { median, type BenchResult } from "./harness.js";
-
-function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`bench timed out: ${what}`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+import { deadline, median, type BenchResult } from "./harness.js";
 
 async function byteStreamThroughput(
   from: LiveKitRoom,

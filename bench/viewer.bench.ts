@@ -19,21 +19,7 @@ import { Emitter } from "../src/viewer/Emitter.js";
 import { SequenceTracker } from "../src/viewer/SequenceTracker.js";
 import { ViewerCore } from "../src/viewer/ViewerCore.js";
 import type { ViewerEvents } from "../src/viewer/ViewerEvents.js";
-import { median, nsPerOp, type BenchResult } from "./harness.js";
-
-async function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`bench timed out: ${what}`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { deadline, median, nsPerOp, type BenchResult } from "./harness.js";
 
 function pureCore(): ViewerCore {
   const core = new ViewerCore({

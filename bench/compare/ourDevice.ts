@@ -1,7 +1,6 @@
 // Benchmark device program for OUR gateway: the TypeScript twin of reference_device.py, with the
 // same arguments, stdin commands and stdout events (see that file's docstring). Started by
 // bench/compare/run.ts as `node --import tsx bench/compare/ourDevice.ts --qos ... --name ...`.
-import { readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Context } from "../../src/core/Context.js";
@@ -11,6 +10,7 @@ import { VERSION } from "../../src/core/version.js";
 import { startGateway, type ConnectionStatus } from "../../src/gateway/index.js";
 import { BENCH_TOPIC, PAYLOAD_HEADER_BYTES, type Qos } from "./workload.js";
 import { makePayload, Phase, wallNanos } from "./payload.js";
+import { cpuSeconds, emit, peakRssBytes, resetPeakRss } from "./processStats.js";
 
 const STATUS_NAMES: Record<ConnectionStatus, string> = {
   connecting: "Connecting",
@@ -21,35 +21,6 @@ const STATUS_NAMES: Record<ConnectionStatus, string> = {
 const WARM_INTERVAL_MS = 20;
 /** Most messages logged per event-loop turn, so the session's I/O keeps running. */
 const MAX_BATCH = 512;
-
-function emit(event: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
-}
-
-/** Peak RSS of this process, bytes (VmHWM; reset by {@link resetPeakRss}). */
-function peakRssBytes(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
-    if (m !== null) return Number(m[1]) * 1024;
-  } catch {
-    // not Linux: fall through
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}
-
-/** Resets VmHWM to the current RSS (Linux; ignored elsewhere). */
-function resetPeakRss(): void {
-  try {
-    writeFileSync("/proc/self/clear_refs", "5");
-  } catch {
-    // not Linux, or not allowed
-  }
-}
-
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
 
 const { values } = parseArgs({
   options: {

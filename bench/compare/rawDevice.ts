@@ -3,7 +3,6 @@
 // Lossy: data track "raw", one frame per payload (a full send queue drops the frame). Reliable: a
 // byte stream "raw" to each viewer, 5-byte framed payloads, with back-pressure. Started by
 // bench/compare/run.ts with BENCH_LIVEKIT_URL and BENCH_LIVEKIT_TOKEN in the environment.
-import { readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { setLogLevel } from "../../src/core/logger.js";
@@ -17,39 +16,13 @@ import {
 import { encodeBinaryFrame } from "../../src/protocol/index.js";
 import { RAW_TOPIC } from "./BenchViewer.js";
 import { makePayload, Phase, wallNanos } from "./payload.js";
+import { cpuSeconds, emit, peakRssBytes, resetPeakRss } from "./processStats.js";
 import { PAYLOAD_HEADER_BYTES, type Qos } from "./workload.js";
 
 const WARM_INTERVAL_MS = 20;
 const MAX_BATCH = 512;
 /** Reliable: wait for LiveKit to take the data once this much is buffered for a viewer. */
 const MAX_BUFFERED_BYTES = 1 << 20;
-
-function emit(event: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
-}
-
-function peakRssBytes(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
-    if (m !== null) return Number(m[1]) * 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}
-
-function resetPeakRss(): void {
-  try {
-    writeFileSync("/proc/self/clear_refs", "5");
-  } catch {
-    // not Linux, or not allowed
-  }
-}
-
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
 
 const { values } = parseArgs({
   options: {
