@@ -11,10 +11,12 @@ import {
   type Capability,
   type ClientChannel,
   type ClientMessage,
+  type Parameter,
   type ServerInfo,
   type ServerMessage,
   type SubscribeChannel,
 } from "../protocol/index.js";
+import { fetchAsset } from "./Assets.js";
 import {
   refusal,
   REMOTE_ACCESS_GATES,
@@ -24,11 +26,14 @@ import {
 import { ChannelRegistry } from "./ChannelRegistry.js";
 import type { VideoMetadata } from "./channelMetadata.js";
 import { ClientChannels } from "./ClientChannels.js";
+import { ConnectionGraphState, type ConnectionGraph } from "./ConnectionGraph.js";
 import { CHANNEL_WARNING_SWEEP_MS, DropWarnings } from "./DropWarnings.js";
-import { ParameterSubscriptions } from "./ParameterSubscriptions.js";
+import { Parameters } from "./Parameters.js";
 import { planChannels } from "./planChannels.js";
 import { RttTracker } from "./RttTracker.js";
+import { Semaphore } from "./Semaphore.js";
 import { buildServerInfo } from "./serverInfo.js";
+import { Services, type ServiceDefinition } from "./Services.js";
 import type { ViewerConnection, ViewerKey } from "./ViewerConnection.js";
 import {
   resolveViewerHubOptions,
@@ -42,6 +47,7 @@ import {
   type ViewerStatus,
 } from "./ViewerListener.js";
 import { NO_MEDIA, type DropReport, type ViewerMedia } from "./ViewerMedia.js";
+import type { HubViewer } from "./ViewerRequest.js";
 
 /** What a transport gives {@link ViewerHub.open}. */
 export interface HubTransport {
@@ -64,10 +70,9 @@ export interface HubTransport {
   readonly now?: (() => number) | undefined;
 }
 
-/** One connected viewer as the hub tracks it. */
-interface Viewer {
-  readonly connection: ViewerConnection;
-  readonly client: ViewerClient;
+/** A connected viewer: the features' view plus the hub's own cancellation. */
+interface Viewer extends HubViewer {
+  readonly ended: AbortController;
 }
 
 /** The state of one open period (one transport attached). */
@@ -86,12 +91,15 @@ interface Attachment {
  * The transport-neutral core of every server that serves Foxglove viewers (the remote access
  * session over LiveKit; the local WebSocket server): it is the Context sink (advertising channels,
  * routing logged messages to Reliable subscribers or the transport's Lossy {@link ViewerMedia}),
- * the set of connected viewers, and the handler of their messages (subscriptions, client publish,
- * parameter subscriptions, ping), gated by a capability table. Each viewer is a
- * {@link ViewerConnection}: the hub sends typed messages and never sees bytes.
+ * the set of connected viewers, and the handler of their messages, gated by a capability table:
+ * subscriptions, client publish, parameters ({@link Parameters}), services ({@link Services}),
+ * the connection graph ({@link ConnectionGraphState}), assets ({@link fetchAsset}), ping. Requests
+ * answered by device handlers follow one pattern (`runViewerRequest`): per-viewer limit,
+ * timeout, cancellation when the viewer leaves, a reply only while it is still connected. Each
+ * viewer is a {@link ViewerConnection}: the hub sends typed messages and never sees bytes.
  *
  * Lifetime: the owner (the gateway) creates one hub for its whole life; state that outlives a
- * transport (configuration, and later services, the connection graph) lives here. A transport
+ * transport (configuration, services, stored parameters, the connection graph) lives here. A transport
  * calls {@link open} when it starts serving (the hub joins the Context), {@link connect} /
  * {@link disconnect} / {@link handleMessage} for its viewers, and {@link close} when it ends.
  * All methods are synchronous, so each runs as one critical section.
@@ -115,7 +123,11 @@ export class ViewerHub implements Sink {
   readonly #listener: ViewerListener;
   readonly #viewers = new Map<ViewerKey, Viewer>();
   readonly #clientChannels = new ClientChannels<ChannelDescriptor>();
-  readonly #parameterSubscriptions = new ParameterSubscriptions();
+  readonly #services: Services;
+  readonly #parameters: Parameters;
+  readonly #graph = new ConnectionGraphState();
+  /** Requests answered by device handlers that have not ended yet. */
+  readonly #inFlight = new Set<Promise<void>>();
   #open: Attachment | undefined;
 
   /**
@@ -126,6 +138,15 @@ export class ViewerHub implements Sink {
     this.#options = resolveViewerHubOptions(options);
     this.#listener = this.#options.listener;
     this.channelFilter = this.#options.channelFilter;
+    this.#services = new Services({
+      supportedEncodings: this.#options.supportedEncodings,
+      callTimeoutMs: this.#options.requestTimeoutMs,
+    });
+    this.#services.add(this.#options.services, "replace");
+    this.#parameters = new Parameters({
+      handler: this.#options.parameterHandler,
+      timeoutMs: this.#options.requestTimeoutMs,
+    });
   }
 
   /** The resolved options. */
@@ -226,7 +247,21 @@ export class ViewerHub implements Sink {
     if (advertise !== undefined) {
       connection.send(advertise);
     }
-    this.#viewers.set(connection.clientId, { connection, client: this.#makeClient(connection) });
+    const services = this.#services.advertise();
+    if (services !== undefined) {
+      connection.send(services);
+    }
+    const limit = this.#options.maxRequestsInFlight;
+    const ended = new AbortController();
+    this.#viewers.set(connection.clientId, {
+      connection,
+      ended,
+      signal: AbortSignal.any([connection.signal, ended.signal]),
+      client: this.#makeClient(connection),
+      serviceCalls: new Semaphore(limit),
+      assetFetches: new Semaphore(limit),
+      parameterRequests: new Semaphore(limit),
+    });
     return true;
   }
 
@@ -387,6 +422,77 @@ export class ViewerHub implements Sink {
     }
   }
 
+  /**
+   * Offers more services: advertised to the connected viewers now and to later ones on connect.
+   *
+   * @throws FoxgloveError `ERR_SERVICES_NOT_SUPPORTED` without the `services` capability;
+   * `ERR_DUPLICATE_SERVICE`, `ERR_MISSING_REQUEST_ENCODING`, `ERR_VALUE` (see `Services.add`).
+   */
+  addServices(services: readonly ServiceDefinition[]): void {
+    if (!this.#options.capabilities.includes("services")) {
+      throw new FoxgloveError(
+        "ERR_SERVICES_NOT_SUPPORTED",
+        "adding services requires the services capability",
+      );
+    }
+    const advertise = this.#services.add(services, "throw");
+    if (advertise !== undefined) {
+      this.#broadcast(advertise);
+    }
+  }
+
+  /** Withdraws services by name (unknown names are ignored); calls in flight still complete. */
+  removeServices(names: readonly string[]): void {
+    const unadvertise = this.#services.remove(names);
+    if (unadvertise !== undefined) {
+      this.#broadcast(unadvertise);
+    }
+  }
+
+  /**
+   * Sends parameter values to the viewers subscribed to them (each gets its subset; unset values
+   * are left out). Without a parameter handler the values are also stored (see `Parameters`).
+   * Needs the `parameters` capability (otherwise an error is logged and nothing happens).
+   */
+  publishParameterValues(parameters: readonly Parameter[]): void {
+    if (!this.#options.capabilities.includes("parameters")) {
+      log.error("publishParameterValues needs the parameters capability; ignored");
+      return;
+    }
+    this.#parameters.store(parameters);
+    this.#publishParameters(parameters);
+  }
+
+  /**
+   * Replaces the connection graph. Subscribed viewers get the difference; viewers who subscribe
+   * later get the whole graph. Works whether or not a transport is open.
+   *
+   * @throws FoxgloveError `ERR_CONNECTION_GRAPH_NOT_SUPPORTED` without the `connectionGraph`
+   * capability.
+   */
+  publishConnectionGraph(graph: ConnectionGraph): void {
+    if (!this.#options.capabilities.includes("connectionGraph")) {
+      throw new FoxgloveError(
+        "ERR_CONNECTION_GRAPH_NOT_SUPPORTED",
+        "publishing the connection graph requires the connectionGraph capability",
+      );
+    }
+    const update = this.#graph.replace(graph);
+    if (update === undefined) {
+      return;
+    }
+    for (const key of this.#graph.subscribers) {
+      this.#viewers.get(key)?.connection.send(update);
+    }
+  }
+
+  /** Resolves once every request answered by a device handler so far has ended (for tests). */
+  async settled(): Promise<void> {
+    while (this.#inFlight.size > 0) {
+      await Promise.all([...this.#inFlight]);
+    }
+  }
+
   /** The periodic sweep (every 15 s while open): clears drop warnings idle for 60 s. */
   sweepWarnings(): void {
     if (this.#open !== undefined) {
@@ -421,7 +527,7 @@ export class ViewerHub implements Sink {
         return;
       }
       case "subscribeParameterUpdates": {
-        const first = this.#parameterSubscriptions.subscribe(
+        const first = this.#parameters.subscriptions.subscribe(
           v.connection.clientId,
           message.parameterNames,
         );
@@ -431,7 +537,7 @@ export class ViewerHub implements Sink {
         return;
       }
       case "unsubscribeParameterUpdates": {
-        const last = this.#parameterSubscriptions.unsubscribe(
+        const last = this.#parameters.subscriptions.unsubscribe(
           v.connection.clientId,
           message.parameterNames,
         );
@@ -455,11 +561,44 @@ export class ViewerHub implements Sink {
         return;
       }
       case "getParameters":
+        this.#track(this.#parameters.get(v, message, this.#stillConnected(v)));
+        return;
       case "setParameters":
-      case "subscribeConnectionGraph":
-      case "unsubscribeConnectionGraph":
-      case "fetchAsset":
+        this.#track(
+          this.#parameters.set(v, message, this.#stillConnected(v), (values) =>
+            this.#publishParameters(values),
+          ),
+        );
+        return;
       case "serviceCallRequest":
+        this.#track(this.#services.call(v, message, this.#stillConnected(v)));
+        return;
+      case "fetchAsset":
+        this.#track(
+          fetchAsset(
+            v,
+            message,
+            this.#options.assetHandler,
+            this.#options.requestTimeoutMs,
+            this.#stillConnected(v),
+          ),
+        );
+        return;
+      case "subscribeConnectionGraph": {
+        const initial = this.#graph.subscribe(v.connection.clientId);
+        if (initial === undefined) {
+          log.debug(`viewer ${v.connection.name} is already subscribed to the connection graph`);
+          return;
+        }
+        if (this.#graph.subscribers.size === 1) {
+          this.#notify("onConnectionGraphSubscribe", (l) => l.onConnectionGraphSubscribe?.());
+        }
+        v.connection.send(initial);
+        return;
+      }
+      case "unsubscribeConnectionGraph":
+        this.#unsubscribeGraph(v);
+        return;
       case "playbackControlRequest":
         log.debug(`Unhandled client message: ${message.op} (viewer ${v.connection.name})`);
         return;
@@ -583,11 +722,12 @@ export class ViewerHub implements Sink {
   }
 
   #cleanup(v: Viewer, unsubscribeContext: boolean): void {
+    v.ended.abort(new FoxgloveError("ERR_ABORTED", "the viewer left"));
     const key = v.connection.clientId;
     const open = this.#open;
     const subs = open?.channels.removeSubscriber(key);
     const clientChannels = this.#clientChannels.removeAll(key);
-    const names = this.#parameterSubscriptions.removeSubscriber(key);
+    const names = this.#parameters.subscriptions.removeSubscriber(key);
     if (open !== undefined && subs !== undefined) {
       if (unsubscribeContext && subs.lastUnsubscribed.length > 0) {
         this.#options.context.unsubscribeChannels(
@@ -608,6 +748,36 @@ export class ViewerHub implements Sink {
     for (const channel of clientChannels) {
       this.#notify("onClientUnadvertise", (l) => l.onClientUnadvertise?.(v.client, channel));
     }
+    this.#unsubscribeGraph(v);
+  }
+
+  #unsubscribeGraph(v: Viewer): void {
+    if (!this.#graph.unsubscribe(v.connection.clientId)) {
+      log.debug(`viewer ${v.connection.name} is not subscribed to the connection graph`);
+      return;
+    }
+    if (this.#graph.subscribers.size === 0) {
+      this.#notify("onConnectionGraphUnsubscribe", (l) => l.onConnectionGraphUnsubscribe?.());
+    }
+  }
+
+  #publishParameters(parameters: readonly Parameter[]): void {
+    for (const [key, v] of this.#viewers) {
+      const push = this.#parameters.pushFor(key, parameters);
+      if (push !== undefined) {
+        v.connection.send(push);
+      }
+    }
+  }
+
+  /** "Still connected" for a reply after an await (the re-check of spec session 10.2). */
+  #stillConnected(v: Viewer): () => boolean {
+    return () => this.#viewer(v.connection) === v;
+  }
+
+  #track(request: Promise<void>): void {
+    this.#inFlight.add(request);
+    void request.then(() => this.#inFlight.delete(request));
   }
 
   #reportDrops(open: Attachment, channelId: number, report: DropReport): void {

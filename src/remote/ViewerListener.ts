@@ -37,6 +37,10 @@ export interface ViewerListener {
   onParametersSubscribe?(names: string[]): void;
   /** Parameter names that lost their last subscriber. */
   onParametersUnsubscribe?(names: string[]): void;
+  /** The connection graph got its first subscriber (it must not publish the graph from here). */
+  onConnectionGraphSubscribe?(): void;
+  /** The connection graph lost its last subscriber (it left, or the transport closed). */
+  onConnectionGraphUnsubscribe?(): void;
 }
 
 /** Wire level of a {@link ViewerStatus}. */
