@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { TEST_DEVICE } from "../src/api-server/index.js";
 import { setLogger } from "../src/core/logger.js";
 import { shutdownLiveKit } from "../src/livekit/index.js";
-import type { Parameter, ServerMessage } from "../src/protocol/index.js";
+import type { Parameter } from "../src/protocol/index.js";
 import type { ParameterHandler } from "../src/remote/Parameters.js";
 import type { ServiceDefinition } from "../src/remote/Services.js";
 import { requestViewerCredentials } from "../src/viewer/index.js";
