@@ -7,7 +7,7 @@ import { setLogLevel } from "../../core/logger.js";
 import { startGateway } from "../../gateway/startGateway.js";
 import { shutdownLiveKit, startDevServer } from "../../livekit/index.js";
 import { connectViewer, type Subscription } from "../../viewer/index.js";
-import { DEMO_TOPICS, DemoRobot, demoQos } from "../demo/DemoRobot.js";
+import { DEMO_TOPICS, DemoRobot, demoQos, TELEOP_TOPIC } from "../demo/DemoRobot.js";
 import { formatRates, RateTable } from "../demo/RateTable.js";
 import { formatChannelTable } from "../formatViewerOutput.js";
 
@@ -91,7 +91,8 @@ async function runDemo(flags: DemoFlags): Promise<void> {
 
     const context = new Context();
     cleanups.push(() => context.close());
-    const robot = new DemoRobot(context);
+    let lastAction = "none yet";
+    const robot = new DemoRobot(context, { onLog: (line) => (lastAction = line) });
     robot.start();
     cleanups.push(() => robot.stop());
     const gateway = startGateway({
@@ -101,7 +102,9 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       context,
       qosClassifier: demoQos,
       iceServers: livekit.iceServers,
+      ...robot.gatewayOptions(),
     });
+    robot.publishParametersWith((values) => gateway.publishParameterValues(values));
     cleanups.push(() => gateway.stop());
     await gateway.waitForStatus("connected", { signal });
     say(`  device "${device.name}" is online and dormant (watching the API server)`);
@@ -123,6 +126,10 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     say("In another terminal, while this runs:");
     say(`  foxglove-remote topics --api-url ${api.url}`);
     say(`  foxglove-remote echo /imu --api-url ${api.url} --count 5`);
+    say(
+      `The robot can be driven: teleop on ${TELEOP_TOPIC} (JSON {"linear":{"x":1},"angular":{"z":0.5}}), ` +
+        "services /stop and /reset_odometry, parameters speed_scale, max_angular, label.",
+    );
     say();
 
     const rates = new RateTable(
@@ -146,6 +153,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       const lines = [
         `Live rates after ${((Date.now() - started) / 1000).toFixed(0)} s (round trip ${rtt}):`,
         ...formatRates(rates.sample(Date.now())),
+        `Last control action: ${lastAction}`,
       ];
       if (tty && drawn > 0) {
         process.stdout.write(`\x1b[${drawn}A`);
