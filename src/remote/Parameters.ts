@@ -6,7 +6,7 @@ import type {
 } from "../protocol/index.js";
 import { ParameterSubscriptions } from "./ParameterSubscriptions.js";
 import type { ViewerKey } from "./ViewerConnection.js";
-import type { ViewerClient } from "./ViewerListener.js";
+import type { NotifyListener, ViewerClient } from "./ViewerListener.js";
 import { runViewerRequest, type HubViewer } from "./ViewerRequest.js";
 
 /** What a {@link ParameterHandler} learns about a request. */
@@ -46,6 +46,8 @@ export interface ParametersOptions {
   readonly handler: ParameterHandler | undefined;
   /** A request whose handler has not answered after this long (ms) fails. */
   readonly timeoutMs: number;
+  /** Calls the listener (`onParametersSubscribe` / `onParametersUnsubscribe`). */
+  readonly notify: NotifyListener;
 }
 
 /**
@@ -66,6 +68,26 @@ export class Parameters {
 
   constructor(options: ParametersOptions) {
     this.#options = options;
+  }
+
+  /** Handles `subscribeParameterUpdates`: `onParametersSubscribe` for names new to everyone. */
+  subscribe(viewer: HubViewer, names: readonly string[]): void {
+    const first = this.subscriptions.subscribe(viewer.connection.clientId, names);
+    if (first.length > 0) {
+      this.#options.notify("onParametersSubscribe", (l) => l.onParametersSubscribe?.(first));
+    }
+  }
+
+  /** Handles `unsubscribeParameterUpdates` (and a viewer's removal when `names` is undefined). */
+  unsubscribe(viewer: HubViewer, names?: readonly string[]): void {
+    const key = viewer.connection.clientId;
+    const last =
+      names === undefined
+        ? this.subscriptions.removeSubscriber(key)
+        : this.subscriptions.unsubscribe(key, names);
+    if (last.length > 0) {
+      this.#options.notify("onParametersUnsubscribe", (l) => l.onParametersUnsubscribe?.(last));
+    }
   }
 
   /** Handles `getParameters`; see {@link ParameterHandler.getParameters}. */

@@ -1,15 +1,11 @@
-import type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { nextSinkId } from "../core/ids.js";
 import { log } from "../core/logger.js";
 import type { RawChannel } from "../core/RawChannel.js";
-import type { Schema } from "../core/Schema.js";
 import type { Metadata, Sink, SinkChannelFilter } from "../core/Sink.js";
 import {
   channelDropsStatusId,
-  decodeSchemaText,
   type Capability,
-  type ClientChannel,
   type ClientMessage,
   type Parameter,
   type ServerInfo,
@@ -25,7 +21,7 @@ import {
 } from "./capabilityGates.js";
 import { ChannelRegistry } from "./ChannelRegistry.js";
 import type { VideoMetadata } from "./channelMetadata.js";
-import { ClientChannels } from "./ClientChannels.js";
+import { ClientPublish } from "./ClientPublish.js";
 import { ConnectionGraphState, type ConnectionGraph } from "./ConnectionGraph.js";
 import { CHANNEL_WARNING_SWEEP_MS, DropWarnings } from "./DropWarnings.js";
 import { Parameters } from "./Parameters.js";
@@ -42,6 +38,7 @@ import {
 } from "./ViewerHubOptions.js";
 import {
   STATUS_LEVELS,
+  type NotifyListener,
   type ViewerClient,
   type ViewerListener,
   type ViewerStatus,
@@ -122,7 +119,7 @@ export class ViewerHub implements Sink {
   readonly #options: ResolvedViewerHubOptions;
   readonly #listener: ViewerListener;
   readonly #viewers = new Map<ViewerKey, Viewer>();
-  readonly #clientChannels = new ClientChannels<ChannelDescriptor>();
+  readonly #clientPublish: ClientPublish;
   readonly #services: Services;
   readonly #parameters: Parameters;
   readonly #graph = new ConnectionGraphState();
@@ -146,7 +143,9 @@ export class ViewerHub implements Sink {
     this.#parameters = new Parameters({
       handler: this.#options.parameterHandler,
       timeoutMs: this.#options.requestTimeoutMs,
+      notify: this.#notify,
     });
+    this.#clientPublish = new ClientPublish(this.#notify);
   }
 
   /** The resolved options. */
@@ -511,41 +510,20 @@ export class ViewerHub implements Sink {
         this.#unsubscribe(open, v, message.channelIds);
         return;
       case "advertise":
-        this.#advertiseClientChannels(v, message.channels);
+        this.#clientPublish.advertise(v, message.channels);
         return;
       case "unadvertise":
-        this.#unadvertiseClientChannels(v, message.channelIds);
+        this.#clientPublish.unadvertise(v, message.channelIds);
         return;
-      case "messageData": {
-        const channel = this.#clientChannels.get(v.connection.clientId, message.channelId);
-        if (channel === undefined) {
-          this.#sendStatus(v, 2, `Client has not advertised channel: ${message.channelId}`);
-          return;
-        }
-        const data = message.data;
-        this.#notify("onMessageData", (l) => l.onMessageData?.(v.client, channel, data));
+      case "messageData":
+        this.#clientPublish.messageData(v, message);
         return;
-      }
-      case "subscribeParameterUpdates": {
-        const first = this.#parameters.subscriptions.subscribe(
-          v.connection.clientId,
-          message.parameterNames,
-        );
-        if (first.length > 0) {
-          this.#notify("onParametersSubscribe", (l) => l.onParametersSubscribe?.(first));
-        }
+      case "subscribeParameterUpdates":
+        this.#parameters.subscribe(v, message.parameterNames);
         return;
-      }
-      case "unsubscribeParameterUpdates": {
-        const last = this.#parameters.subscriptions.unsubscribe(
-          v.connection.clientId,
-          message.parameterNames,
-        );
-        if (last.length > 0) {
-          this.#notify("onParametersUnsubscribe", (l) => l.onParametersUnsubscribe?.(last));
-        }
+      case "unsubscribeParameterUpdates":
+        this.#parameters.unsubscribe(v, message.parameterNames);
         return;
-      }
       case "ping":
         v.connection.send({
           op: "pong",
@@ -661,47 +639,6 @@ export class ViewerHub implements Sink {
     }
   }
 
-  #advertiseClientChannels(v: Viewer, channels: ClientChannel[]): void {
-    for (const c of channels) {
-      let schema: Schema | undefined;
-      try {
-        schema = clientSchema(c);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        log.warn(`viewer ${v.connection.name}: failed to decode schema for client channel ${c.id}`);
-        this.#sendStatus(v, 2, `Failed to decode schema for channel ${c.id}: ${reason}`);
-        continue;
-      }
-      const descriptor: ChannelDescriptor = {
-        id: c.id,
-        topic: c.topic,
-        messageEncoding: c.encoding,
-        schema,
-        metadata: {},
-      };
-      if (!this.#clientChannels.insert(v.connection.clientId, descriptor)) {
-        this.#sendStatus(
-          v,
-          1,
-          `Client is already advertising channel: ${c.id}; ignoring advertisement`,
-        );
-        continue;
-      }
-      this.#notify("onClientAdvertise", (l) => l.onClientAdvertise?.(v.client, descriptor));
-    }
-  }
-
-  #unadvertiseClientChannels(v: Viewer, ids: number[]): void {
-    for (const id of ids) {
-      const channel = this.#clientChannels.remove(v.connection.clientId, id);
-      if (channel === undefined) {
-        log.debug(`viewer ${v.connection.name} unadvertised unknown client channel ${id}`);
-      } else {
-        this.#notify("onClientUnadvertise", (l) => l.onClientUnadvertise?.(v.client, channel));
-      }
-    }
-  }
-
   // ---- internals ----
 
   #viewer(connection: ViewerConnection): Viewer | undefined {
@@ -726,8 +663,6 @@ export class ViewerHub implements Sink {
     const key = v.connection.clientId;
     const open = this.#open;
     const subs = open?.channels.removeSubscriber(key);
-    const clientChannels = this.#clientChannels.removeAll(key);
-    const names = this.#parameters.subscriptions.removeSubscriber(key);
     if (open !== undefined && subs !== undefined) {
       if (unsubscribeContext && subs.lastUnsubscribed.length > 0) {
         this.#options.context.unsubscribeChannels(
@@ -739,15 +674,11 @@ export class ViewerHub implements Sink {
         open.media.stopVideo(id);
       }
     }
-    if (names.length > 0) {
-      this.#notify("onParametersUnsubscribe", (l) => l.onParametersUnsubscribe?.(names));
-    }
+    this.#parameters.unsubscribe(v);
     for (const channel of subs?.unsubscribed ?? []) {
       this.#notify("onUnsubscribe", (l) => l.onUnsubscribe?.(v.client, channel));
     }
-    for (const channel of clientChannels) {
-      this.#notify("onClientUnadvertise", (l) => l.onClientUnadvertise?.(v.client, channel));
-    }
+    this.#clientPublish.remove(v);
     this.#unsubscribeGraph(v);
   }
 
@@ -824,13 +755,13 @@ export class ViewerHub implements Sink {
     }
   }
 
-  #notify(what: string, call: (listener: ViewerListener) => void): void {
+  readonly #notify: NotifyListener = (what, call) => {
     try {
       call(this.#listener);
     } catch (error) {
       log.error(`listener ${what} threw`, error);
     }
-  }
+  };
 }
 
 /** The wire form of a {@link ViewerStatus}. */
@@ -841,22 +772,4 @@ function toStatusMessage(status: ViewerStatus): ServerMessage {
     message: status.message,
     ...(status.id !== undefined ? { id: status.id } : {}),
   };
-}
-
-/**
- * The schema of a client channel: decoded text/base64 when both encoding and schema are given,
- * else a name-only schema (teleop panels send only a name), else none. Throws on bad base64.
- */
-function clientSchema(c: ClientChannel): Schema | undefined {
-  if (c.schemaEncoding !== undefined && c.schema !== undefined) {
-    return {
-      name: c.schemaName,
-      encoding: c.schemaEncoding,
-      data: decodeSchemaText(c.schemaEncoding, c.schema),
-    };
-  }
-  if (c.schemaName !== "") {
-    return { name: c.schemaName, encoding: c.schemaEncoding ?? "", data: new Uint8Array(0) };
-  }
-  return undefined;
 }

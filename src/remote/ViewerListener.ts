@@ -45,3 +45,6 @@ export interface ViewerListener {
 
 /** Wire level of a {@link ViewerStatus}. */
 export const STATUS_LEVELS = { info: 0, warning: 1, error: 2 } as const;
+
+/** Calls the listener, catching and logging what it throws (the hub's, handed to its features). */
+export type NotifyListener = (what: string, call: (listener: ViewerListener) => void) => void;
