@@ -569,3 +569,21 @@ test("invalid request limits are configuration errors", () => {
   assert.throws(() => new ViewerHub({ requestTimeoutMs: 0 }), { code: "ERR_CONFIGURATION" });
   assert.throws(() => new ViewerHub({ maxRequestsInFlight: 1.5 }), { code: "ERR_CONFIGURATION" });
 });
+
+test("a graph published from onConnectionGraphSubscribe follows the full graph as a diff", () => {
+  const ref: { hub?: ViewerHub } = {};
+  const { viewer, hub } = setup({
+    capabilities: ["connectionGraph"],
+    listener: {
+      onConnectionGraphSubscribe: () =>
+        ref.hub?.publishConnectionGraph({ publishedTopics: { "/fresh": ["device"] } }),
+    },
+  });
+  ref.hub = hub;
+  const a = viewer("alice");
+  hub.handleMessage(a, { op: "subscribeConnectionGraph" });
+  assert.deepEqual(
+    a.ofOp("connectionGraphUpdate").map((m) => m.publishedTopics),
+    [[], [{ name: "/fresh", publisherIds: ["device"] }]],
+  );
+});

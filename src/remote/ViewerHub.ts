@@ -568,10 +568,12 @@ export class ViewerHub implements Sink {
           log.debug(`viewer ${v.connection.name} is already subscribed to the connection graph`);
           return;
         }
+        v.connection.send(initial);
+        // After the full graph: the callback may publish a new graph (it reaches this viewer as a
+        // diff that follows the full graph).
         if (this.#graph.subscribers.size === 1) {
           this.#notify("onConnectionGraphSubscribe", (l) => l.onConnectionGraphSubscribe?.());
         }
-        v.connection.send(initial);
         return;
       }
       case "unsubscribeConnectionGraph":

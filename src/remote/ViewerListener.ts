@@ -37,7 +37,10 @@ export interface ViewerListener {
   onParametersSubscribe?(names: string[]): void;
   /** Parameter names that lost their last subscriber. */
   onParametersUnsubscribe?(names: string[]): void;
-  /** The connection graph got its first subscriber (it must not publish the graph from here). */
+  /**
+   * The connection graph got its first subscriber (after it was sent the current graph; a graph
+   * published from here reaches it as a diff).
+   */
   onConnectionGraphSubscribe?(): void;
   /** The connection graph lost its last subscriber (it left, or the transport closed). */
   onConnectionGraphUnsubscribe?(): void;
