@@ -1,8 +1,9 @@
 import { InvalidArgumentError, type Command } from "commander";
+import { describeError, httpUrlProblem } from "../core/describeError.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import type { ApiServerAccess } from "../viewer/index.js";
 
-/** The API server URL used when neither `--api-url` nor `FOXGLOVE_API_URL` is given. */
+/** The API server URL the CLI uses when neither `--api-url` nor `FOXGLOVE_API_URL` is given (local). */
 export const DEFAULT_VIEWER_API_URL = "http://127.0.0.1:8780";
 
 /** Flags shared by the viewer commands (`topics`, `echo`) as commander parses them. */
@@ -67,29 +68,47 @@ export function viewerAccessFrom(
  * `ERR_VALUE` (listing the devices) when the server has several or none, `ERR_API` when it
  * cannot be asked.
  */
-export async function resolveDevice(access: ApiServerAccess): Promise<ApiServerAccess> {
+export async function resolveDevice(
+  access: ApiServerAccess,
+  signal?: AbortSignal,
+): Promise<ApiServerAccess> {
   if (access.device !== "") {
     return access;
+  }
+  const problem = httpUrlProblem(access.apiUrl);
+  if (problem !== undefined) {
+    throw new FoxgloveError("ERR_VALUE", `--api-url ${problem}`);
   }
   const url = new URL(
     "viewer/v1/devices",
     access.apiUrl.endsWith("/") ? access.apiUrl : `${access.apiUrl}/`,
   );
-  let devices: { id: string; name: string }[];
+  const timeout = AbortSignal.timeout(10_000);
+  let response: Response;
+  let devices: { id: string; name: string }[] | undefined;
   try {
-    const response = await fetch(url, {
+    response = await fetch(url, {
       headers:
         access.viewerKey === undefined ? {} : { authorization: `Bearer ${access.viewerKey}` },
-      signal: AbortSignal.timeout(10_000),
+      signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
     });
-    if (!response.ok) {
-      throw new Error(`HTTP ${response.status}`);
-    }
-    devices = ((await response.json()) as { devices: { id: string; name: string }[] }).devices;
+    devices = ((await response.json().catch(() => undefined)) as { devices?: [] } | undefined)
+      ?.devices;
   } catch (error) {
+    if (signal?.aborted === true) {
+      throw new FoxgloveError("ERR_ABORTED", "listing the devices was aborted");
+    }
+    const why = timeout.aborted ? "timed out after 10 s" : describeError(error);
+    throw new FoxgloveError("ERR_API", `cannot list the devices at ${url.href}: ${why}`);
+  }
+  if (!response.ok || !Array.isArray(devices)) {
+    const hint =
+      response.status === 401
+        ? " (pass the server's viewer key with --viewer-key or FOXGLOVE_VIEWER_KEY)"
+        : "; is this a foxglove-remote api-server? (`foxglove-remote api-server` prints its URL)";
     throw new FoxgloveError(
       "ERR_API",
-      `cannot list the devices of ${url.origin}: ${error instanceof Error ? error.message : String(error)}`,
+      `cannot list the devices at ${url.href}: HTTP ${response.status}${hint}`,
     );
   }
   if (devices.length !== 1) {

@@ -249,12 +249,18 @@ export class RemoteAccessGateway implements AsyncDisposable {
             return cancelled;
           }
           const unauthorized = error instanceof ApiError && error.status === 401;
+          const notFound = error instanceof ApiError && error.status === 404;
           if (unauthorized) {
-            log.error("gateway: the device token was rejected (401); stopping");
+            log.error(`gateway: ${message(error)}; ${unauthorizedHint(error)}; stopping`);
+          } else if (notFound) {
+            log.error(
+              `gateway: ${message(error)}; no device API at ${this.#config.apiUrl} ` +
+                "(check FOXGLOVE_API_URL / foxgloveApiUrl); stopping",
+            );
           } else {
             log.warn("gateway: fetching device info failed:", message(error));
           }
-          return { kind: "deviceInfoFailed", unauthorized };
+          return { kind: "deviceInfoFailed", unauthorized, notFound };
         }
       case "connectWatch":
         try {
@@ -277,7 +283,7 @@ export class RemoteAccessGateway implements AsyncDisposable {
           }
           const kind = error instanceof WatchError ? error.kind : "api";
           if (kind === "unauthorized") {
-            log.error("gateway: the device token was rejected (401); stopping");
+            log.error(`gateway: ${message(error)}; ${unauthorizedHint(error)}; stopping`);
           } else if (kind === "unexpectedContentType") {
             log.info("gateway: the watch is not an event stream (maintenance?):", message(error));
           } else {
@@ -472,6 +478,14 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<Raced<T
       },
     );
   });
+}
+
+/** Why a 401 happened: a rejected token, or (no API error body) a URL of some other service. */
+function unauthorizedHint(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof ApiError ? error.cause : error;
+  return cause instanceof ApiError && cause.kind === "errorResponse"
+    ? "the device token was rejected (check FOXGLOVE_DEVICE_TOKEN)"
+    : "the answer is not from a Foxglove device API: check FOXGLOVE_API_URL / foxgloveApiUrl";
 }
 
 function message(error: unknown): string {

@@ -1,3 +1,4 @@
+import { log } from "../core/logger.js";
 import type { GatewayOptions } from "./GatewayOptions.js";
 import { resolveGatewayConfig } from "./gatewayConfig.js";
 import { RemoteAccessGateway } from "./RemoteAccessGateway.js";
@@ -18,6 +19,12 @@ import { sessionJoiner } from "./sessionJoiner.js";
  */
 export function startGateway(options: GatewayOptions = {}): RemoteAccessGateway {
   const config = resolveGatewayConfig(options, process.env);
+  if (options.foxgloveApiUrl === undefined && process.env.FOXGLOVE_API_URL === undefined) {
+    log.info(
+      `gateway: neither foxgloveApiUrl nor FOXGLOVE_API_URL is set; using the Foxglove cloud ` +
+        `API ${config.apiUrl}`,
+    );
+  }
   let current: Session | undefined;
   let joinRoom = options.joinRoom;
   if (joinRoom === undefined) {
