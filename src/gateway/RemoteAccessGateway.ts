@@ -443,8 +443,12 @@ export class RemoteAccessGateway implements AsyncDisposable {
     }
     const timeoutMs = this.#config.timings.roomCloseTimeoutMs;
     const closed = closeQuietly(session).then(() => true);
-    const timedOut = sleep(this.#clock, timeoutMs).then(() => false);
-    if (!(await Promise.race([closed, timedOut]))) {
+    // Cancel the deadline once the room closed: a pending timer would keep the process alive.
+    const deadline = new AbortController();
+    const timedOut = sleep(this.#clock, timeoutMs, deadline.signal).then(() => false);
+    const inTime = await Promise.race([closed, timedOut]);
+    deadline.abort();
+    if (!inTime) {
       log.warn(`gateway: the room did not close within ${timeoutMs} ms; abandoning it`);
     }
   }
