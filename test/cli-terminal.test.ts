@@ -52,7 +52,10 @@ test("topics in a terminal prints the sample device's channels and exits by itse
 test("echo --count 3 in a terminal prints 3 messages and exits by itself", async () => {
   const run = inTerminal("echo", "/imu", "--count", "3");
   assert.equal(await run.exit(15_000), 0, run.stdout());
-  const lines = run.stdout().split(/\r?\n/).filter((l) => l.includes(" /imu {"));
+  const lines = run
+    .stdout()
+    .split(/\r?\n/)
+    .filter((l) => l.includes(" /imu {"));
   assert.equal(lines.length, 3, run.stdout());
 });
 

@@ -370,6 +370,12 @@ export class SessionCore implements Sink {
       return;
     }
     const status = this.#dropWarnings.record(channelId, state.channel.topic, report);
+    log.warn(
+      `topic ${state.channel.topic} (channel ${channelId}): dropped ${report.droppedSinceLast} ` +
+        `message(s) larger than ${report.sizeLimit} bytes` +
+        (report.lastSize === undefined ? "; " : ` (last: ${report.lastSize} bytes); `) +
+        "classify the channel reliable or raise maxDataTrackMessageSize",
+    );
     const frame = this.#encode(status);
     if (frame === undefined) {
       return;
