@@ -131,8 +131,8 @@ test("a program importing every entry point type-checks under node16, bundler an
     );
     await run(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", config], {
       cwd: dir,
-    }).catch((e: { stdout?: string }) => {
-      throw new Error(`tsc (${r.moduleResolution}) failed:\n${e.stdout ?? String(e)}`);
+    }).catch((e: Error & { stdout?: string }) => {
+      throw new Error(`tsc (${r.moduleResolution}) failed:\n${e.stdout ?? e.message}`);
     });
   }
   const child = startChild(process.execPath, [join(dir, "out-node16", "main.js")], { cwd: dir });

@@ -72,7 +72,8 @@ export async function packAndInstall(): Promise<PackedInstall> {
     for (const [path, entry] of Object.entries(repoLock.packages)) {
       const isTypes = path === "node_modules/@types/node" || path === "node_modules/undici-types";
       if (path !== "" && (entry.dev !== true || isTypes) && !("link" in entry)) {
-        const { dev: _dev, ...rest } = entry;
+        const rest = { ...entry };
+        delete rest.dev;
         packages[path] = rest;
       }
     }
