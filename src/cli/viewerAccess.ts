@@ -14,9 +14,18 @@ export interface ViewerAccessFlags {
   timeout?: number;
 }
 
-/** Adds `--api-url`, `--device`, `--viewer-key` and `--timeout` to a viewer command. */
+/**
+ * Adds `--api-url`, `--device`, `--viewer-key` and `--timeout` to a viewer command, and the exit
+ * codes to its help.
+ */
 export function addViewerAccessOptions(command: Command): Command {
   return command
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 done, or stopped by Ctrl-C/SIGTERM; 1 failed (API server unreachable or " +
+        "not an API server, device unknown or offline, topic missing, connection lost); " +
+        "130 a second Ctrl-C while stopping.",
+    )
     .option(
       "--api-url <url>",
       `device API server (env FOXGLOVE_API_URL, default ${DEFAULT_VIEWER_API_URL})`,
