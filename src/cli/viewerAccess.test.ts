@@ -46,10 +46,15 @@ test("without --device, the server's only device is used; several devices are an
     );
   } finally {
     server.close();
-    server.closeAllConnections();
-    await once(server, "close");
   }
-  await assert.rejects(resolveDevice({ apiUrl, device: "" }), (e: Error & { code?: string }) => {
+  // A port nobody listens on (free a moment ago): the errno is named.
+  const free = createServer().listen(0, "127.0.0.1");
+  await once(free, "listening");
+  const refusedUrl = `http://127.0.0.1:${(free.address() as AddressInfo).port}`;
+  free.close();
+  await once(free, "close");
+  const refused = { apiUrl: refusedUrl, device: "" };
+  await assert.rejects(resolveDevice(refused), (e: Error & { code?: string }) => {
     assert.equal(e.code, "ERR_API");
     assert.match(
       e.message,
