@@ -1,6 +1,6 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
-import { ApiClient, type DeviceInfo } from "./ApiClient.js";
+import { ApiClient, DEFAULT_API_URL, type DeviceInfo } from "./ApiClient.js";
 import { ApiError } from "./ApiError.js";
 import { sleep, systemClock, type Clock } from "./Clock.js";
 import type { ConnectionStatus } from "./ConnectionStatus.js";
@@ -251,14 +251,16 @@ export class RemoteAccessGateway implements AsyncDisposable {
           const unauthorized = error instanceof ApiError && error.status === 401;
           const notFound = error instanceof ApiError && error.status === 404;
           if (unauthorized) {
-            log.error(`gateway: ${message(error)}; ${unauthorizedHint(error)}; stopping`);
+            log.error(
+              `gateway: ${message(error)}; ${unauthorizedHint(error)}${this.#cloudHint()}; stopping`,
+            );
           } else if (notFound) {
             log.error(
               `gateway: ${message(error)}; no device API at ${this.#config.apiUrl} ` +
                 "(check FOXGLOVE_API_URL / foxgloveApiUrl); stopping",
             );
           } else {
-            log.warn("gateway: fetching device info failed:", message(error));
+            log.warn(`gateway: fetching device info failed${this.#cloudHint()}:`, message(error));
           }
           return { kind: "deviceInfoFailed", unauthorized, notFound };
         }
@@ -283,7 +285,9 @@ export class RemoteAccessGateway implements AsyncDisposable {
           }
           const kind = error instanceof WatchError ? error.kind : "api";
           if (kind === "unauthorized") {
-            log.error(`gateway: ${message(error)}; ${unauthorizedHint(error)}; stopping`);
+            log.error(
+              `gateway: ${message(error)}; ${unauthorizedHint(error)}${this.#cloudHint()}; stopping`,
+            );
           } else if (kind === "unexpectedContentType") {
             log.info("gateway: the watch is not an event stream (maintenance?):", message(error));
           } else {
@@ -435,6 +439,13 @@ export class RemoteAccessGateway implements AsyncDisposable {
   }
 
   /** Closes the current session within the room-close timeout; on timeout it is abandoned. */
+  /** Says so when the API is the cloud default (a newcomer may expect a local server). */
+  #cloudHint(): string {
+    return this.#config.apiUrl === DEFAULT_API_URL
+      ? " (the Foxglove cloud API, used when FOXGLOVE_API_URL is not set)"
+      : "";
+  }
+
   async #closeSession(): Promise<void> {
     const session = this.#session;
     this.#session = undefined;

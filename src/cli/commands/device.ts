@@ -99,7 +99,15 @@ async function runDevice(flags: DeviceFlags): Promise<void> {
 }
 
 function gatewayStopMessage(reason: string, apiUrl: string): string {
-  return reason === "unauthorized"
-    ? `the device API at ${apiUrl} rejected the device token (HTTP 401); check FOXGLOVE_DEVICE_TOKEN`
-    : `the gateway stopped (${reason}); see the log above`;
+  switch (reason) {
+    case "unauthorized":
+      return (
+        `${apiUrl} answered 401: the device token was rejected (check FOXGLOVE_DEVICE_TOKEN), ` +
+        "or the URL is not a device API server (check --api-url / FOXGLOVE_API_URL)"
+      );
+    case "notFound":
+      return `no device API at ${apiUrl} (HTTP 404); check --api-url / FOXGLOVE_API_URL`;
+    default:
+      return `the gateway stopped (${reason})`;
+  }
 }
