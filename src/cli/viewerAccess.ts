@@ -51,6 +51,15 @@ export function positiveInteger(value: string): number {
   return n;
 }
 
+/** Parses a number of seconds > 0 (fractions allowed) for commander. */
+export function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError("expected a number of seconds > 0");
+  }
+  return n;
+}
+
 /**
  * The API server access described by flags over environment variables (`FOXGLOVE_API_URL`,
  * `FOXGLOVE_DEVICE`, `FOXGLOVE_VIEWER_KEY`) over defaults. `device` is empty when none was given

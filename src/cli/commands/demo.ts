@@ -12,6 +12,7 @@ import { connectViewer, type Subscription } from "../../viewer/index.js";
 import { DEMO_TOPICS, DemoRobot, demoQos } from "../demo/DemoRobot.js";
 import { formatRates, RateTable } from "../demo/RateTable.js";
 import { formatChannelTable } from "../formatViewerOutput.js";
+import { seconds } from "../viewerAccess.js";
 
 /** How to run this CLI from another terminal: the sources in a clone, else the installed package. */
 const CLI = import.meta.url.endsWith(".ts") ? "npm run cli --" : "npx foxglove-remote";
@@ -20,14 +21,6 @@ interface DemoFlags {
   duration?: number;
   apiPort: number;
   livekitPort: number;
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new InvalidArgumentError("expected a number of seconds > 0");
-  }
-  return n;
 }
 
 function port(value: string): number {

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { InvalidArgumentError } from "commander";
 import { TEST_DEVICE } from "../../api-server/ApiServerOptions.js";
 import { Context } from "../../core/Context.js";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
@@ -7,20 +6,12 @@ import { sessionJoiner } from "../../gateway/sessionJoiner.js";
 import { startGateway } from "../../gateway/startGateway.js";
 import { DEMO_TOPICS, DemoRobot, demoQos } from "../demo/DemoRobot.js";
 import { interruptSignal } from "../interruptSignal.js";
-import { DEFAULT_VIEWER_API_URL } from "../viewerAccess.js";
+import { DEFAULT_VIEWER_API_URL, seconds } from "../viewerAccess.js";
 
 interface DeviceFlags {
   apiUrl?: string;
   name: string;
   duration?: number;
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new InvalidArgumentError("expected a number of seconds > 0");
-  }
-  return n;
 }
 
 /**
