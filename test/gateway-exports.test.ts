@@ -25,6 +25,7 @@ const EXPECTED = [
   "joinLiveKitRoom",
   "liveKitRoomJoiner",
   "sessionJoiner",
+  "shutdownLiveKit",
   "startGateway",
 ];
 

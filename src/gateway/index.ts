@@ -19,7 +19,6 @@ export { sessionJoiner } from "./sessionJoiner.js";
 export type { SessionJoinOptions } from "./sessionJoiner.js";
 export { Session, type SessionEnd, type SessionOptions } from "./session/Session.js";
 export type { SessionLimitOptions } from "./session/resolveSessionOptions.js";
-export type { IceServerConfig } from "../livekit/index.js";
 export { ViewerHub, type HubTransport } from "../remote/ViewerHub.js";
 export type { ViewerHubOptions, ResolvedViewerHubOptions } from "../remote/ViewerHubOptions.js";
 export type { ViewerClient, ViewerListener, ViewerStatus } from "../remote/ViewerListener.js";
@@ -45,3 +44,7 @@ export {
   DEFAULT_MAX_REQUESTS_IN_FLIGHT,
   DEFAULT_REQUEST_TIMEOUT_MS,
 } from "../remote/ViewerHubOptions.js";
+export type { AdapterJoinOptions } from "./AdapterRoomSession.js";
+export type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
+export type { SinkChannelFilter } from "../core/Sink.js";
+export { shutdownLiveKit, type IceServerConfig } from "../livekit/index.js";
