@@ -7,7 +7,6 @@ import { setLogger } from "../src/core/logger.js";
 import { startGateway } from "../src/gateway/startGateway.js";
 import { shutdownLiveKit, startDevServer } from "../src/livekit/index.js";
 import type { Parameter } from "../src/protocol/index.js";
-import { requestViewerCredentials } from "../src/viewer/index.js";
 import { TestViewer } from "../test/helpers/TestViewer.js";
 import { percentile, type BenchResult } from "./harness.js";
 
@@ -57,15 +56,10 @@ export default async function bench(): Promise<BenchResult[]> {
   });
   let viewer: TestViewer | undefined;
   try {
-    const creds = await requestViewerCredentials({
-      apiUrl: api.url,
-      device: TEST_DEVICE.id,
-      identity: "bench-requests",
-    });
-    viewer = await TestViewer.connect(
-      creds.livekitUrl,
-      creds.token,
-      creds.deviceIdentity,
+    viewer = await TestViewer.viaApiServer(
+      api.url,
+      TEST_DEVICE.id,
+      "bench-requests",
       livekit.iceServers,
     );
     const v = viewer;

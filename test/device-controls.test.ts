@@ -6,7 +6,6 @@ import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startApiServer, TEST_DEVICE, type ApiServer } from "../src/api-server/index.js";
 import { shutdownLiveKit } from "../src/livekit/index.js";
-import { requestViewerCredentials } from "../src/viewer/index.js";
 import { startChild, type RunningChild } from "./helpers/childProcess.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
 import { TestViewer } from "./helpers/TestViewer.js";
@@ -31,17 +30,7 @@ before(async () => {
     env: { ...process.env, FOXGLOVE_DEVICE_TOKEN: TEST_DEVICE.token },
   });
   await device.waitForOutput(/connected to/);
-  const creds = await requestViewerCredentials({
-    apiUrl: api.url,
-    device: TEST_DEVICE.id,
-    identity: "operator",
-  });
-  viewer = await TestViewer.connect(
-    creds.livekitUrl,
-    creds.token,
-    creds.deviceIdentity,
-    livekit.iceServers,
-  );
+  viewer = await TestViewer.viaApiServer(api.url, TEST_DEVICE.id, "operator", livekit.iceServers);
   await viewer.waitFor(
     "advertise",
     (m) => m.channels.some((c) => c.topic === "/diagnostics"),

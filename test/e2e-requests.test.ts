@@ -10,7 +10,6 @@ import { shutdownLiveKit } from "../src/livekit/index.js";
 import type { Parameter } from "../src/protocol/index.js";
 import type { ParameterHandler } from "../src/remote/Parameters.js";
 import type { ServiceDefinition } from "../src/remote/Services.js";
-import { requestViewerCredentials } from "../src/viewer/index.js";
 import { startDeviceStack, type DeviceStack } from "./helpers/deviceStack.js";
 import { EventLog } from "./helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
@@ -99,15 +98,10 @@ after(async () => {
 
 /** A raw protocol viewer admitted by `device`, with credentials from its API server. */
 async function viewer(identity: string, device: DeviceStack = stack): Promise<TestViewer> {
-  const creds = await requestViewerCredentials({
-    apiUrl: device.api.url,
-    device: TEST_DEVICE.id,
+  const v = await TestViewer.viaApiServer(
+    device.api.url,
+    TEST_DEVICE.id,
     identity,
-  });
-  const v = await TestViewer.connect(
-    creds.livekitUrl,
-    creds.token,
-    creds.deviceIdentity,
     livekit.iceServers,
   );
   raws.push(v);
