@@ -1,6 +1,7 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { ApiError } from "./ApiError.js";
 import { LIBRARY_ID } from "../core/version.js";
+import { redact } from "../core/redact.js";
 
 /** The Foxglove API used when no URL is configured. */
 export const DEFAULT_API_URL = "https://api.foxglove.dev";
@@ -12,7 +13,6 @@ export const MAX_ERROR_BODY_BYTES = 16_384;
 const DEVICE_INFO_PATH = "/internal/platform/v1/device-info";
 const WATCH_PATH = "/internal/platform/v1/remote-sessions/watch";
 const HEARTBEAT_PATH = "/internal/platform/v1/remote-sessions/watch/heartbeat";
-const REDACTED = "<redacted>";
 
 /** Options of {@link ApiClient}. */
 export interface ApiClientOptions {
@@ -149,11 +149,6 @@ export class ApiClient {
     });
   }
 
-  /** Replaces the token wherever it might appear in text shown to users. */
-  #redact(text: string): string {
-    return this.#token.length === 0 ? text : text.split(this.#token).join(REDACTED);
-  }
-
   /**
    * Runs `fn` with a signal that aborts when `signal` does or after the timeout, and turns
    * those aborts into `ERR_ABORTED` and `timeout` errors.
@@ -219,7 +214,7 @@ export class ApiClient {
       if (signal.aborted) {
         throw e;
       }
-      throw new ApiError("sendRequest", `${what} failed: ${this.#redact(describe(e))}`, {
+      throw new ApiError("sendRequest", `${what} failed: ${redact(describe(e), this.#token)}`, {
         cause: e,
       });
     }
@@ -233,7 +228,7 @@ export class ApiClient {
     const status = res.status;
     const headers: Record<string, string> = {};
     res.headers.forEach((value, name) => {
-      headers[name] = this.#redact(value);
+      headers[name] = redact(value, this.#token);
     });
     const prefix = `${what} failed with HTTP ${status}`;
     const length = Number(res.headers.get("content-length") ?? "NaN");
@@ -259,7 +254,7 @@ export class ApiClient {
         },
       );
     }
-    const text = this.#redact(new TextDecoder().decode(body));
+    const text = redact(new TextDecoder().decode(body), this.#token);
     const parsed = parseErrorBody(text);
     if (parsed !== undefined) {
       const code = parsed.code === undefined ? "" : ` (${parsed.code})`;

@@ -1,5 +1,6 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
+import { redact } from "../core/redact.js";
 import { ApiClient, type DeviceInfo } from "./ApiClient.js";
 import { ApiError } from "./ApiError.js";
 import { sleep, systemClock, type Clock } from "./Clock.js";
@@ -476,8 +477,4 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<Raced<T
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function redact(text: string, secret: string): string {
-  return secret.length === 0 ? text : text.split(secret).join("<redacted>");
 }

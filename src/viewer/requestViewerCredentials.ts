@@ -1,5 +1,6 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { LIBRARY_ID } from "../core/version.js";
+import { redact } from "../core/redact.js";
 
 /** How to ask a device API server (`foxglove-remote api-server`) for access to a device. */
 export interface ApiServerAccess {
@@ -153,8 +154,4 @@ function describe(error: unknown): string {
   if (typeof cause?.code === "string") return cause.code;
   if (typeof cause?.message === "string") return cause.message;
   return error instanceof Error ? error.message : String(error);
-}
-
-function redact(text: string, secret: string | undefined): string {
-  return secret === undefined || secret === "" ? text : text.split(secret).join("<redacted>");
 }
