@@ -67,6 +67,18 @@ export interface ApiServerOptions {
   clock?: () => bigint;
   /** How many request records to keep. Default 10000. */
   maxRecords?: number;
+  /**
+   * Most bytes the request records may hold (text as UTF-16 plus 256 bytes per record); the
+   * oldest are dropped first. Default 4194304 (4 MiB).
+   */
+  maxRecordBytes?: number;
+  /**
+   * How long a client may take to send a request's headers before its socket is destroyed (408).
+   * Default 10000. Checked every `min(1000, headersTimeoutMs / 4)` ms.
+   */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request (not the response). Default 30000. */
+  requestTimeoutMs?: number;
   /** Aborting it stops the server. */
   signal?: AbortSignal;
 }
@@ -89,6 +101,9 @@ export interface ResolvedApiServerOptions {
   readonly checkSessionPresence: boolean;
   readonly sessionJoinGraceMs: number;
   readonly maxRecords: number;
+  readonly maxRecordBytes: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
 }
 
 /** Default LiveKit settings: the `livekit-server --dev` keys on the local default port. */
@@ -163,6 +178,11 @@ export function resolveApiServerOptions(options: ApiServerOptions = {}): Resolve
       "keepAliveIntervalMs must be below 2.5 x max(heartbeatIntervalMs, 1000)",
     );
   }
+  const headersTimeoutMs = whole("headersTimeoutMs", options.headersTimeoutMs ?? 10_000, 100);
+  const requestTimeoutMs = whole("requestTimeoutMs", options.requestTimeoutMs ?? 30_000, 100);
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new FoxgloveError("ERR_CONFIGURATION", "requestTimeoutMs must be >= headersTimeoutMs");
+  }
   return {
     host: options.host ?? "127.0.0.1",
     port: whole("port", options.port ?? 0, 0),
@@ -195,5 +215,8 @@ export function resolveApiServerOptions(options: ApiServerOptions = {}): Resolve
     checkSessionPresence: options.checkSessionPresence ?? true,
     sessionJoinGraceMs: whole("sessionJoinGraceMs", options.sessionJoinGraceMs ?? 15_000, 0),
     maxRecords: whole("maxRecords", options.maxRecords ?? 10_000, 1),
+    maxRecordBytes: whole("maxRecordBytes", options.maxRecordBytes ?? 4 * 1024 * 1024, 1024),
+    headersTimeoutMs,
+    requestTimeoutMs,
   };
 }

@@ -10,6 +10,9 @@ const NUMBER_KEYS = [
   "tokenTtlSeconds",
   "viewerWaitMs",
   "maxRecords",
+  "maxRecordBytes",
+  "headersTimeoutMs",
+  "requestTimeoutMs",
   "sessionJoinGraceMs",
 ] as const;
 const STRING_KEYS = ["host", "viewerKey", "viewerCorsOrigin"] as const;
