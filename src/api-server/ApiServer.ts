@@ -404,7 +404,7 @@ export class ApiServer implements AsyncDisposable {
         await this.#heartbeat(exchange, device as Required<ApiDevice>);
         return;
       case "viewerDevices":
-        this.#respond(exchange, 200, { devices: this.#hub.list() });
+        this.#respond(exchange, 200, { devices: await this.#hub.listFresh() });
         return;
       case "viewerConnect":
         await this.#viewerConnect(exchange);

@@ -42,8 +42,13 @@ export interface ApiServerOptions {
   leaseTtlMs?: number;
   /** Interval of `: keepalive` comments on watch streams. Default `heartbeatIntervalMs`. */
   keepAliveIntervalMs?: number;
-  /** Time to live of minted LiveKit tokens, in seconds. Default 21600 (6 h). */
+  /** Time to live of minted device LiveKit tokens, in seconds. Default 21600 (6 h). */
   tokenTtlSeconds?: number;
+  /**
+   * Time to live of viewer LiveKit tokens, in seconds: how long a token may be used to join (a
+   * joined viewer stays). Default 3600 (1 h).
+   */
+  viewerTokenTtlSeconds?: number;
   /** Key viewers must send as `Authorization: Bearer <key>`. Default none: viewers are not checked. */
   viewerKey?: string;
   /**
@@ -94,6 +99,7 @@ export interface ResolvedApiServerOptions {
   readonly leaseTtlMs: number;
   readonly keepAliveIntervalMs: number;
   readonly tokenTtlSeconds: number;
+  readonly viewerTokenTtlSeconds: number;
   readonly viewerKey: string | undefined;
   readonly viewerCorsOrigin: string | undefined;
   readonly viewerWaitMs: number;
@@ -205,6 +211,7 @@ export function resolveApiServerOptions(options: ApiServerOptions = {}): Resolve
     ),
     keepAliveIntervalMs,
     tokenTtlSeconds: whole("tokenTtlSeconds", options.tokenTtlSeconds ?? 21_600, 1),
+    viewerTokenTtlSeconds: whole("viewerTokenTtlSeconds", options.viewerTokenTtlSeconds ?? 3600, 1),
     viewerKey: viewerKey === undefined ? undefined : text("viewerKey", viewerKey),
     viewerCorsOrigin:
       options.viewerCorsOrigin === undefined

@@ -8,6 +8,7 @@ const NUMBER_KEYS = [
   "leaseTtlMs",
   "keepAliveIntervalMs",
   "tokenTtlSeconds",
+  "viewerTokenTtlSeconds",
   "viewerWaitMs",
   "maxRecords",
   "maxRecordBytes",
