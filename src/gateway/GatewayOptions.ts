@@ -58,6 +58,14 @@ export interface GatewayOptions {
   messageBacklogSize?: number;
   /** Largest lossy message in bytes; at least 1200. Default 102 400. */
   maxDataTrackMessageSize?: number;
+  /**
+   * Largest frame a viewer may send the device, in bytes (1024 to 16 MiB). Default 1048576
+   * (1 MiB): ample for client-published messages and service requests, and a bound on what a
+   * hostile viewer can make the device hold.
+   */
+  maxViewerFrameSize?: number;
+  /** Control streams one viewer identity may have open toward the device. Default 4. */
+  maxControlStreamsPerViewer?: number;
   /** ICE servers for the LiveKit connection instead of the server's. Default the server's. */
   iceServers?: readonly IceServerConfig[];
   /**

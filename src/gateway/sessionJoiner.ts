@@ -29,6 +29,10 @@ export interface SessionJoinOptions extends AdapterJoinOptions {
   readonly messageBacklogSize?: number;
   /** Largest Lossy message in bytes. Default 102 400 (at least 1200). */
   readonly maxDataTrackMessageSize?: number;
+  /** Largest frame a viewer may send the device, bytes. Default 1 MiB (1024 to 16 MiB). */
+  readonly maxViewerFrameSize?: number;
+  /** Control streams one viewer identity may have open toward the device. Default 4. */
+  readonly maxControlStreamsPerViewer?: number;
   /** Called with each session once it runs (e.g. to publish statuses). */
   readonly onSession?: (session: Session) => void;
 }
@@ -65,6 +69,8 @@ export function sessionJoiner(options: SessionJoinOptions = {}): JoinRoom {
         qosClassifier: options.qosClassifier,
         messageBacklogSize: options.messageBacklogSize,
         maxDataTrackMessageSize: options.maxDataTrackMessageSize,
+        maxViewerFrameSize: options.maxViewerFrameSize,
+        maxControlStreamsPerViewer: options.maxControlStreamsPerViewer,
       });
     } catch (error) {
       await room.close();

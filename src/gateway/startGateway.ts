@@ -13,7 +13,7 @@ import { sessionJoiner } from "./sessionJoiner.js";
  *
  * @throws FoxgloveError `ERR_CONFIGURATION` when no device token is configured (option
  * `deviceToken` or env `FOXGLOVE_DEVICE_TOKEN`), the API URL is not http(s), a timeout is not
- * positive, `messageBacklogSize` < 1, `maxDataTrackMessageSize` < 1200, or the `assets`
+ * positive, `messageBacklogSize` < 1, `maxDataTrackMessageSize` < 1200, `maxViewerFrameSize` outside 1024…16 MiB, or the `assets`
  * capability is requested (asset handlers are not supported yet).
  */
 export function startGateway(options: GatewayOptions = {}): RemoteAccessGateway {
@@ -33,6 +33,8 @@ export function startGateway(options: GatewayOptions = {}): RemoteAccessGateway 
       qosClassifier: options.qosClassifier,
       messageBacklogSize: options.messageBacklogSize,
       maxDataTrackMessageSize: options.maxDataTrackMessageSize,
+      maxViewerFrameSize: options.maxViewerFrameSize,
+      maxControlStreamsPerViewer: options.maxControlStreamsPerViewer,
       iceServers: options.iceServers,
       onSession(session) {
         current = session;

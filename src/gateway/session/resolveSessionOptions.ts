@@ -1,6 +1,9 @@
 import { FoxgloveError } from "../../core/FoxgloveError.js";
+import { MAX_FRAME_PAYLOAD } from "../../protocol/index.js";
 import {
+  DEFAULT_MAX_CONTROL_STREAMS_PER_VIEWER,
   DEFAULT_MAX_DATA_TRACK_MESSAGE_SIZE,
+  DEFAULT_MAX_VIEWER_FRAME_SIZE,
   DEFAULT_MESSAGE_BACKLOG_SIZE,
   MIN_MAX_DATA_TRACK_MESSAGE_SIZE,
 } from "./sessionDefaults.js";
@@ -11,6 +14,13 @@ export interface SessionLimitOptions {
   readonly messageBacklogSize?: number | undefined;
   /** Largest lossy message in bytes; default 102400 (100 KiB), at least 1200. */
   readonly maxDataTrackMessageSize?: number | undefined;
+  /**
+   * Largest frame payload a viewer may send the device, in bytes; default 1048576 (1 MiB), from
+   * 1024 to 16 MiB. A larger declared frame ends the reading of that control stream.
+   */
+  readonly maxViewerFrameSize?: number | undefined;
+  /** Control streams one viewer identity may have open toward the device; default 4, at least 1. */
+  readonly maxControlStreamsPerViewer?: number | undefined;
 }
 
 /**
@@ -20,6 +30,8 @@ export interface SessionLimitOptions {
 export function resolveSessionOptions(options: SessionLimitOptions = {}): Required<{
   messageBacklogSize: number;
   maxDataTrackMessageSize: number;
+  maxViewerFrameSize: number;
+  maxControlStreamsPerViewer: number;
 }> {
   const messageBacklogSize = options.messageBacklogSize ?? DEFAULT_MESSAGE_BACKLOG_SIZE;
   const maxDataTrackMessageSize =
@@ -39,5 +51,29 @@ export function resolveSessionOptions(options: SessionLimitOptions = {}): Requir
       `maxDataTrackMessageSize must be an integer ≥ ${MIN_MAX_DATA_TRACK_MESSAGE_SIZE}, got ${maxDataTrackMessageSize}`,
     );
   }
-  return { messageBacklogSize, maxDataTrackMessageSize };
+  const maxViewerFrameSize = options.maxViewerFrameSize ?? DEFAULT_MAX_VIEWER_FRAME_SIZE;
+  if (
+    !Number.isSafeInteger(maxViewerFrameSize) ||
+    maxViewerFrameSize < 1024 ||
+    maxViewerFrameSize > MAX_FRAME_PAYLOAD
+  ) {
+    throw new FoxgloveError(
+      "ERR_CONFIGURATION",
+      `maxViewerFrameSize must be an integer from 1024 to ${MAX_FRAME_PAYLOAD}, got ${maxViewerFrameSize}`,
+    );
+  }
+  const maxControlStreamsPerViewer =
+    options.maxControlStreamsPerViewer ?? DEFAULT_MAX_CONTROL_STREAMS_PER_VIEWER;
+  if (!Number.isSafeInteger(maxControlStreamsPerViewer) || maxControlStreamsPerViewer < 1) {
+    throw new FoxgloveError(
+      "ERR_CONFIGURATION",
+      `maxControlStreamsPerViewer must be an integer ≥ 1, got ${maxControlStreamsPerViewer}`,
+    );
+  }
+  return {
+    messageBacklogSize,
+    maxDataTrackMessageSize,
+    maxViewerFrameSize,
+    maxControlStreamsPerViewer,
+  };
 }
