@@ -83,21 +83,12 @@ export function redactQuery(params: URLSearchParams): Record<string, string> {
   return out;
 }
 
-/** What the server knows about a finished request, before redaction. */
-export interface RequestFacts {
-  readonly seq: number;
-  readonly timeNs: bigint;
+/** What the server knows about a finished request, before redaction and cutting. */
+export type RequestFacts = Omit<RequestRecord, "method" | "path" | "query"> & {
   readonly method: string | undefined;
+  /** The request target, parsed. */
   readonly url: URL;
-  readonly endpoint: ApiEndpoint | undefined;
-  readonly status: number;
-  readonly authenticated: boolean;
-  readonly deviceId: string | undefined;
-  readonly authorization: string | undefined;
-  readonly userAgent: string | undefined;
-  readonly watchLeaseId: string | undefined;
-  readonly fault: Fault["kind"] | undefined;
-}
+};
 
 /** Builds the record of a request: in full (redacted, cut) when authenticated, else short. Pure. */
 export function recordRequest(facts: RequestFacts): RequestRecord {
