@@ -41,7 +41,7 @@ interface Exchange {
   device: Required<ApiDevice> | undefined;
   watchLeaseId: string | undefined;
   fault: Fault | undefined;
-  /** True once the request passed the viewer key check (or named a device by its token). */
+  /** True once a viewer request passed the viewer key check (always, when no key is set). */
   viewerAuthenticated: boolean;
   recorded: boolean;
 }

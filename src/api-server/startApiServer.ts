@@ -8,7 +8,7 @@ import { resolveApiServerOptions } from "./ApiServerOptions.js";
 import type { ApiServerOptions } from "./ApiServerOptions.js";
 
 /** Largest request head (request line and headers) accepted; larger ones get 431. */
-export const MAX_HEADER_BYTES = 16_384;
+const MAX_HEADER_BYTES = 16_384;
 
 /** The status for a request Node's parser refused: 431 oversized head, 408 too slow, else 400. */
 function clientErrorStatus(error: Error & { code?: string }): string {

@@ -33,47 +33,39 @@ export function resolveSessionOptions(options: SessionLimitOptions = {}): Requir
   maxViewerFrameSize: number;
   maxControlStreamsPerViewer: number;
 }> {
-  const messageBacklogSize = options.messageBacklogSize ?? DEFAULT_MESSAGE_BACKLOG_SIZE;
-  const maxDataTrackMessageSize =
-    options.maxDataTrackMessageSize ?? DEFAULT_MAX_DATA_TRACK_MESSAGE_SIZE;
-  if (!Number.isSafeInteger(messageBacklogSize) || messageBacklogSize < 1) {
-    throw new FoxgloveError(
-      "ERR_CONFIGURATION",
-      `messageBacklogSize must be an integer ≥ 1, got ${messageBacklogSize}`,
-    );
-  }
-  if (
-    !Number.isSafeInteger(maxDataTrackMessageSize) ||
-    maxDataTrackMessageSize < MIN_MAX_DATA_TRACK_MESSAGE_SIZE
-  ) {
-    throw new FoxgloveError(
-      "ERR_CONFIGURATION",
-      `maxDataTrackMessageSize must be an integer ≥ ${MIN_MAX_DATA_TRACK_MESSAGE_SIZE}, got ${maxDataTrackMessageSize}`,
-    );
-  }
-  const maxViewerFrameSize = options.maxViewerFrameSize ?? DEFAULT_MAX_VIEWER_FRAME_SIZE;
-  if (
-    !Number.isSafeInteger(maxViewerFrameSize) ||
-    maxViewerFrameSize < 1024 ||
-    maxViewerFrameSize > MAX_FRAME_PAYLOAD
-  ) {
-    throw new FoxgloveError(
-      "ERR_CONFIGURATION",
-      `maxViewerFrameSize must be an integer from 1024 to ${MAX_FRAME_PAYLOAD}, got ${maxViewerFrameSize}`,
-    );
-  }
-  const maxControlStreamsPerViewer =
-    options.maxControlStreamsPerViewer ?? DEFAULT_MAX_CONTROL_STREAMS_PER_VIEWER;
-  if (!Number.isSafeInteger(maxControlStreamsPerViewer) || maxControlStreamsPerViewer < 1) {
-    throw new FoxgloveError(
-      "ERR_CONFIGURATION",
-      `maxControlStreamsPerViewer must be an integer ≥ 1, got ${maxControlStreamsPerViewer}`,
-    );
-  }
   return {
-    messageBacklogSize,
-    maxDataTrackMessageSize,
-    maxViewerFrameSize,
-    maxControlStreamsPerViewer,
+    messageBacklogSize: integer(
+      "messageBacklogSize",
+      options.messageBacklogSize ?? DEFAULT_MESSAGE_BACKLOG_SIZE,
+      1,
+    ),
+    maxDataTrackMessageSize: integer(
+      "maxDataTrackMessageSize",
+      options.maxDataTrackMessageSize ?? DEFAULT_MAX_DATA_TRACK_MESSAGE_SIZE,
+      MIN_MAX_DATA_TRACK_MESSAGE_SIZE,
+    ),
+    maxViewerFrameSize: integer(
+      "maxViewerFrameSize",
+      options.maxViewerFrameSize ?? DEFAULT_MAX_VIEWER_FRAME_SIZE,
+      1024,
+      MAX_FRAME_PAYLOAD,
+    ),
+    maxControlStreamsPerViewer: integer(
+      "maxControlStreamsPerViewer",
+      options.maxControlStreamsPerViewer ?? DEFAULT_MAX_CONTROL_STREAMS_PER_VIEWER,
+      1,
+    ),
   };
+}
+
+/** `value` if it is a safe integer in `min`…`max`; else FoxgloveError `ERR_CONFIGURATION`. */
+function integer(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new FoxgloveError(
+      "ERR_CONFIGURATION",
+      `${name} must be an integer ${range}, got ${value}`,
+    );
+  }
+  return value;
 }
