@@ -1,14 +1,15 @@
 import {
   FfiHandle,
+  livekitFfiRequest,
   LocalDataTrackTryPushErrorCode,
   type LocalDataTrackIsPublishedResponse,
-  type LocalDataTrackTryPushResponse,
   type OwnedLocalDataTrack,
 } from "@livekit/rtc-ffi-bindings";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
 import { MAX_USER_TIMESTAMP, type DataTrackPushResult } from "./DataTrackFrame.js";
 import { ffiClient } from "./native.js";
+import { decodeTryPushResponse, encodeHandle, encodeTryPushRequest } from "./tryPushCodec.js";
 
 /**
  * A data track we publish (LiveKit data tracks: lossy, unordered frames visible room-wide). Get one
@@ -21,6 +22,8 @@ export class LocalDataTrack implements Disposable {
   /** Server-assigned track id. */
   readonly sid: string;
   #handle: FfiHandle | undefined;
+  /** The handle's varint encoding, for the hand-encoded push request. */
+  readonly #handleBytes: Uint8Array;
 
   /** @internal Built by LiveKitRoom from the FFI's publish callback. */
   constructor(owned: OwnedLocalDataTrack) {
@@ -29,6 +32,7 @@ export class LocalDataTrack implements Disposable {
       throw new FoxgloveError("ERR_LIVEKIT", "LiveKit returned a data track without a handle");
     }
     this.#handle = new FfiHandle(id);
+    this.#handleBytes = encodeHandle(id);
     this.name = owned.info?.name ?? "";
     this.sid = owned.info?.sid ?? "";
   }
@@ -50,43 +54,46 @@ export class LocalDataTrack implements Disposable {
    * a userTimestamp outside 0..2^64-1.
    */
   tryPush(payload: Uint8Array, userTimestamp?: bigint): DataTrackPushResult {
+    return this.tryPushWithHeader(undefined, payload, userTimestamp);
+  }
+
+  /**
+   * Same as {@link tryPush} for the frame `header` followed by `payload`, without concatenating
+   * them first (the request to the native layer is encoded once, into a reused buffer).
+   */
+  tryPushWithHeader(
+    header: Uint8Array | undefined,
+    payload: Uint8Array,
+    userTimestamp?: bigint,
+  ): DataTrackPushResult {
     if (userTimestamp !== undefined && (userTimestamp < 0n || userTimestamp > MAX_USER_TIMESTAMP)) {
       throw new FoxgloveError("ERR_VALUE", `userTimestamp ${userTimestamp} is not a u64`);
     }
     if (this.#handle === undefined) {
       return "unpublished";
     }
-    let res: LocalDataTrackTryPushResponse;
     try {
-      res = ffiClient().request<LocalDataTrackTryPushResponse>({
-        message: {
-          case: "localDataTrackTryPush",
-          value: {
-            trackHandle: this.#handle.handle,
-            frame: { payload, ...(userTimestamp !== undefined ? { userTimestamp } : {}) },
-          },
-        },
-      });
+      ffiClient(); // initialized (a no-op while a room is open)
+      const request = encodeTryPushRequest(this.#handleBytes, header, payload, userTimestamp);
+      const error = decodeTryPushResponse(livekitFfiRequest(request));
+      if (error === undefined) {
+        return "sent";
+      }
+      const code = error.code;
+      if (code === LocalDataTrackTryPushErrorCode.QUEUE_FULL) {
+        return "queueFull";
+      }
+      if (
+        code === LocalDataTrackTryPushErrorCode.TRACK_UNPUBLISHED ||
+        code === LocalDataTrackTryPushErrorCode.INVALID_HANDLE
+      ) {
+        return "unpublished";
+      }
+      log.debug(`data track "${this.name}": push failed (code ${code}):`, error.message);
     } catch (error) {
       log.debug(`data track "${this.name}": push failed:`, error);
-      return "failed";
     }
-    const err = res.error;
-    if (err === undefined) {
-      return "sent";
-    }
-    switch (err.code) {
-      case LocalDataTrackTryPushErrorCode.QUEUE_FULL:
-        return "queueFull";
-      case LocalDataTrackTryPushErrorCode.TRACK_UNPUBLISHED:
-      case LocalDataTrackTryPushErrorCode.INVALID_HANDLE:
-        return "unpublished";
-      case LocalDataTrackTryPushErrorCode.INTERNAL:
-      case LocalDataTrackTryPushErrorCode.UNKNOWN:
-      case undefined:
-        log.debug(`data track "${this.name}": push failed:`, err.message ?? "");
-        return "failed";
-    }
+    return "failed";
   }
 
   /** Unpublishes the track and releases its native handle. Idempotent. */
