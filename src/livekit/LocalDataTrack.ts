@@ -8,6 +8,7 @@ import {
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
 import { MAX_USER_TIMESTAMP, type DataTrackPushResult } from "./DataTrackFrame.js";
+import { DataTrackPacer, type DataTrackOfferResult } from "./DataTrackPacer.js";
 import { ffiClient } from "./native.js";
 import { decodeTryPushResponse, encodeHandle, encodeTryPushRequest } from "./tryPushCodec.js";
 
@@ -24,6 +25,7 @@ export class LocalDataTrack implements Disposable {
   #handle: FfiHandle | undefined;
   /** The handle's varint encoding, for the hand-encoded push request. */
   readonly #handleBytes: Uint8Array;
+  #pacer: DataTrackPacer | undefined;
 
   /** @internal Built by LiveKitRoom from the FFI's publish callback. */
   constructor(owned: OwnedLocalDataTrack) {
@@ -96,6 +98,27 @@ export class LocalDataTrack implements Disposable {
     return "failed";
   }
 
+  /**
+   * Paced push of the frame `header` + `payload` (see {@link DataTrackPacer}): hands LiveKit at
+   * most one frame per 0.5 ms and holds the newest frame offered in between, so that bursts do
+   * not evict frames inside LiveKit's sender and excess frames are dropped without a native call.
+   * Throws FoxgloveError ERR_VALUE for a userTimestamp outside 0..2^64-1.
+   */
+  offer(
+    header: Uint8Array | undefined,
+    payload: Uint8Array,
+    userTimestamp?: bigint,
+  ): DataTrackOfferResult {
+    if (userTimestamp !== undefined && (userTimestamp < 0n || userTimestamp > MAX_USER_TIMESTAMP)) {
+      throw new FoxgloveError("ERR_VALUE", `userTimestamp ${userTimestamp} is not a u64`);
+    }
+    if (this.#handle === undefined) {
+      return "unpublished";
+    }
+    this.#pacer ??= new DataTrackPacer(this);
+    return this.#pacer.offer(header, payload, userTimestamp);
+  }
+
   /** Unpublishes the track and releases its native handle. Idempotent. */
   unpublish(): void {
     const handle = this.#handle;
@@ -103,6 +126,7 @@ export class LocalDataTrack implements Disposable {
       return;
     }
     this.#handle = undefined;
+    this.#pacer?.close();
     try {
       ffiClient().request({
         message: { case: "localDataTrackUnpublish", value: { trackHandle: handle.handle } },

@@ -1,0 +1,193 @@
+import type { DataTrackPushResult } from "./DataTrackFrame.js";
+
+/** What {@link DataTrackPacer.offer} did with a frame. */
+export type DataTrackOfferResult =
+  /** Handed to LiveKit now ("sent" by {@link LocalDataTrack.tryPush}). */
+  | "sent"
+  /** Kept (copied) to be handed over later; a newer frame replaces it (newest wins). */
+  | "held"
+  /** LiveKit refused it (queue full, unpublished or failed): dropped. */
+  | Exclude<DataTrackPushResult, "sent">;
+
+/** Where a pacer hands its frames: a {@link LocalDataTrack}. */
+export interface PacedTarget {
+  tryPushWithHeader(
+    header: Uint8Array | undefined,
+    payload: Uint8Array,
+    userTimestamp?: bigint,
+  ): DataTrackPushResult;
+}
+
+/** Options of {@link DataTrackPacer}. */
+export interface DataTrackPacerOptions {
+  /** Least time between two frames handed to LiveKit, in ms (default 0.5). */
+  readonly minIntervalMs?: number;
+  /** Most frames held; when full, the oldest is dropped (default 4). */
+  readonly queueSize?: number;
+  /** Pause after LiveKit reports its queue full, in ms (default 2). */
+  readonly queueFullPauseMs?: number;
+  /** Monotonic clock in ms (default `performance.now`). */
+  readonly now?: () => number;
+  /**
+   * Runs `fn` after `ms` (default: `setImmediate` below 1 ms, which re-checks the clock each
+   * event-loop turn, else `setTimeout`; neither keeps the process alive); returns a cancel function.
+   */
+  readonly schedule?: (fn: () => void, ms: number) => () => void;
+}
+
+/** Default {@link DataTrackPacerOptions.minIntervalMs}. */
+export const DEFAULT_PACER_INTERVAL_MS = 0.5;
+const DEFAULT_QUEUE_SIZE = 4;
+const DEFAULT_QUEUE_FULL_PAUSE_MS = 2;
+
+/**
+ * Paces the frames of one data track. LiveKit's sender keeps only the newest frame that waits for
+ * its data channel: a frame handed over before the sender has taken the previous one evicts it,
+ * silently, after `tryPush` reported it sent. Bursts (several frames in one event-loop turn, e.g.
+ * from a late timer) therefore lose frames. The pacer hands LiveKit at most one frame per
+ * `minIntervalMs`; a frame offered sooner is held (copied into a reused buffer) and handed over
+ * once the interval has passed, by the next offer or a timer. A newer frame replaces a held one,
+ * in JavaScript, without a native call: while LiveKit cannot keep up (more frames offered than it
+ * can take, or a full queue), excess frames cost a copy, not a native request.
+ */
+export class DataTrackPacer {
+  readonly #target: PacedTarget;
+  readonly #interval: number;
+  readonly #fullPause: number;
+  readonly #now: () => number;
+  readonly #schedule: (fn: () => void, ms: number) => () => void;
+  #nextAt = -Infinity;
+  /** Held frames, oldest at #head: reused buffers with their lengths and timestamps. */
+  readonly #slots: { bytes: Uint8Array; length: number; timestamp: bigint | undefined }[] = [];
+  #head = 0;
+  #count = 0;
+  #cancelTimer: (() => void) | undefined;
+  #closed = false;
+  #replaced = 0;
+
+  constructor(target: PacedTarget, options: DataTrackPacerOptions = {}) {
+    this.#target = target;
+    this.#interval = options.minIntervalMs ?? DEFAULT_PACER_INTERVAL_MS;
+    this.#fullPause = options.queueFullPauseMs ?? DEFAULT_QUEUE_FULL_PAUSE_MS;
+    this.#now = options.now ?? (() => performance.now());
+    this.#schedule = options.schedule ?? defaultSchedule;
+    const size = Math.max(1, options.queueSize ?? DEFAULT_QUEUE_SIZE);
+    for (let i = 0; i < size; i++) {
+      this.#slots.push({ bytes: new Uint8Array(0), length: 0, timestamp: undefined });
+    }
+  }
+
+  /** Frames dropped while held (the oldest, for a newer one) so far: they never reached LiveKit. */
+  get replaced(): number {
+    return this.#replaced;
+  }
+
+  /** Frames waiting to be handed over. */
+  get held(): number {
+    return this.#count;
+  }
+
+  /**
+   * Offers the frame `header` + `payload` (both are copied if held; the caller may reuse them).
+   * Never throws for transport conditions.
+   */
+  offer(
+    header: Uint8Array | undefined,
+    payload: Uint8Array,
+    userTimestamp?: bigint,
+  ): DataTrackOfferResult {
+    if (this.#closed) {
+      return "unpublished";
+    }
+    const now = this.#now();
+    if (now >= this.#nextAt) {
+      if (this.#count === 0) {
+        return this.#push(header, payload, userTimestamp, now);
+      }
+      this.#flush(now); // older frames first
+    }
+    this.#hold(header, payload, userTimestamp);
+    this.#arm(now);
+    return "held";
+  }
+
+  /** Drops a held frame and stops the timer; later offers return "unpublished". */
+  close(): void {
+    this.#closed = true;
+    this.#count = 0;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+  }
+
+  #push(
+    header: Uint8Array | undefined,
+    payload: Uint8Array,
+    userTimestamp: bigint | undefined,
+    now: number,
+  ): DataTrackPushResult {
+    const result = this.#target.tryPushWithHeader(header, payload, userTimestamp);
+    this.#nextAt = now + (result === "queueFull" ? this.#fullPause : this.#interval);
+    return result;
+  }
+
+  #flush(now: number): void {
+    const slot = this.#slots[this.#head]!;
+    this.#head = (this.#head + 1) % this.#slots.length;
+    this.#count -= 1;
+    this.#push(undefined, slot.bytes.subarray(0, slot.length), slot.timestamp, now);
+  }
+
+  #hold(header: Uint8Array | undefined, payload: Uint8Array, userTimestamp?: bigint): void {
+    if (this.#count === this.#slots.length) {
+      this.#head = (this.#head + 1) % this.#slots.length; // newest wins: drop the oldest
+      this.#count -= 1;
+      this.#replaced += 1;
+    }
+    const slot = this.#slots[(this.#head + this.#count) % this.#slots.length]!;
+    this.#count += 1;
+    const headerLength = header === undefined ? 0 : header.byteLength;
+    const length = headerLength + payload.byteLength;
+    if (slot.bytes.byteLength < length) {
+      slot.bytes = new Uint8Array(Math.max(length, slot.bytes.byteLength * 2, 256));
+    }
+    if (header !== undefined) {
+      slot.bytes.set(header, 0);
+    }
+    slot.bytes.set(payload, headerLength);
+    slot.length = length;
+    slot.timestamp = userTimestamp;
+  }
+
+  #arm(now: number): void {
+    if (this.#cancelTimer !== undefined) {
+      return;
+    }
+    this.#cancelTimer = this.#schedule(
+      () => {
+        this.#cancelTimer = undefined;
+        if (this.#closed || this.#count === 0) {
+          return;
+        }
+        const at = this.#now();
+        if (at >= this.#nextAt) {
+          this.#flush(at);
+        }
+        if (this.#count > 0) {
+          this.#arm(at);
+        }
+      },
+      Math.max(0, this.#nextAt - now),
+    );
+  }
+}
+
+function defaultSchedule(fn: () => void, ms: number): () => void {
+  if (ms < 1) {
+    const immediate = setImmediate(fn);
+    immediate.unref();
+    return () => clearImmediate(immediate);
+  }
+  const timer = setTimeout(fn, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+}
