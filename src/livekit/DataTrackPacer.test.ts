@@ -162,3 +162,29 @@ test("the default scheduler hands a held frame over without any further offer", 
   }
   assert.deepEqual(pushed, [1, 2]);
 });
+
+test("overloaded (a full queue dropped a frame), frames go out at the short interval until empty", () => {
+  const s = setup({ queueSize: 2, overloadIntervalMs: 0.1 });
+  s.pacer.offer(undefined, bytes(0)); // sent at 0
+  s.pacer.offer(undefined, bytes(1));
+  s.pacer.offer(undefined, bytes(2));
+  s.pacer.offer(undefined, bytes(3)); // drops 1: overloaded
+  assert.equal(s.pacer.replaced, 1);
+  s.advance(0.1);
+  s.advance(0.2);
+  assert.deepEqual(
+    s.pushed.map((p) => [p.bytes, p.at]),
+    [
+      [[0], 0],
+      [[2], 0.1],
+      [[3], 0.2],
+    ],
+  );
+  s.advance(1);
+  s.pacer.offer(undefined, bytes(4)); // empty again: back to the normal interval
+  s.pacer.offer(undefined, bytes(5));
+  s.advance(1.4);
+  assert.equal(s.pushed.length, 4);
+  s.advance(1.5);
+  assert.equal(s.pushed.length, 5);
+});

@@ -22,7 +22,13 @@ export interface PacedTarget {
 export interface DataTrackPacerOptions {
   /** Least time between two frames handed to LiveKit, in ms (default 0.5). */
   readonly minIntervalMs?: number;
-  /** Most frames held; when full, the oldest is dropped (default 4). */
+  /**
+   * The interval while overloaded, in ms (default 0.1): once a full queue has dropped a frame,
+   * LiveKit gets frames this often until the queue is empty again. Its sender then always has a
+   * fresh frame when it can take one, so throughput is not capped by `minIntervalMs`.
+   */
+  readonly overloadIntervalMs?: number;
+  /** Most frames held; when full, the oldest is dropped (default 16). */
   readonly queueSize?: number;
   /** Pause after LiveKit reports its queue full, in ms (default 2). */
   readonly queueFullPauseMs?: number;
@@ -37,7 +43,8 @@ export interface DataTrackPacerOptions {
 
 /** Default {@link DataTrackPacerOptions.minIntervalMs}. */
 export const DEFAULT_PACER_INTERVAL_MS = 0.5;
-const DEFAULT_QUEUE_SIZE = 4;
+const DEFAULT_QUEUE_SIZE = 16;
+const DEFAULT_OVERLOAD_INTERVAL_MS = 0.1;
 const DEFAULT_QUEUE_FULL_PAUSE_MS = 2;
 
 /**
@@ -45,14 +52,16 @@ const DEFAULT_QUEUE_FULL_PAUSE_MS = 2;
  * its data channel: a frame handed over before the sender has taken the previous one evicts it,
  * silently, after `tryPush` reported it sent. Bursts (several frames in one event-loop turn, e.g.
  * from a late timer) therefore lose frames. The pacer hands LiveKit at most one frame per
- * `minIntervalMs`; a frame offered sooner is held (copied into a reused buffer) and handed over
- * once the interval has passed, by the next offer or a timer. A newer frame replaces a held one,
- * in JavaScript, without a native call: while LiveKit cannot keep up (more frames offered than it
- * can take, or a full queue), excess frames cost a copy, not a native request.
+ * `minIntervalMs`; frames offered sooner wait in a small queue (copies in reused buffers), oldest
+ * first, handed over by later offers or a timer. When the queue is full the oldest waiting frame
+ * is dropped in JavaScript, without a native call (newest wins), and the pacer switches to the
+ * shorter `overloadIntervalMs` until the queue is empty again.
  */
 export class DataTrackPacer {
   readonly #target: PacedTarget;
   readonly #interval: number;
+  readonly #overloadInterval: number;
+  #overloaded = false;
   readonly #fullPause: number;
   readonly #now: () => number;
   readonly #schedule: (fn: () => void, ms: number) => () => void;
@@ -68,6 +77,7 @@ export class DataTrackPacer {
   constructor(target: PacedTarget, options: DataTrackPacerOptions = {}) {
     this.#target = target;
     this.#interval = options.minIntervalMs ?? DEFAULT_PACER_INTERVAL_MS;
+    this.#overloadInterval = options.overloadIntervalMs ?? DEFAULT_OVERLOAD_INTERVAL_MS;
     this.#fullPause = options.queueFullPauseMs ?? DEFAULT_QUEUE_FULL_PAUSE_MS;
     this.#now = options.now ?? (() => performance.now());
     this.#schedule = options.schedule ?? defaultSchedule;
@@ -126,7 +136,11 @@ export class DataTrackPacer {
     now: number,
   ): DataTrackPushResult {
     const result = this.#target.tryPushWithHeader(header, payload, userTimestamp);
-    this.#nextAt = now + (result === "queueFull" ? this.#fullPause : this.#interval);
+    if (this.#count === 0) {
+      this.#overloaded = false;
+    }
+    const interval = this.#overloaded ? this.#overloadInterval : this.#interval;
+    this.#nextAt = now + (result === "queueFull" ? this.#fullPause : interval);
     return result;
   }
 
@@ -142,6 +156,12 @@ export class DataTrackPacer {
       this.#head = (this.#head + 1) % this.#slots.length; // newest wins: drop the oldest
       this.#count -= 1;
       this.#replaced += 1;
+      if (!this.#overloaded) {
+        this.#overloaded = true;
+        this.#nextAt = Math.min(this.#nextAt, this.#now() + this.#overloadInterval);
+        this.#cancelTimer?.(); // re-armed for the earlier time by the caller
+        this.#cancelTimer = undefined;
+      }
     }
     const slot = this.#slots[(this.#head + this.#count) % this.#slots.length]!;
     this.#count += 1;
