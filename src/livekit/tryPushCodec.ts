@@ -1,5 +1,6 @@
 import type { LocalDataTrackTryPushErrorCode } from "@livekit/rtc-ffi-bindings";
 import { FoxgloveError } from "../core/FoxgloveError.js";
+import { ProtoReader } from "./ProtoReader.js";
 
 // Hand-written wire codec of the one FFI request on the lossy hot path, LocalDataTrackTryPush
 // (rtc-ffi-bindings 0.12.73, proto2). protobuf-es's reflective toBinary/fromBinary cost more CPU
@@ -144,8 +145,8 @@ export function decodeTryPushResponse(bytes: Uint8Array): TryPushError | undefin
       return undefined; // the common case: an empty LocalDataTrackTryPushResponse
     }
   }
-  const reader = new Reader(bytes, 0, bytes.length);
-  let response: Reader | undefined;
+  const reader = new ProtoReader(bytes);
+  let response: ProtoReader | undefined;
   while (!reader.done) {
     const tag = reader.varint();
     if (tag === (69 << 3) + 2) {
@@ -169,7 +170,7 @@ export function decodeTryPushResponse(bytes: Uint8Array): TryPushError | undefin
   return error;
 }
 
-function decodeError(reader: Reader): TryPushError {
+function decodeError(reader: ProtoReader): TryPushError {
   let code = 0;
   let message = "";
   while (!reader.done) {
@@ -183,71 +184,4 @@ function decodeError(reader: Reader): TryPushError {
     }
   }
   return { code, message };
-}
-
-/** A minimal protobuf reader over `bytes[pos, end)`: varints (below 2^53) and length-delimited fields. */
-class Reader {
-  readonly #bytes: Uint8Array;
-  #pos: number;
-  readonly #end: number;
-
-  constructor(bytes: Uint8Array, pos: number, end: number) {
-    this.#bytes = bytes;
-    this.#pos = pos;
-    this.#end = end;
-  }
-
-  get done(): boolean {
-    return this.#pos >= this.#end;
-  }
-
-  varint(): number {
-    let value = 0;
-    let scale = 1;
-    for (;;) {
-      if (this.#pos >= this.#end || scale > 2 ** 63) {
-        throw new FoxgloveError("ERR_LIVEKIT", "malformed FFI reply");
-      }
-      const byte = this.#bytes[this.#pos++]!;
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) {
-        return value;
-      }
-      scale *= 128;
-    }
-  }
-
-  bytes(): Uint8Array {
-    const length = this.varint();
-    const start = this.#pos;
-    if (start + length > this.#end) {
-      throw new FoxgloveError("ERR_LIVEKIT", "malformed FFI reply");
-    }
-    this.#pos += length;
-    return this.#bytes.subarray(start, start + length);
-  }
-
-  sub(): Reader {
-    const bytes = this.bytes();
-    return new Reader(bytes, 0, bytes.length);
-  }
-
-  skip(tag: number): void {
-    switch (tag & 7) {
-      case 0:
-        this.varint();
-        return;
-      case 1:
-        this.#pos += 8;
-        return;
-      case 2:
-        this.bytes();
-        return;
-      case 5:
-        this.#pos += 4;
-        return;
-      default:
-        throw new FoxgloveError("ERR_LIVEKIT", "malformed FFI reply");
-    }
-  }
 }
