@@ -20,7 +20,11 @@ export interface PacedTarget {
 
 /** Options of {@link DataTrackPacer}. */
 export interface DataTrackPacerOptions {
-  /** Least time between two frames handed to LiveKit, in ms (default 0.5). */
+  /**
+   * Least time between two frames handed to LiveKit, in ms (default 0: no spacing; frames are
+   * only held while LiveKit's queue is full). Spacing (e.g. 0.5) reduces the frames LiveKit evicts
+   * from bursts, at the price of throughput at high rates and of latency (BENCHMARKS.md).
+   */
   readonly minIntervalMs?: number;
   /**
    * The interval while overloaded, in ms (default 0.1): once a full queue has dropped a frame,
@@ -42,7 +46,7 @@ export interface DataTrackPacerOptions {
 }
 
 /** Default {@link DataTrackPacerOptions.minIntervalMs}. */
-export const DEFAULT_PACER_INTERVAL_MS = 0.5;
+export const DEFAULT_PACER_INTERVAL_MS = 0;
 const DEFAULT_QUEUE_SIZE = 16;
 const DEFAULT_OVERLOAD_INTERVAL_MS = 0.1;
 const DEFAULT_QUEUE_FULL_PAUSE_MS = 2;
@@ -50,12 +54,13 @@ const DEFAULT_QUEUE_FULL_PAUSE_MS = 2;
 /**
  * Paces the frames of one data track. LiveKit's sender keeps only the newest frame that waits for
  * its data channel: a frame handed over before the sender has taken the previous one evicts it,
- * silently, after `tryPush` reported it sent. Bursts (several frames in one event-loop turn, e.g.
- * from a late timer) therefore lose frames. The pacer hands LiveKit at most one frame per
- * `minIntervalMs`; frames offered sooner wait in a small queue (copies in reused buffers), oldest
- * first, handed over by later offers or a timer. When the queue is full the oldest waiting frame
- * is dropped in JavaScript, without a native call (newest wins), and the pacer switches to the
- * shorter `overloadIntervalMs` until the queue is empty again.
+ * silently, after `tryPush` reported it sent; and its 16-frame input queue refuses frames while
+ * full. The pacer hands LiveKit at most one frame per `minIntervalMs` (default: no limit) and none
+ * for `queueFullPauseMs` after a full-queue reply; frames offered meanwhile wait in a small queue
+ * (copies in reused buffers), oldest first, handed over by later offers or a timer. When the queue
+ * is full the oldest waiting frame is dropped in JavaScript, without a native call (newest wins),
+ * and the pacer switches to the shorter `overloadIntervalMs` until the queue is empty again. So a
+ * producer far faster than LiveKit costs a copy per excess frame, not a native request.
  */
 export class DataTrackPacer {
   readonly #target: PacedTarget;

@@ -99,10 +99,9 @@ export class LocalDataTrack implements Disposable {
   }
 
   /**
-   * Paced push of the frame `header` + `payload` (see {@link DataTrackPacer}, default options):
-   * hands LiveKit at most one frame per 0.5 ms and queues up to 16 frames offered in between, so
-   * that bursts do not evict frames inside LiveKit's sender; excess frames are dropped without a
-   * native call.
+   * Paced push of the frame `header` + `payload` through a {@link DataTrackPacer} with default
+   * options: handed to LiveKit at once, except while LiveKit's queue is full, when frames wait (up
+   * to 16, newest wins) and excess frames are dropped without a native call.
    * Throws FoxgloveError ERR_VALUE for a userTimestamp outside 0..2^64-1.
    */
   offer(
