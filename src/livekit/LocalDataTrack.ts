@@ -68,10 +68,7 @@ export class LocalDataTrack implements Disposable {
     payload: Uint8Array,
     userTimestamp?: bigint,
   ): DataTrackPushResult {
-    if (userTimestamp !== undefined && (userTimestamp < 0n || userTimestamp > MAX_USER_TIMESTAMP)) {
-      throw new FoxgloveError("ERR_VALUE", `userTimestamp ${userTimestamp} is not a u64`);
-    }
-    if (this.#handle === undefined) {
+    if (!this.#canPush(userTimestamp)) {
       return "unpublished";
     }
     try {
@@ -109,14 +106,19 @@ export class LocalDataTrack implements Disposable {
     payload: Uint8Array,
     userTimestamp?: bigint,
   ): DataTrackOfferResult {
-    if (userTimestamp !== undefined && (userTimestamp < 0n || userTimestamp > MAX_USER_TIMESTAMP)) {
-      throw new FoxgloveError("ERR_VALUE", `userTimestamp ${userTimestamp} is not a u64`);
-    }
-    if (this.#handle === undefined) {
+    if (!this.#canPush(userTimestamp)) {
       return "unpublished";
     }
     this.#pacer ??= new DataTrackPacer(this);
     return this.#pacer.offer(header, payload, userTimestamp);
+  }
+
+  /** False once unpublished; throws ERR_VALUE for a userTimestamp outside u64. */
+  #canPush(userTimestamp: bigint | undefined): boolean {
+    if (userTimestamp !== undefined && (userTimestamp < 0n || userTimestamp > MAX_USER_TIMESTAMP)) {
+      throw new FoxgloveError("ERR_VALUE", `userTimestamp ${userTimestamp} is not a u64`);
+    }
+    return this.#handle !== undefined;
   }
 
   /** Unpublishes the track and releases its native handle. Idempotent. */
