@@ -1,5 +1,6 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
+import { redact } from "../core/redact.js";
 import type { Parameter } from "../protocol/index.js";
 import type { ConnectionGraph } from "../remote/ConnectionGraph.js";
 import type { ServiceDefinition } from "../remote/Services.js";
@@ -545,8 +546,4 @@ function unauthorizedHint(error: unknown): string {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function redact(text: string, secret: string): string {
-  return secret.length === 0 ? text : text.split(secret).join("<redacted>");
 }
