@@ -1,6 +1,8 @@
 /**
  * `foxglove-remote/viewer`: connect to a device over Foxglove remote access (protocol 2.2.0 on
- * LiveKit), follow its channels and receive their messages. See docs/viewer.md.
+ * LiveKit), follow its channels and receive their messages, and act on it: publish on client
+ * channels, read and set parameters, call services, follow the connection graph, fetch assets.
+ * See docs/viewer.md.
  */
 export {
   connectViewer,
@@ -9,6 +11,27 @@ export {
   type ViewerConnectOptions,
 } from "./connectViewer.js";
 export { Viewer, type PingOptions, type WaitForChannelOptions } from "./Viewer.js";
+export type { WaitOptions } from "./waitForViewerState.js";
+export { ClientPublisher, type AdvertiseOptions } from "./ClientPublisher.js";
+export {
+  MAX_REQUESTS_IN_FLIGHT,
+  type CallServiceOptions,
+  type RequestOptions,
+  type ServiceResponse,
+} from "./ViewerActions.js";
+export { ServiceCallError, type ServiceCallReason } from "./ServiceCallError.js";
+export { CapabilityError } from "./CapabilityError.js";
+export {
+  UpdateSubscription,
+  DEFAULT_UPDATE_QUEUE_SIZE,
+  type UpdateSubscriptionOptions,
+} from "./UpdateSubscription.js";
+export {
+  applyConnectionGraphUpdate,
+  connectionGraphToJson,
+  EMPTY_CONNECTION_GRAPH,
+  type ConnectionGraph,
+} from "./ConnectionGraphState.js";
 export {
   Subscription,
   DEFAULT_SUBSCRIPTION_QUEUE_SIZE,
@@ -25,3 +48,14 @@ export {
   type ApiServerAccess,
   type ViewerCredentials,
 } from "./requestViewerCredentials.js";
+export type {
+  AdvertisedService,
+  Capability,
+  Parameter,
+  ParameterType,
+  ParameterValue,
+  ServerInfo,
+  ServiceMessageSchema,
+  Status,
+} from "../protocol/index.js";
+export type { Schema } from "../core/Schema.js";
