@@ -1,0 +1,381 @@
+// Our viewer library and CLI acting on the REFERENCE device (foxglove-sdk 0.26.0 from PyPI, in
+// the private venv of bench/compare/referenceVenv.ts): service calls, parameters, the connection
+// graph, client publish and capability gating, through OUR device API server and a real
+// livekit-server. The device program is test/fixtures/reference_actions_device.py.
+import assert from "node:assert/strict";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { after, before, describe, test } from "node:test";
+import { startApiServer, type ApiServer } from "../src/api-server/index.js";
+import { setLogLevel } from "../src/core/logger.js";
+import { shutdownLiveKit } from "../src/livekit/index.js";
+import {
+  CapabilityError,
+  connectionGraphToJson,
+  connectViewer,
+  ServiceCallError,
+  type ConnectionGraph,
+  type Parameter,
+  type Viewer,
+} from "../src/viewer/index.js";
+import { ensureReferenceVenv, REFERENCE_SDK_VERSION } from "../bench/compare/referenceVenv.js";
+import { EventLog } from "./helpers/EventLog.js";
+import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
+
+const SCRIPT = fileURLToPath(new URL("./fixtures/reference_actions_device.py", import.meta.url));
+const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
+const account = {
+  id: "dev_ref_actions",
+  name: "ref-actions",
+  token: `fox_dt_${randomBytes(8).toString("hex")}`,
+};
+
+type DeviceEvent = { event: string } & Record<string, unknown>;
+let livekit: TestLiveKitServer;
+let api: ApiServer;
+let device: ChildProcess;
+const events = new EventLog<DeviceEvent>();
+const stderr: string[] = [];
+const viewers: Viewer[] = [];
+
+const deviceEvent = (name: string, match: (e: DeviceEvent) => boolean = () => true, from = 0) =>
+  events.waitFor(
+    (e) => e.event === name && match(e) && events.items.indexOf(e) >= from,
+    15_000,
+    `device event ${name} (stderr: ${stderr.slice(-5).join(" | ")})`,
+  );
+
+async function viewer(identity: string): Promise<Viewer> {
+  const v = await connectViewer({
+    apiUrl: api.url,
+    device: account.id,
+    identity,
+    iceServers: livekit.iceServers,
+    connectTimeoutMs: 30_000,
+  });
+  viewers.push(v);
+  return v;
+}
+
+before(async () => {
+  setLogLevel("error");
+  const venv = await ensureReferenceVenv();
+  livekit = await startLiveKitServer("viewer-actions-reference");
+  api = await startApiServer({
+    devices: [account],
+    livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+    heartbeatIntervalMs: 1000,
+  });
+  device = spawn(venv.python, [SCRIPT, account.name], {
+    env: { ...process.env, FOXGLOVE_API_URL: api.url, FOXGLOVE_DEVICE_TOKEN: account.token },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  createInterface({ input: device.stdout! }).on("line", (line) => {
+    try {
+      events.push(JSON.parse(line) as DeviceEvent);
+      if (process.env.REF_DEBUG) process.stderr.write(`[event] ${Date.now()} ${line}\n`);
+    } catch {
+      // a stray print
+    }
+  });
+  createInterface({ input: device.stderr! }).on("line", (line) => {
+    stderr.push(line);
+    if (process.env.REF_DEBUG) process.stderr.write(`[device] ${line}\n`);
+    stderr.splice(0, Math.max(0, stderr.length - 50));
+  });
+  const started = await deviceEvent("started");
+  assert.equal(started.version, REFERENCE_SDK_VERSION);
+  await deviceEvent("status", (e) => e.status === "Connected");
+});
+
+after(async () => {
+  if (process.env.REF_DEBUG) process.stderr.write(`[after] ${Date.now()}\n`);
+  await Promise.all(viewers.map((v) => v.close()));
+  if (device !== undefined && device.exitCode === null) {
+    const exited = new Promise((resolve) => device.once("exit", resolve));
+    device.stdin?.end("stop\n");
+    const killer = setTimeout(() => device.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(killer);
+  }
+  await api?.stop();
+  await livekit?.stop();
+  await shutdownLiveKit();
+});
+
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+describe("our viewer library on the reference device", () => {
+  let v: Viewer;
+  before(async () => {
+    v = await viewer("viewer-lib");
+  });
+
+  test("serverInfo announces what the device enabled; assets are gated locally", async () => {
+    const info = v.serverInfo!;
+    for (const c of [
+      "clientPublish",
+      "parameters",
+      "parametersSubscribe",
+      "services",
+      "connectionGraph",
+    ]) {
+      assert.ok(info.capabilities.includes(c), `capability ${c} in ${info.capabilities.join(",")}`);
+    }
+    assert.ok(!info.capabilities.includes("assets"));
+    assert.deepEqual(info.supportedEncodings, ["json"]);
+    await assert.rejects(
+      v.fetchAsset("package://robot/base.stl"),
+      (e) => e instanceof CapabilityError && e.capability === "assets",
+    );
+    assert.ok((await v.ping()) >= 0);
+  });
+
+  test("service calls: concurrent answers correlated, handler errors and timeouts typed", async () => {
+    await v.waitForService("/slow", { timeoutMs: 10_000 });
+    const echo = v.services.find((s) => s.name === "/echo")!;
+    assert.equal(echo.request?.encoding, "json");
+    const calls = await Promise.all([
+      v.callService("/add", JSON.stringify({ a: 1, b: 2 })),
+      v.callService("/echo", '{"hello":"world"}'),
+      v.callService("/add", JSON.stringify({ a: 40, b: 2 })),
+    ]);
+    assert.deepEqual(
+      calls.map((r) => [r.service.name, r.encoding, JSON.parse(text(r.data))]),
+      [
+        ["/add", "json", { sum: 3 }],
+        ["/echo", "json", { hello: "world" }],
+        ["/add", "json", { sum: 42 }],
+      ],
+    );
+    await assert.rejects(v.callService("/fail", "{}"), (e) => {
+      assert.ok(e instanceof ServiceCallError);
+      assert.equal(e.reason, "handlerError");
+      assert.equal(e.code, "ERR_SERVICE_CALL");
+      assert.match(e.deviceMessage ?? "", /boom: bad input/);
+      return true;
+    });
+    await assert.rejects(
+      v.callService("/slow", "{}", { timeoutMs: 300 }),
+      (e) => e instanceof ServiceCallError && e.reason === "timeout" && e.code === "ERR_TIMEOUT",
+    );
+    await assert.rejects(
+      v.callService("/echo", "{}", { encoding: "cbor" }),
+      (e) => e instanceof ServiceCallError && e.reason === "unsupportedEncoding",
+    );
+    await assert.rejects(
+      v.callService("/nope", "{}"),
+      (e) => e instanceof ServiceCallError && e.reason === "unknownService",
+    );
+    // The late answer of the timed-out call is dropped; the viewer keeps working.
+    const again = await v.callService("/slow", "{}", { timeoutMs: 15_000 });
+    assert.deepEqual(JSON.parse(text(again.data)), { slept: true });
+    assert.equal(v.closeReason, undefined);
+  });
+
+  test("parameters: get, set (float kept a float), and a set seen by a second subscribed viewer", async () => {
+    const all = await v.getParameters([]);
+    assert.deepEqual(all.map((p) => p.name).sort(), ["gain", "mode", "speed"]);
+    assert.deepEqual(await v.getParameters(["speed", "gain"]), [
+      { name: "speed", value: 1 },
+      { name: "gain", type: "float64", value: 0.5 },
+    ]);
+    const other = await viewer("viewer-watch");
+    const from = events.items.length;
+    const updates = other.subscribeParameterUpdates(["gain"]);
+    await deviceEvent("paramsSubscribe", (e) => JSON.stringify(e.names) === '["gain"]', from);
+    const applied = await v.setParameters([{ name: "gain", type: "float64", value: 2 }]);
+    assert.deepEqual(applied, [{ name: "gain", type: "float64", value: 2 }]);
+    const pushed = await nextUpdate(updates);
+    assert.deepEqual(pushed, [{ name: "gain", type: "float64", value: 2 }]);
+    assert.deepEqual(await v.getParameters(["gain"]), [
+      { name: "gain", type: "float64", value: 2 },
+    ]);
+    // Values the device application publishes reach subscribers too.
+    device.stdin!.write(`params ${JSON.stringify({ gain: 3.5, speed: 9 })}\n`);
+    assert.deepEqual(await nextUpdate(updates), [{ name: "gain", type: "float64", value: 3.5 }]);
+    updates.unsubscribe();
+    await deviceEvent("paramsUnsubscribe", (e) => JSON.stringify(e.names) === '["gain"]', from);
+  });
+
+  test("connection graph: the whole graph first, then kept up to date from diffs", async () => {
+    const from = events.items.length;
+    const graphs = v.subscribeConnectionGraph();
+    await deviceEvent("graphSubscribe", () => true, from);
+    const first = await nextUpdate(graphs);
+    assert.deepEqual(connectionGraphToJson(first), {
+      publishedTopics: {},
+      subscribedTopics: {},
+      advertisedServices: {},
+    });
+    device.stdin!.write(
+      `graph ${JSON.stringify({
+        published: { "/imu": ["driver"], "/odom": ["base"] },
+        subscribed: { "/imu": ["fusion"] },
+        services: { "/reset": ["base"] },
+      })}\n`,
+    );
+    assert.deepEqual(connectionGraphToJson(await nextUpdate(graphs)), {
+      publishedTopics: { "/imu": ["driver"], "/odom": ["base"] },
+      subscribedTopics: { "/imu": ["fusion"] },
+      advertisedServices: { "/reset": ["base"] },
+    });
+    device.stdin!.write(
+      `graph ${JSON.stringify({
+        published: { "/imu": ["driver", "replay"] },
+        subscribed: { "/imu": ["fusion"] },
+        services: { "/calibrate": ["arm"] },
+      })}\n`,
+    );
+    const merged: ConnectionGraph = await nextUpdate(graphs);
+    assert.deepEqual(connectionGraphToJson(merged), {
+      publishedTopics: { "/imu": ["driver", "replay"] },
+      subscribedTopics: { "/imu": ["fusion"] },
+      advertisedServices: { "/calibrate": ["arm"] },
+    });
+    assert.equal(v.connectionGraph, merged);
+    graphs.unsubscribe();
+    await deviceEvent("graphUnsubscribe", () => true, from);
+  });
+
+  test("client publish: advertise, messages in order, unadvertise; encodings checked", async () => {
+    assert.throws(
+      () => v.advertise({ topic: "/cmd", encoding: "cbor" }),
+      (e) => e instanceof Error && "code" in e && e.code === "ERR_UNSUPPORTED_ENCODING",
+    );
+    const from = events.items.length;
+    const publisher = v.advertise({
+      topic: "/cmd_vel",
+      encoding: "json",
+      schema: { name: "geometry_msgs/Twist", encoding: "", data: new Uint8Array() },
+    });
+    const adv = await deviceEvent("clientAdvertise", (e) => e.topic === "/cmd_vel", from);
+    assert.equal(adv.encoding, "json");
+    assert.equal(adv.schemaName, "geometry_msgs/Twist");
+    for (let i = 0; i < 5; i++) {
+      publisher.publish(JSON.stringify({ linear: i }));
+    }
+    await events.waitFor(
+      () => events.items.slice(from).filter((e) => e.event === "message").length >= 5,
+      15_000,
+      "5 client messages",
+    );
+    const texts = events.items
+      .slice(from)
+      .filter((e) => e.event === "message" && e.topic === "/cmd_vel")
+      .map((e) => (JSON.parse(e.text as string) as { linear: number }).linear);
+    assert.deepEqual(texts, [0, 1, 2, 3, 4]);
+    publisher.unadvertise();
+    await deviceEvent("clientUnadvertise", (e) => e.topic === "/cmd_vel", from);
+    assert.throws(() => publisher.publish("{}"), /unadvertised/);
+  });
+
+  test("a viewer that leaves mid-call: its pending call fails with a typed error", async () => {
+    const leaving = await viewer("viewer-leaving");
+    await leaving.waitForService("/slow");
+    const failed = assert.rejects(
+      leaving.callService("/slow", "{}"),
+      (e) =>
+        e instanceof ServiceCallError &&
+        e.reason === "disconnected" &&
+        e.code === "ERR_CHANNEL_CLOSED",
+    );
+    await leaving.close();
+    await failed;
+    // The device is unharmed: another viewer's call still works.
+    const r = await v.callService("/add", '{"a":2,"b":3}');
+    assert.deepEqual(JSON.parse(text(r.data)), { sum: 5 });
+  });
+});
+
+describe("the CLI on the reference device (child processes through pipes)", () => {
+  const run = promisify(execFile);
+  const cli = async (...args: string[]) =>
+    await run(process.execPath, ["--import", "tsx", MAIN, ...args, "--device", account.id], {
+      timeout: 60_000,
+      env: { ...process.env, FOXGLOVE_API_URL: api.url, FOXGLOVE_LOG_LEVEL: "error" },
+    });
+  const failing = async (expectedCode: number, ...args: string[]) => {
+    const error = await cli(...args).then(
+      () => assert.fail(`${args.join(" ")} should fail`),
+      (e: { code: number; stderr: string }) => e,
+    );
+    assert.equal(error.code, expectedCode, error.stderr);
+    return error.stderr;
+  };
+
+  test("call prints the JSON response; a failing service exits 2 with the device's text", async () => {
+    const { stdout } = await cli("call", "/add", '{"a": 20, "b": 22}');
+    assert.equal(stdout, '{"sum":42}\n');
+    const stderrText = await failing(2, "call", "/fail");
+    assert.match(stderrText, /boom: bad input/);
+  });
+
+  test("param set then get; asset on a device without assets exits 3", async () => {
+    const set = await cli("param", "set", "speed", "2.0");
+    assert.equal(set.stdout, "speed = 2.0\n");
+    const get = await cli("param", "get", "speed", "mode", "--json");
+    assert.deepEqual(
+      get.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Parameter),
+      [
+        { name: "speed", type: "float64", value: 2 },
+        { name: "mode", value: "manual" },
+      ],
+    );
+    assert.match(await failing(3, "asset", "package://robot/base.stl"), /assets/);
+  });
+
+  test("publish --rate --count sends every message in order", async () => {
+    const from = events.items.length;
+    const { stderr: note } = await cli(
+      "publish",
+      "/teleop",
+      '{"x": 1}',
+      "--rate",
+      "20",
+      "--count",
+      "4",
+    );
+    assert.match(note, /published 4 message/);
+    await events.waitFor(
+      () =>
+        events.items.slice(from).filter((e) => e.event === "message" && e.topic === "/teleop")
+          .length >= 4,
+      15_000,
+      "4 messages on /teleop",
+    );
+    await deviceEvent("clientUnadvertise", (e) => e.topic === "/teleop", from);
+  });
+
+  test("graph --json prints the device's current graph", async () => {
+    const { stdout } = await cli("graph", "--json");
+    assert.deepEqual(JSON.parse(stdout), {
+      publishedTopics: { "/imu": ["driver", "replay"] },
+      subscribedTopics: { "/imu": ["fusion"] },
+      advertisedServices: { "/calibrate": ["arm"] },
+    });
+  });
+});
+
+async function nextUpdate<T>(sub: AsyncIterable<T>): Promise<T> {
+  const iterator = sub[Symbol.asyncIterator]();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const r = await Promise.race([
+      iterator.next(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("no update within 15 s")), 15_000);
+      }),
+    ]);
+    assert.equal(r.done, false);
+    return r.value as T;
+  } finally {
+    clearTimeout(timer);
+  }
+}
