@@ -144,7 +144,7 @@ describe("our viewer library on the reference device", () => {
       v.callService("/add", JSON.stringify({ a: 40, b: 2 })),
     ]);
     assert.deepEqual(
-      calls.map((r) => [r.service.name, r.encoding, JSON.parse(text(r.data))]),
+      calls.map((r) => [r.service.name, r.encoding, JSON.parse(text(r.data)) as unknown]),
       [
         ["/add", "json", { sum: 3 }],
         ["/echo", "json", { hello: "world" }],
@@ -374,7 +374,7 @@ async function nextUpdate<T>(sub: AsyncIterable<T>): Promise<T> {
       }),
     ]);
     assert.equal(r.done, false);
-    return r.value as T;
+    return r.value;
   } finally {
     clearTimeout(timer);
   }
