@@ -18,8 +18,11 @@ export interface AdvertiseOptions {
 
 /** What a {@link ClientPublisher} asks its viewer to do. */
 export interface ClientPublisherPort {
-  /** Checks the device still allows publishing this encoding, then sends `MessageData`. */
-  publish(publisher: ClientPublisher, data: Uint8Array): void;
+  /**
+   * Checks the device still allows publishing this encoding, then sends `MessageData`; false
+   * when the message was dropped because the control stream is backed up.
+   */
+  publish(publisher: ClientPublisher, data: Uint8Array): boolean;
   /** Sends `unadvertise` and forgets the channel. */
   unadvertise(publisher: ClientPublisher): void;
 }
@@ -38,6 +41,7 @@ export class ClientPublisher implements Disposable, AsyncDisposable {
   readonly #port: ClientPublisherPort;
   #active = true;
   #published = 0;
+  #dropped = 0;
 
   /** @internal Created by the viewer. */
   constructor(id: number, options: AdvertiseOptions, port: ClientPublisherPort) {
@@ -53,22 +57,36 @@ export class ClientPublisher implements Disposable, AsyncDisposable {
     return this.#active;
   }
 
-  /** Messages published so far. */
+  /** Messages sent so far. */
   get published(): number {
     return this.#published;
   }
 
   /**
-   * Sends one message (bytes, or a string sent as UTF-8). Throws FoxgloveError
-   * `ERR_CHANNEL_CLOSED` after {@link unadvertise} or close, {@link CapabilityError} or
-   * `ERR_UNSUPPORTED_ENCODING` when the device (after a reset) no longer accepts it.
+   * Messages dropped because more than `MAX_PUBLISH_BACKLOG_BYTES` were still waiting to go out
+   * on the control stream (the device or the link is slower than the publisher).
    */
-  publish(data: Uint8Array | string): void {
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /**
+   * Sends one message (bytes, or a string sent as UTF-8), in order after the earlier ones.
+   * Returns false when it was dropped instead (counted in {@link dropped}) because the control
+   * stream is backed up. Throws FoxgloveError `ERR_CHANNEL_CLOSED` after {@link unadvertise} or
+   * close, `CapabilityError` or `ERR_UNSUPPORTED_ENCODING` when the device (after a reset) no
+   * longer accepts it.
+   */
+  publish(data: Uint8Array | string): boolean {
     if (!this.#active) {
       throw new FoxgloveError("ERR_CHANNEL_CLOSED", `client channel ${this.topic} is unadvertised`);
     }
-    this.#port.publish(this, typeof data === "string" ? utf8Encode(data) : data);
+    if (!this.#port.publish(this, typeof data === "string" ? utf8Encode(data) : data)) {
+      this.#dropped += 1;
+      return false;
+    }
     this.#published += 1;
+    return true;
   }
 
   /** Withdraws the channel at the device. Idempotent. */

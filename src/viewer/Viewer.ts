@@ -102,6 +102,7 @@ export class Viewer implements AsyncDisposable {
         send: (message) => this.#sender.send(message),
         openDataTrack: (id) => this.#openDataTrack(id),
         closeDataTrack: (id) => this.#closeDataTrack(id),
+        backlogBytes: () => this.#sender.bufferedBytes,
       },
     });
     this.#sender = new ControlSender({

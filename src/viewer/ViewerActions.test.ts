@@ -14,6 +14,7 @@ import { connectionGraphToJson, type ConnectionGraph } from "./ConnectionGraphSt
 import { Emitter } from "./Emitter.js";
 import { ServiceCallError } from "./ServiceCallError.js";
 import type { UpdateSubscription } from "./UpdateSubscription.js";
+import { MAX_PUBLISH_BACKLOG_BYTES } from "./ViewerActions.js";
 import { ViewerCore } from "./ViewerCore.js";
 import type { ViewerEvents } from "./ViewerEvents.js";
 
@@ -47,14 +48,20 @@ const svc = (id: number, name: string, requestEncoding?: string): AdvertisedServ
 
 function setup(first: ServerInfo = info()) {
   const sent: ClientMessage[] = [];
+  const backlog = { bytes: 0 };
   const core = new ViewerCore({
     events: new Emitter<ViewerEvents>(),
-    effects: { send: (m) => sent.push(m), openDataTrack: () => {}, closeDataTrack: () => {} },
+    effects: {
+      send: (m) => sent.push(m),
+      openDataTrack: () => {},
+      closeDataTrack: () => {},
+      backlogBytes: () => backlog.bytes,
+    },
   });
   const handle = (m: ServerMessage) => core.handleMessage(m);
   handle(first);
   const take = () => sent.splice(0);
-  return { core, actions: core.actions, sent, handle, take };
+  return { core, actions: core.actions, sent, handle, take, backlog };
 }
 
 async function next<T>(sub: UpdateSubscription<T>): Promise<T> {
@@ -139,6 +146,19 @@ describe("ViewerActions", () => {
       actions.publishers.map((p) => p.topic),
       ["/pb"],
     );
+  });
+
+  test("publish drops (and counts) messages while the control stream is backed up", () => {
+    const { actions, take, backlog } = setup();
+    const p = actions.advertise({ topic: "/cmd", encoding: "json" });
+    take();
+    backlog.bytes = MAX_PUBLISH_BACKLOG_BYTES + 1;
+    assert.equal(p.publish("{}"), false);
+    assert.deepEqual(take(), []);
+    backlog.bytes = MAX_PUBLISH_BACKLOG_BYTES;
+    assert.equal(p.publish("{}"), true);
+    assert.equal(take().length, 1);
+    assert.deepEqual([p.published, p.dropped], [1, 1]);
   });
 
   test("service calls are correlated by call id, answered in any order, failures typed", async () => {

@@ -64,7 +64,16 @@ export interface ViewerActionsPort {
   serverInfo(): ServerInfo | undefined;
   /** The services the device advertises now. */
   services(): Iterable<AdvertisedService>;
+  /** Bytes sent on the control stream but not yet on the wire. */
+  backlogBytes(): number;
 }
+
+/**
+ * Control-stream backlog above which `ClientPublisher.publish` drops the message instead of
+ * queueing it (1 MiB): a device or link slower than the publisher loses the oldest commands'
+ * successors rather than growing memory.
+ */
+export const MAX_PUBLISH_BACKLOG_BYTES = 1 << 20;
 
 const SERVICE_TIMEOUT_MS = 30_000;
 const PARAMETER_TIMEOUT_MS = 10_000;
@@ -158,11 +167,15 @@ export class ViewerActions {
     return publisher;
   }
 
-  #publish(publisher: ClientPublisher, data: Uint8Array): void {
+  #publish(publisher: ClientPublisher, data: Uint8Array): boolean {
     this.#checkOpen();
     const info = requireCapability(this.#port.serverInfo(), "clientPublish", "client publishing");
     checkClientEncoding(info, publisher.encoding);
+    if (this.#port.backlogBytes() > MAX_PUBLISH_BACKLOG_BYTES) {
+      return false;
+    }
     this.#port.send({ op: "messageData", channelId: publisher.id, data });
+    return true;
   }
 
   #unadvertise(publisher: ClientPublisher): void {

@@ -23,6 +23,8 @@ export interface ViewerCoreEffects {
   openDataTrack(channelId: number): void;
   /** Stops receiving the data track of `channelId`. */
   closeDataTrack(channelId: number): void;
+  /** Bytes sent on the control stream but not yet on the wire (default: 0, unknown). */
+  backlogBytes?(): number;
 }
 
 /** Options of {@link ViewerCore}. */
@@ -64,6 +66,7 @@ export class ViewerCore {
       send: (message) => this.#effects.send(message),
       serverInfo: () => this.#serverInfo,
       services: () => this.#services.values(),
+      backlogBytes: () => this.#effects.backlogBytes?.() ?? 0,
     });
   }
 

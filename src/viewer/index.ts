@@ -15,6 +15,7 @@ export type { WaitOptions } from "./waitForViewerState.js";
 export { ClientPublisher, type AdvertiseOptions } from "./ClientPublisher.js";
 export {
   MAX_REQUESTS_IN_FLIGHT,
+  MAX_PUBLISH_BACKLOG_BYTES,
   type CallServiceOptions,
   type RequestOptions,
   type ServiceResponse,

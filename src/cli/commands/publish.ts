@@ -50,21 +50,21 @@ export function addPublishCommand(program: Command): void {
       const total = flags.rate === undefined ? 1 : (flags.count ?? Infinity);
       const periodMs = flags.rate === undefined ? 0 : 1000 / flags.rate;
       const start = performance.now();
-      while (!signal.aborted && publisher.published < total) {
-        publisher.publish(data);
-        if (publisher.published < total) {
+      let attempts = 0;
+      while (!signal.aborted && attempts < total) {
+        publisher.publish(data); // false (counted in `dropped`) when the link is backed up
+        attempts += 1;
+        if (attempts < total) {
           // Keep the rate from the start, so slow sends do not drift it.
-          await sleep(
-            systemClock,
-            start + publisher.published * periodMs - performance.now(),
-            signal,
-          );
+          await sleep(systemClock, start + attempts * periodMs - performance.now(), signal);
         }
         if (viewer.isClosed) {
           throw viewer.closeError ?? new FoxgloveError("ERR_CHANNEL_CLOSED", "the viewer closed");
         }
       }
-      process.stderr.write(`published ${publisher.published} message(s) on ${topic}\n`);
+      const dropped =
+        publisher.dropped > 0 ? ` (${publisher.dropped} dropped: link backed up)` : "";
+      process.stderr.write(`published ${publisher.published} message(s) on ${topic}${dropped}\n`);
       publisher.unadvertise();
     });
   });
