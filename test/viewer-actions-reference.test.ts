@@ -5,11 +5,15 @@
 import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
 import { startApiServer, type ApiServer } from "../src/api-server/index.js";
+import type { FoxgloveError } from "../src/core/FoxgloveError.js";
 import { setLogLevel } from "../src/core/logger.js";
 import { shutdownLiveKit } from "../src/livekit/index.js";
 import {
@@ -21,37 +25,94 @@ import {
   type Parameter,
   type Viewer,
 } from "../src/viewer/index.js";
-import { ensureReferenceVenv, REFERENCE_SDK_VERSION } from "../bench/compare/referenceVenv.js";
+import {
+  ensureReferenceVenv,
+  REFERENCE_SDK_VERSION,
+  referenceVenvDir,
+} from "../bench/compare/referenceVenv.js";
 import { EventLog } from "./helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
 
 const SCRIPT = fileURLToPath(new URL("./fixtures/reference_actions_device.py", import.meta.url));
 const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
-const account = {
-  id: "dev_ref_actions",
-  name: "ref-actions",
+const account = (id: string) => ({
+  id: `dev_${id.replaceAll("-", "_")}`,
+  name: id,
   token: `fox_dt_${randomBytes(8).toString("hex")}`,
-};
+});
+const accounts = { main: account("ref-actions"), assets: account("ref-assets") };
+/** 0.26.0 has no Python asset handler; 0.27.0 (still protocol 2.2.0) adds `asset_handler`. */
+const ASSETS_SDK_VERSION = "0.27.0";
 
 type DeviceEvent = { event: string } & Record<string, unknown>;
+
+/** A reference device program as a child process: commands on stdin, events from stdout. */
+class RefDevice {
+  readonly events = new EventLog<DeviceEvent>();
+  readonly #stderr: string[] = [];
+  readonly #child: ChildProcess;
+
+  constructor(python: string, name: string, env: Record<string, string>) {
+    this.#child = spawn(python, [SCRIPT, name], {
+      env: { ...process.env, ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    createInterface({ input: this.#child.stdout! }).on("line", (line) => {
+      try {
+        this.events.push(JSON.parse(line) as DeviceEvent);
+      } catch {
+        // a stray print
+      }
+    });
+    createInterface({ input: this.#child.stderr! }).on("line", (line) => {
+      this.#stderr.push(line);
+      this.#stderr.splice(0, Math.max(0, this.#stderr.length - 50));
+    });
+  }
+
+  /** Index of the next event: pass it as `from` to wait only for later events. */
+  get mark(): number {
+    return this.events.items.length;
+  }
+
+  /** The first event `name` at or after index `from` matching `match` (15 s deadline). */
+  async event(
+    name: string,
+    match: (e: DeviceEvent) => boolean = () => true,
+    from = 0,
+  ): Promise<DeviceEvent> {
+    return await this.events.waitFor(
+      (e) => e.event === name && match(e) && this.events.items.indexOf(e) >= from,
+      15_000,
+      `device event ${name} (stderr: ${this.#stderr.slice(-5).join(" | ")})`,
+    );
+  }
+
+  send(command: string): void {
+    this.#child.stdin!.write(`${command}\n`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#child.exitCode !== null) {
+      return;
+    }
+    const exited = new Promise((resolve) => this.#child.once("exit", resolve));
+    this.#child.stdin!.end("stop\n");
+    const killer = setTimeout(() => this.#child.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(killer);
+  }
+}
+
 let livekit: TestLiveKitServer;
 let api: ApiServer;
-let device: ChildProcess;
-const events = new EventLog<DeviceEvent>();
-const stderr: string[] = [];
+let device: RefDevice;
 const viewers: Viewer[] = [];
 
-const deviceEvent = (name: string, match: (e: DeviceEvent) => boolean = () => true, from = 0) =>
-  events.waitFor(
-    (e) => e.event === name && match(e) && events.items.indexOf(e) >= from,
-    15_000,
-    `device event ${name} (stderr: ${stderr.slice(-5).join(" | ")})`,
-  );
-
-async function viewer(identity: string): Promise<Viewer> {
+async function viewer(identity: string, deviceId = accounts.main.id): Promise<Viewer> {
   const v = await connectViewer({
     apiUrl: api.url,
-    device: account.id,
+    device: deviceId,
     identity,
     iceServers: livekit.iceServers,
     connectTimeoutMs: 30_000,
@@ -60,47 +121,39 @@ async function viewer(identity: string): Promise<Viewer> {
   return v;
 }
 
+async function startDevice(
+  python: string,
+  which: { name: string; token: string },
+  env: Record<string, string> = {},
+): Promise<RefDevice> {
+  const d = new RefDevice(python, which.name, {
+    FOXGLOVE_API_URL: api.url,
+    FOXGLOVE_DEVICE_TOKEN: which.token,
+    ...env,
+  });
+  devices.push(d);
+  await d.event("status", (e) => e.status === "Connected");
+  return d;
+}
+const devices: RefDevice[] = [];
+
 before(async () => {
   setLogLevel("error");
   const venv = await ensureReferenceVenv();
   livekit = await startLiveKitServer("viewer-actions-reference");
   api = await startApiServer({
-    devices: [account],
+    devices: Object.values(accounts),
     livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
     heartbeatIntervalMs: 1000,
   });
-  device = spawn(venv.python, [SCRIPT, account.name], {
-    env: { ...process.env, FOXGLOVE_API_URL: api.url, FOXGLOVE_DEVICE_TOKEN: account.token },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  createInterface({ input: device.stdout! }).on("line", (line) => {
-    try {
-      events.push(JSON.parse(line) as DeviceEvent);
-      if (process.env.REF_DEBUG) process.stderr.write(`[event] ${Date.now()} ${line}\n`);
-    } catch {
-      // a stray print
-    }
-  });
-  createInterface({ input: device.stderr! }).on("line", (line) => {
-    stderr.push(line);
-    if (process.env.REF_DEBUG) process.stderr.write(`[device] ${line}\n`);
-    stderr.splice(0, Math.max(0, stderr.length - 50));
-  });
-  const started = await deviceEvent("started");
+  device = await startDevice(venv.python, accounts.main);
+  const started = await device.event("started");
   assert.equal(started.version, REFERENCE_SDK_VERSION);
-  await deviceEvent("status", (e) => e.status === "Connected");
 });
 
 after(async () => {
-  if (process.env.REF_DEBUG) process.stderr.write(`[after] ${Date.now()}\n`);
   await Promise.all(viewers.map((v) => v.close()));
-  if (device !== undefined && device.exitCode === null) {
-    const exited = new Promise((resolve) => device.once("exit", resolve));
-    device.stdin?.end("stop\n");
-    const killer = setTimeout(() => device.kill("SIGKILL"), 15_000);
-    await exited;
-    clearTimeout(killer);
-  }
+  await Promise.all(devices.map((d) => d.stop()));
   await api?.stop();
   await livekit?.stop();
   await shutdownLiveKit();
@@ -184,9 +237,9 @@ describe("our viewer library on the reference device", () => {
       { name: "gain", type: "float64", value: 0.5 },
     ]);
     const other = await viewer("viewer-watch");
-    const from = events.items.length;
+    const from = device.mark;
     const updates = other.subscribeParameterUpdates(["gain"]);
-    await deviceEvent("paramsSubscribe", (e) => JSON.stringify(e.names) === '["gain"]', from);
+    await device.event("paramsSubscribe", (e) => JSON.stringify(e.names) === '["gain"]', from);
     const applied = await v.setParameters([{ name: "gain", type: "float64", value: 2 }]);
     assert.deepEqual(applied, [{ name: "gain", type: "float64", value: 2 }]);
     const pushed = await nextUpdate(updates);
@@ -195,40 +248,40 @@ describe("our viewer library on the reference device", () => {
       { name: "gain", type: "float64", value: 2 },
     ]);
     // Values the device application publishes reach subscribers too.
-    device.stdin!.write(`params ${JSON.stringify({ gain: 3.5, speed: 9 })}\n`);
+    device.send(`params ${JSON.stringify({ gain: 3.5, speed: 9 })}`);
     assert.deepEqual(await nextUpdate(updates), [{ name: "gain", type: "float64", value: 3.5 }]);
     updates.unsubscribe();
-    await deviceEvent("paramsUnsubscribe", (e) => JSON.stringify(e.names) === '["gain"]', from);
+    await device.event("paramsUnsubscribe", (e) => JSON.stringify(e.names) === '["gain"]', from);
   });
 
   test("connection graph: the whole graph first, then kept up to date from diffs", async () => {
-    const from = events.items.length;
+    const from = device.mark;
     const graphs = v.subscribeConnectionGraph();
-    await deviceEvent("graphSubscribe", () => true, from);
+    await device.event("graphSubscribe", () => true, from);
     const first = await nextUpdate(graphs);
     assert.deepEqual(connectionGraphToJson(first), {
       publishedTopics: {},
       subscribedTopics: {},
       advertisedServices: {},
     });
-    device.stdin!.write(
+    device.send(
       `graph ${JSON.stringify({
         published: { "/imu": ["driver"], "/odom": ["base"] },
         subscribed: { "/imu": ["fusion"] },
         services: { "/reset": ["base"] },
-      })}\n`,
+      })}`,
     );
     assert.deepEqual(connectionGraphToJson(await nextUpdate(graphs)), {
       publishedTopics: { "/imu": ["driver"], "/odom": ["base"] },
       subscribedTopics: { "/imu": ["fusion"] },
       advertisedServices: { "/reset": ["base"] },
     });
-    device.stdin!.write(
+    device.send(
       `graph ${JSON.stringify({
         published: { "/imu": ["driver", "replay"] },
         subscribed: { "/imu": ["fusion"] },
         services: { "/calibrate": ["arm"] },
-      })}\n`,
+      })}`,
     );
     const merged: ConnectionGraph = await nextUpdate(graphs);
     assert.deepEqual(connectionGraphToJson(merged), {
@@ -238,7 +291,7 @@ describe("our viewer library on the reference device", () => {
     });
     assert.equal(v.connectionGraph, merged);
     graphs.unsubscribe();
-    await deviceEvent("graphUnsubscribe", () => true, from);
+    await device.event("graphUnsubscribe", () => true, from);
   });
 
   test("client publish: advertise, messages in order, unadvertise; encodings checked", async () => {
@@ -246,30 +299,30 @@ describe("our viewer library on the reference device", () => {
       () => v.advertise({ topic: "/cmd", encoding: "cbor" }),
       (e) => e instanceof Error && "code" in e && e.code === "ERR_UNSUPPORTED_ENCODING",
     );
-    const from = events.items.length;
+    const from = device.mark;
     const publisher = v.advertise({
       topic: "/cmd_vel",
       encoding: "json",
       schema: { name: "geometry_msgs/Twist", encoding: "", data: new Uint8Array() },
     });
-    const adv = await deviceEvent("clientAdvertise", (e) => e.topic === "/cmd_vel", from);
+    const adv = await device.event("clientAdvertise", (e) => e.topic === "/cmd_vel", from);
     assert.equal(adv.encoding, "json");
     assert.equal(adv.schemaName, "geometry_msgs/Twist");
     for (let i = 0; i < 5; i++) {
       publisher.publish(JSON.stringify({ linear: i }));
     }
-    await events.waitFor(
-      () => events.items.slice(from).filter((e) => e.event === "message").length >= 5,
+    await device.events.waitFor(
+      () => device.events.items.slice(from).filter((e) => e.event === "message").length >= 5,
       15_000,
       "5 client messages",
     );
-    const texts = events.items
+    const texts = device.events.items
       .slice(from)
       .filter((e) => e.event === "message" && e.topic === "/cmd_vel")
       .map((e) => (JSON.parse(e.text as string) as { linear: number }).linear);
     assert.deepEqual(texts, [0, 1, 2, 3, 4]);
     publisher.unadvertise();
-    await deviceEvent("clientUnadvertise", (e) => e.topic === "/cmd_vel", from);
+    await device.event("clientUnadvertise", (e) => e.topic === "/cmd_vel", from);
     assert.throws(() => publisher.publish("{}"), /unadvertised/);
   });
 
@@ -291,21 +344,62 @@ describe("our viewer library on the reference device", () => {
   });
 });
 
-describe("the CLI on the reference device (child processes through pipes)", () => {
-  const run = promisify(execFile);
-  const cli = async (...args: string[]) =>
-    await run(process.execPath, ["--import", "tsx", MAIN, ...args, "--device", account.id], {
-      timeout: 60_000,
-      env: { ...process.env, FOXGLOVE_API_URL: api.url, FOXGLOVE_LOG_LEVEL: "error" },
-    });
-  const failing = async (expectedCode: number, ...args: string[]) => {
-    const error = await cli(...args).then(
-      () => assert.fail(`${args.join(" ")} should fail`),
-      (e: { code: number; stderr: string }) => e,
+describe(`assets on the reference device ${ASSETS_SDK_VERSION} (Python asset_handler)`, () => {
+  let v: Viewer;
+  before(async () => {
+    const venv = await ensureReferenceVenv(
+      join(dirname(referenceVenvDir()), `bench-venv-${ASSETS_SDK_VERSION}`),
+      ASSETS_SDK_VERSION,
     );
-    assert.equal(error.code, expectedCode, error.stderr);
-    return error.stderr;
-  };
+    await startDevice(venv.python, accounts.assets);
+    v = await viewer("viewer-assets", accounts.assets.id);
+  });
+
+  test("fetchAsset: the bytes, the device's not-found and handler errors typed", async () => {
+    assert.ok(v.serverInfo!.capabilities.includes("assets"));
+    const [mesh, missing, broken] = await Promise.allSettled([
+      v.fetchAsset("package://robot/base.stl"),
+      v.fetchAsset("package://robot/none.stl"),
+      v.fetchAsset("package://robot/broken"),
+    ]);
+    assert.equal(mesh.status, "fulfilled");
+    assert.equal(text(mesh.value), "solid base\nendsolid base\n");
+    for (const [result, uri] of [
+      [missing, "package://robot/none.stl"],
+      [broken, "package://robot/broken"],
+    ] as const) {
+      assert.equal(result.status, "rejected");
+      const error = result.reason as FoxgloveError;
+      assert.equal(error.code, "ERR_ASSET");
+      assert.ok(error.message.startsWith(`asset ${uri}: `), error.message);
+    }
+    assert.match((broken as PromiseRejectedResult).reason.message as string, /disk on fire/);
+  });
+
+  test("asset -o writes the file; a missing asset exits 2", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "fr-asset-"));
+    try {
+      const out = join(dir, "base.stl");
+      const { stderr } = await runCli(
+        accounts.assets.id,
+        "asset",
+        "package://robot/base.stl",
+        "-o",
+        out,
+      );
+      assert.match(stderr, /wrote 25 bytes/);
+      assert.equal(await readFile(out, "utf8"), "solid base\nendsolid base\n");
+      const failure = await cliFailure(2, accounts.assets.id, "asset", "package://robot/none.stl");
+      assert.match(failure, /package:\/\/robot\/none.stl/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the CLI on the reference device (child processes through pipes)", () => {
+  const cli = (...args: string[]) => runCli(accounts.main.id, ...args);
+  const failing = (code: number, ...args: string[]) => cliFailure(code, accounts.main.id, ...args);
 
   test("call prints the JSON response; a failing service exits 2 with the device's text", async () => {
     const { stdout } = await cli("call", "/add", '{"a": 20, "b": 22}');
@@ -332,7 +426,7 @@ describe("the CLI on the reference device (child processes through pipes)", () =
   });
 
   test("publish --rate --count sends every message in order", async () => {
-    const from = events.items.length;
+    const from = device.mark;
     const { stderr: note } = await cli(
       "publish",
       "/teleop",
@@ -343,14 +437,15 @@ describe("the CLI on the reference device (child processes through pipes)", () =
       "4",
     );
     assert.match(note, /published 4 message/);
-    await events.waitFor(
+    await device.events.waitFor(
       () =>
-        events.items.slice(from).filter((e) => e.event === "message" && e.topic === "/teleop")
-          .length >= 4,
+        device.events.items
+          .slice(from)
+          .filter((e) => e.event === "message" && e.topic === "/teleop").length >= 4,
       15_000,
       "4 messages on /teleop",
     );
-    await deviceEvent("clientUnadvertise", (e) => e.topic === "/teleop", from);
+    await device.event("clientUnadvertise", (e) => e.topic === "/teleop", from);
   });
 
   test("graph --json prints the device's current graph", async () => {
@@ -362,6 +457,26 @@ describe("the CLI on the reference device (child processes through pipes)", () =
     });
   });
 });
+
+const run = promisify(execFile);
+
+/** Runs the CLI as a child process (pipes), for the device `deviceId`. */
+async function runCli(deviceId: string, ...args: string[]) {
+  return await run(process.execPath, ["--import", "tsx", MAIN, ...args, "--device", deviceId], {
+    timeout: 60_000,
+    env: { ...process.env, FOXGLOVE_API_URL: api.url, FOXGLOVE_LOG_LEVEL: "error" },
+  });
+}
+
+/** Runs the CLI, expects exit code `expected`, returns its stderr. */
+async function cliFailure(expected: number, deviceId: string, ...args: string[]): Promise<string> {
+  const error = await runCli(deviceId, ...args).then(
+    () => assert.fail(`${args.join(" ")} should fail`),
+    (e: { code: number; stderr: string }) => e,
+  );
+  assert.equal(error.code, expected, error.stderr);
+  return error.stderr;
+}
 
 async function nextUpdate<T>(sub: AsyncIterable<T>): Promise<T> {
   const iterator = sub[Symbol.asyncIterator]();
