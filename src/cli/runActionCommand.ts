@@ -63,9 +63,12 @@ export async function runActionCommand(
     try {
       await body(viewer, signal);
     } catch (error) {
+      if (signal.aborted) {
+        return; // Ctrl-C: whatever failed because of it, the command ends normally
+      }
       const code = actionExitCode(error);
-      if (signal.aborted || code === ActionExitCode.ERROR) {
-        throw error; // runViewerCommand prints it (or ignores an interrupt) and exits with 1
+      if (code === ActionExitCode.ERROR) {
+        throw error; // runViewerCommand prints it and exits with 1
       }
       process.stderr.write(`foxglove-remote: ${(error as Error).message}\n`);
       process.exitCode = code;

@@ -58,7 +58,7 @@ export function addPublishCommand(program: Command): void {
           // Keep the rate from the start, so slow sends do not drift it.
           await sleep(systemClock, start + attempts * periodMs - performance.now(), signal);
         }
-        if (viewer.isClosed) {
+        if (!signal.aborted && viewer.isClosed) {
           throw viewer.closeError ?? new FoxgloveError("ERR_CHANNEL_CLOSED", "the viewer closed");
         }
       }
