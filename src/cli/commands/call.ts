@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
-import { ServiceCallError } from "../../viewer/index.js";
+import { CapabilityError, ServiceCallError } from "../../viewer/index.js";
 import { payloadArgument, readStdin } from "../actionInput.js";
 import { runActionCommand, withExitCodesHelp } from "../runActionCommand.js";
 import {
@@ -41,6 +41,9 @@ export function addCallCommand(program: Command): void {
   ).action(async (name: string, request: string, flags: CallFlags) => {
     const text = request === "-" ? await readStdin() : request;
     await runActionCommand(flags, async (viewer, signal) => {
+      if (viewer.serverInfo?.capabilities.includes("services") !== true) {
+        throw new CapabilityError("services", "service calls"); // before waiting for the service
+      }
       let service;
       try {
         service = await viewer.waitForService(name, { timeoutMs: flags.wait, signal });
