@@ -1,6 +1,4 @@
-import { FoxgloveError } from "../core/FoxgloveError.js";
-import { log } from "../core/logger.js";
-import { AsyncQueue } from "../livekit/AsyncQueue.js";
+import { Feed } from "./Feed.js";
 
 /** Options of `Viewer.subscribeParameterUpdates` and `Viewer.subscribeConnectionGraph`. */
 export interface UpdateSubscriptionOptions<T> {
@@ -28,109 +26,31 @@ export const DEFAULT_UPDATE_QUEUE_SIZE = 64;
  * signal) and when the viewer closes. It survives device resets: the viewer subscribes again.
  * Buffering is bounded (see {@link UpdateSubscriptionOptions.queueSize}).
  */
-export class UpdateSubscription<T> implements AsyncIterable<T>, AsyncDisposable, Disposable {
-  readonly #queue: AsyncQueue<T> | undefined;
-  readonly #onUpdate: ((update: T) => void) | undefined;
+export class UpdateSubscription<T> extends Feed<T> {
   readonly #onUnsubscribe: (sub: UpdateSubscription<T>) => void;
-  #received = 0;
-  #active = true;
 
-  /** @internal Created by the viewer. */
+  /** @internal Created by the viewer. Throws FoxgloveError `ERR_VALUE` for a bad queue size. */
   constructor(
     options: UpdateSubscriptionOptions<T>,
     onUnsubscribe: (sub: UpdateSubscription<T>) => void,
   ) {
+    super({
+      queueSize: options.queueSize ?? DEFAULT_UPDATE_QUEUE_SIZE,
+      overflow: "dropOldest",
+      callback: options.onUpdate,
+      callbackName: "onUpdate",
+    });
     this.#onUnsubscribe = onUnsubscribe;
-    this.#onUpdate = options.onUpdate;
-    if (this.#onUpdate === undefined) {
-      const size = options.queueSize ?? DEFAULT_UPDATE_QUEUE_SIZE;
-      if (!Number.isInteger(size) || size < 1) {
-        throw new FoxgloveError("ERR_VALUE", `queueSize must be an integer >= 1, got ${size}`);
-      }
-      this.#queue = new AsyncQueue(size, "dropOldest");
-    }
     const signal = options.signal;
     if (signal?.aborted === true) {
-      this.#active = false;
-      this.#queue?.end();
+      this.end();
     } else {
       signal?.addEventListener("abort", () => this.unsubscribe(), { once: true });
     }
   }
 
-  /** False once unsubscribed or ended. */
-  get active(): boolean {
-    return this.#active;
-  }
-
-  /** Updates that arrived (including dropped ones). */
-  get received(): number {
-    return this.#received;
-  }
-
-  /** Updates dropped because the buffer was full. */
-  get dropped(): number {
-    return this.#queue?.dropped ?? 0;
-  }
-
-  /** Stops the subscription; the viewer unsubscribes at the device when nobody else needs it. */
-  unsubscribe(): void {
-    if (!this.#active) {
-      return;
-    }
-    this.#active = false;
-    this.#queue?.clear();
+  /** The viewer unsubscribes at the device when nobody else needs it. */
+  protected released(): void {
     this.#onUnsubscribe(this);
-  }
-
-  /** Same as {@link unsubscribe}. */
-  [Symbol.dispose](): void {
-    this.unsubscribe();
-  }
-
-  /** Same as {@link unsubscribe}. */
-  [Symbol.asyncDispose](): Promise<void> {
-    this.unsubscribe();
-    return Promise.resolve();
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    const queue = this.#queue;
-    if (queue === undefined) {
-      throw new FoxgloveError("ERR_VALUE", "a subscription with onUpdate cannot be iterated");
-    }
-    return {
-      next: () => queue.next(),
-      return: () => {
-        this.unsubscribe();
-        return Promise.resolve({ done: true, value: undefined });
-      },
-    };
-  }
-
-  /** @internal Hands over one update. */
-  deliver(update: T): void {
-    if (!this.#active) {
-      return;
-    }
-    this.#received += 1;
-    if (this.#queue !== undefined) {
-      this.#queue.push(update);
-      return;
-    }
-    try {
-      this.#onUpdate?.(update);
-    } catch (error) {
-      log.error("update subscription onUpdate callback threw:", error);
-    }
-  }
-
-  /** @internal Ends the subscription (viewer closed): buffered updates can still be read. */
-  end(): void {
-    if (!this.#active) {
-      return;
-    }
-    this.#active = false;
-    this.#queue?.end();
   }
 }

@@ -3,11 +3,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { FoxgloveError } from "../core/FoxgloveError.js";
-import type {
-  AdvertisedService,
-  ClientMessage,
-  ServerInfo,
-  ServerMessage,
+import {
+  GATEWAY_CAPABILITIES,
+  type AdvertisedService,
+  type ClientMessage,
+  type ServerInfo,
+  type ServerMessage,
 } from "../protocol/index.js";
 import { CapabilityError } from "./CapabilityError.js";
 import { connectionGraphToJson, type ConnectionGraph } from "./ConnectionGraphState.js";
@@ -18,14 +19,7 @@ import { MAX_PUBLISH_BACKLOG_BYTES } from "./ViewerActions.js";
 import { ViewerCore } from "./ViewerCore.js";
 import type { ViewerEvents } from "./ViewerEvents.js";
 
-const ALL = [
-  "clientPublish",
-  "parameters",
-  "parametersSubscribe",
-  "services",
-  "connectionGraph",
-  "assets",
-];
+const ALL: string[] = [...GATEWAY_CAPABILITIES];
 const info = (capabilities: string[] = ALL, supportedEncodings = ["json"]): ServerInfo => ({
   op: "serverInfo",
   name: "dev",

@@ -22,6 +22,7 @@ export {
 } from "./ViewerActions.js";
 export { ServiceCallError, type ServiceCallReason } from "./ServiceCallError.js";
 export { CapabilityError } from "./CapabilityError.js";
+export { Feed, type FeedSettings } from "./Feed.js";
 export {
   UpdateSubscription,
   DEFAULT_UPDATE_QUEUE_SIZE,
