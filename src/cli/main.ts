@@ -5,6 +5,7 @@ import { addApiServerCommand } from "./commands/apiServer.js";
 import { addAssetCommand } from "./commands/asset.js";
 import { addCallCommand } from "./commands/call.js";
 import { addDemoCommand } from "./commands/demo.js";
+import { addDeviceCommand } from "./commands/device.js";
 import { addEchoCommand } from "./commands/echo.js";
 import { addGraphCommand } from "./commands/graph.js";
 import { addLivekitCommand } from "./commands/livekit.js";
@@ -21,6 +22,7 @@ const commands: ((program: Command) => void)[] = [
   addAssetCommand,
   addCallCommand,
   addDemoCommand,
+  addDeviceCommand,
   addEchoCommand,
   addGraphCommand,
   addLivekitCommand,

@@ -26,7 +26,8 @@ Exit codes:
   1  bad arguments, the device could not be reached, or another error
   2  the request failed: the device answered with a failure, did not answer in time,
      or has no such service
-  3  the device does not support it (capability or message encoding not announced)`;
+  3  the device does not support it (capability or message encoding not announced)
+  130  a second Ctrl-C while stopping`;
 
 const EXIT_BY_ERROR_CODE: Partial<Record<FoxgloveErrorCode, number>> = {
   ERR_CAPABILITY: ActionExitCode.NOT_SUPPORTED,

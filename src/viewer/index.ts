@@ -61,3 +61,5 @@ export type {
   Status,
 } from "../protocol/index.js";
 export type { Schema } from "../core/Schema.js";
+export type { IceServerConfig } from "../livekit/index.js";
+export { shutdownLiveKit } from "../livekit/index.js";
