@@ -142,3 +142,39 @@ export class PendingRequests<T, C> {
     }
   }
 }
+
+/** Options of the viewer's requests: `getParameters`, `setParameters`, `fetchAsset`. */
+export interface RequestOptions {
+  /** Time allowed for the answer, ms (default 10 000 for parameters, 30 000 for assets). */
+  timeoutMs?: number;
+  /** Aborting it rejects the request at once (`ERR_ABORTED`). */
+  signal?: AbortSignal;
+}
+
+/** Most requests of one kind in flight per viewer: the device's per-viewer limit (spec 5.5). */
+export const MAX_REQUESTS_IN_FLIGHT = 32;
+
+/** `timeoutMs` when it is a number > 0; else throws FoxgloveError `ERR_VALUE`. */
+export function checkTimeout(ms: number): number {
+  if (!(Number.isFinite(ms) && ms > 0)) {
+    throw new FoxgloveError("ERR_VALUE", `timeoutMs must be a number > 0, got ${ms}`);
+  }
+  return ms;
+}
+
+/**
+ * The plain FoxgloveError failures of a request table whose context names the request (`ERR_TIMEOUT`,
+ * `ERR_ABORTED`, `ERR_TOO_MANY_REQUESTS`), e.g. `parameters get: no answer within 10000 ms`.
+ */
+export function requestErrors(kind: string): PendingRequestErrors<string> {
+  return {
+    timeout: (ms, what) =>
+      new FoxgloveError("ERR_TIMEOUT", `${kind} ${what}: no answer within ${ms} ms`),
+    aborted: (what) => new FoxgloveError("ERR_ABORTED", `${kind} ${what} aborted`),
+    tooMany: (n, what) =>
+      new FoxgloveError(
+        "ERR_TOO_MANY_REQUESTS",
+        `${kind} ${what}: ${n} requests already in flight`,
+      ),
+  };
+}

@@ -28,7 +28,8 @@ import type { ViewerCloseReason, ViewerEvents } from "./ViewerEvents.js";
 import type { AdvertiseOptions, ClientPublisher } from "./ClientPublisher.js";
 import type { ConnectionGraph } from "./ConnectionGraphState.js";
 import type { UpdateSubscription, UpdateSubscriptionOptions } from "./UpdateSubscription.js";
-import type { CallServiceOptions, RequestOptions, ServiceResponse } from "./ViewerActions.js";
+import type { RequestOptions } from "./PendingRequests.js";
+import type { CallServiceOptions, ServiceResponse } from "./ServiceCalls.js";
 import { waitForViewerState, type WaitOptions } from "./waitForViewerState.js";
 
 /** @internal Settings of a {@link Viewer}, resolved by `connectViewer`. */

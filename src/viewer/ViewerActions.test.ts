@@ -15,7 +15,7 @@ import { connectionGraphToJson, type ConnectionGraph } from "./ConnectionGraphSt
 import { Emitter } from "./Emitter.js";
 import { ServiceCallError } from "./ServiceCallError.js";
 import type { UpdateSubscription } from "./UpdateSubscription.js";
-import { MAX_PUBLISH_BACKLOG_BYTES } from "./ViewerActions.js";
+import { MAX_PUBLISH_BACKLOG_BYTES } from "./ClientPublishers.js";
 import { ViewerCore } from "./ViewerCore.js";
 import type { ViewerEvents } from "./ViewerEvents.js";
 

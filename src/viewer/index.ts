@@ -13,13 +13,9 @@ export {
 export { Viewer, type PingOptions, type WaitForChannelOptions } from "./Viewer.js";
 export type { WaitOptions } from "./waitForViewerState.js";
 export { ClientPublisher, type AdvertiseOptions } from "./ClientPublisher.js";
-export {
-  MAX_REQUESTS_IN_FLIGHT,
-  MAX_PUBLISH_BACKLOG_BYTES,
-  type CallServiceOptions,
-  type RequestOptions,
-  type ServiceResponse,
-} from "./ViewerActions.js";
+export { MAX_REQUESTS_IN_FLIGHT, type RequestOptions } from "./PendingRequests.js";
+export { MAX_PUBLISH_BACKLOG_BYTES } from "./ClientPublishers.js";
+export { type CallServiceOptions, type ServiceResponse } from "./ServiceCalls.js";
 export { ServiceCallError, type ServiceCallReason } from "./ServiceCallError.js";
 export { CapabilityError } from "./CapabilityError.js";
 export { Feed, type FeedSettings } from "./Feed.js";
