@@ -1,23 +1,24 @@
 import type { ConnectionGraphUpdate } from "../protocol/index.js";
 
 /**
- * The device's connection graph (spec 3.2.9), as a viewer knows it: for each topic its publisher
- * and subscriber ids, for each service its provider ids. Names and ids are sorted.
+ * The device's connection graph (spec 3.2.9) as a viewer knows it: for each topic its publisher
+ * and subscriber ids, for each service its provider ids. Names and ids are sorted. The same shape
+ * a device publishes with `publishConnectionGraph`, and plain JSON.
  */
 export interface ConnectionGraph {
   /** Topic name → publisher ids. */
-  readonly publishedTopics: ReadonlyMap<string, readonly string[]>;
+  readonly publishedTopics: Readonly<Record<string, readonly string[]>>;
   /** Topic name → subscriber ids. */
-  readonly subscribedTopics: ReadonlyMap<string, readonly string[]>;
+  readonly subscribedTopics: Readonly<Record<string, readonly string[]>>;
   /** Service name → provider ids. */
-  readonly advertisedServices: ReadonlyMap<string, readonly string[]>;
+  readonly advertisedServices: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The graph with no topics and no services. */
 export const EMPTY_CONNECTION_GRAPH: ConnectionGraph = Object.freeze({
-  publishedTopics: new Map(),
-  subscribedTopics: new Map(),
-  advertisedServices: new Map(),
+  publishedTopics: Object.freeze({}),
+  subscribedTopics: Object.freeze({}),
+  advertisedServices: Object.freeze({}),
 });
 
 /**
@@ -35,17 +36,17 @@ export function applyConnectionGraphUpdate(
   graph: ConnectionGraph,
   update: ConnectionGraphUpdate,
 ): ConnectionGraph {
-  const published = new Map(graph.publishedTopics);
-  const subscribed = new Map(graph.subscribedTopics);
-  const services = new Map(graph.advertisedServices);
+  const published = new Map(Object.entries(graph.publishedTopics));
+  const subscribed = new Map(Object.entries(graph.subscribedTopics));
+  const services = new Map(Object.entries(graph.advertisedServices));
   for (const t of update.publishedTopics) {
-    published.set(t.name, sortedUnique(t.publisherIds));
+    published.set(t.name, t.publisherIds);
   }
   for (const t of update.subscribedTopics) {
-    subscribed.set(t.name, sortedUnique(t.subscriberIds));
+    subscribed.set(t.name, t.subscriberIds);
   }
   for (const s of update.advertisedServices) {
-    services.set(s.name, sortedUnique(s.providerIds));
+    services.set(s.name, s.providerIds);
   }
   for (const name of update.removedTopics) {
     published.delete(name);
@@ -55,31 +56,18 @@ export function applyConnectionGraphUpdate(
     services.delete(name);
   }
   return Object.freeze({
-    publishedTopics: sortedMap(published),
-    subscribedTopics: sortedMap(subscribed),
-    advertisedServices: sortedMap(services),
+    publishedTopics: sortedRecord(published),
+    subscribedTopics: sortedRecord(subscribed),
+    advertisedServices: sortedRecord(services),
   });
 }
 
-/** The graph as plain JSON: `{ publishedTopics: { topic: ids }, subscribedTopics, advertisedServices }`. */
-export function connectionGraphToJson(graph: ConnectionGraph): {
-  publishedTopics: Record<string, string[]>;
-  subscribedTopics: Record<string, string[]>;
-  advertisedServices: Record<string, string[]>;
-} {
-  const plain = (m: ReadonlyMap<string, readonly string[]>) =>
-    Object.fromEntries([...m].map(([k, v]) => [k, [...v]]));
-  return {
-    publishedTopics: plain(graph.publishedTopics),
-    subscribedTopics: plain(graph.subscribedTopics),
-    advertisedServices: plain(graph.advertisedServices),
-  };
-}
-
-function sortedUnique(ids: readonly string[]): readonly string[] {
-  return Object.freeze([...new Set(ids)].sort());
-}
-
-function sortedMap<V>(m: Map<string, V>): ReadonlyMap<string, V> {
-  return new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** Names and their ids, both sorted (Object.fromEntries also keeps a name like `__proto__`). */
+function sortedRecord(
+  m: Map<string, readonly string[]>,
+): Readonly<Record<string, readonly string[]>> {
+  const entries = [...m]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, ids]) => [name, Object.freeze([...new Set(ids)].sort())] as const);
+  return Object.freeze(Object.fromEntries(entries));
 }

@@ -26,7 +26,6 @@ export {
 } from "./UpdateSubscription.js";
 export {
   applyConnectionGraphUpdate,
-  connectionGraphToJson,
   EMPTY_CONNECTION_GRAPH,
   type ConnectionGraph,
 } from "./ConnectionGraphState.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
-import { connectionGraphToJson, type ConnectionGraph } from "../../viewer/index.js";
+import type { ConnectionGraph } from "../../viewer/index.js";
 import { alignColumns } from "../alignColumns.js";
 import { runActionCommand, withExitCodesHelp } from "../runActionCommand.js";
 import {
@@ -74,21 +74,21 @@ export function addGraphCommand(program: Command): void {
 /** The graph as text (two aligned tables) or as one line of JSON. Pure. */
 export function formatGraph(graph: ConnectionGraph, json: boolean): string {
   if (json) {
-    return JSON.stringify(connectionGraphToJson(graph));
+    return JSON.stringify(graph);
   }
   const topics = [
-    ...new Set([...graph.publishedTopics.keys(), ...graph.subscribedTopics.keys()]),
+    ...new Set([...Object.keys(graph.publishedTopics), ...Object.keys(graph.subscribedTopics)]),
   ].sort();
   const ids = (list: readonly string[] | undefined) =>
     list === undefined || list.length === 0 ? "-" : list.join(",");
   const sections = [
     table(
       ["TOPIC", "PUBLISHERS", "SUBSCRIBERS"],
-      topics.map((t) => [t, ids(graph.publishedTopics.get(t)), ids(graph.subscribedTopics.get(t))]),
+      topics.map((t) => [t, ids(graph.publishedTopics[t]), ids(graph.subscribedTopics[t])]),
     ),
     table(
       ["SERVICE", "PROVIDERS"],
-      [...graph.advertisedServices].map(([name, providers]) => [name, ids(providers)]),
+      Object.entries(graph.advertisedServices).map(([name, providers]) => [name, ids(providers)]),
     ),
   ];
   return sections.join("\n\n");
