@@ -23,6 +23,8 @@ export async function runViewerCommand(
     viewer = await connectViewer({
       ...access,
       signal,
+      // On by default: a viewer cut off from the room (network, a stopped process) joins again.
+      reconnect: flags.reconnect !== false,
       ...(flags.timeout !== undefined ? { connectTimeoutMs: flags.timeout } : {}),
     });
     const v = viewer;

@@ -12,11 +12,13 @@ export interface ViewerAccessFlags {
   device?: string;
   viewerKey?: string;
   timeout?: number;
+  /** False with `--no-reconnect`; default true. */
+  reconnect?: boolean;
 }
 
 /**
- * Adds `--api-url`, `--device`, `--viewer-key` and `--timeout` to a viewer command, and the exit
- * codes to its help.
+ * Adds `--api-url`, `--device`, `--viewer-key`, `--timeout` and `--no-reconnect` to a viewer
+ * command, and the exit codes to its help.
  */
 export function addViewerAccessOptions(command: Command): Command {
   return command
@@ -39,7 +41,8 @@ export function addViewerAccessOptions(command: Command): Command {
       "--timeout <ms>",
       "time allowed to reach the device, ms (default 20000)",
       positiveInteger,
-    );
+    )
+    .option("--no-reconnect", "end when this viewer loses its connection instead of rejoining");
 }
 
 /** Parses a whole number > 0 for commander. */

@@ -2,6 +2,7 @@ import { describeError } from "../core/describeError.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { ApiError } from "./ApiError.js";
 import { LIBRARY_ID } from "../core/version.js";
+import { redact } from "../core/redact.js";
 
 /** The Foxglove API used when no URL is configured. */
 export const DEFAULT_API_URL = "https://api.foxglove.dev";
@@ -13,7 +14,6 @@ export const MAX_ERROR_BODY_BYTES = 16_384;
 const DEVICE_INFO_PATH = "/internal/platform/v1/device-info";
 const WATCH_PATH = "/internal/platform/v1/remote-sessions/watch";
 const HEARTBEAT_PATH = "/internal/platform/v1/remote-sessions/watch/heartbeat";
-const REDACTED = "<redacted>";
 
 /** Options of {@link ApiClient}. */
 export interface ApiClientOptions {
@@ -150,11 +150,6 @@ export class ApiClient {
     });
   }
 
-  /** Replaces the token wherever it might appear in text shown to users. */
-  #redact(text: string): string {
-    return this.#token.length === 0 ? text : text.split(this.#token).join(REDACTED);
-  }
-
   /**
    * Runs `fn` with a signal that aborts when `signal` does or after the timeout, and turns
    * those aborts into `ERR_ABORTED` and `timeout` errors.
@@ -221,9 +216,13 @@ export class ApiClient {
       if (signal.aborted) {
         throw e;
       }
-      throw new ApiError("sendRequest", `${label} failed: ${this.#redact(describeError(e))}`, {
-        cause: e,
-      });
+      throw new ApiError(
+        "sendRequest",
+        `${label} failed: ${redact(describeError(e), this.#token)}`,
+        {
+          cause: e,
+        },
+      );
     }
     if (res.status >= 400) {
       throw await this.#errorFromResponse(label, res);
@@ -235,7 +234,7 @@ export class ApiClient {
     const status = res.status;
     const headers: Record<string, string> = {};
     res.headers.forEach((value, name) => {
-      headers[name] = this.#redact(value);
+      headers[name] = redact(value, this.#token);
     });
     const prefix = `${what} failed with HTTP ${status}`;
     const length = Number(res.headers.get("content-length") ?? "NaN");
@@ -261,7 +260,7 @@ export class ApiClient {
         },
       );
     }
-    const text = this.#redact(new TextDecoder().decode(body));
+    const text = redact(new TextDecoder().decode(body), this.#token);
     const parsed = parseErrorBody(text);
     if (parsed !== undefined) {
       const code = parsed.code === undefined ? "" : ` (${parsed.code})`;

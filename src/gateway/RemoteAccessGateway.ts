@@ -1,5 +1,6 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
+import { redact } from "../core/redact.js";
 import type { ViewerHub } from "../remote/ViewerHub.js";
 import { ApiClient, DEFAULT_API_URL, type DeviceInfo } from "./ApiClient.js";
 import { ApiError } from "./ApiError.js";
@@ -500,8 +501,4 @@ function unauthorizedHint(error: unknown): string {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function redact(text: string, secret: string): string {
-  return secret.length === 0 ? text : text.split(secret).join("<redacted>");
 }

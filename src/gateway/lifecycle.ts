@@ -149,7 +149,7 @@ export function stepLifecycle(state: LifecycleState, event: LifecycleEvent): Lif
       );
     case "watchConnected":
       return next(
-        { ...state, retry: onConnectSuccess(state.retry, t), hello: event.hello },
+        { ...state, retry: onConnectSuccess(state.retry), hello: event.hello },
         "connected",
         { kind: "runWatch" },
       );

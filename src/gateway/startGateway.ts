@@ -13,8 +13,8 @@ import { sessionJoiner } from "./sessionJoiner.js";
  *
  * @throws FoxgloveError `ERR_CONFIGURATION` when no device token is configured (option
  * `deviceToken` or env `FOXGLOVE_DEVICE_TOKEN`), the API URL is not http(s), a timeout is not
- * positive, `messageBacklogSize` < 1, `maxDataTrackMessageSize` < 1200, or the `assets`
- * capability is requested without an asset handler.
+ * positive, `messageBacklogSize` < 1, `maxDataTrackMessageSize` < 1200, `maxViewerFrameSize`
+ * outside 1024 B…16 MiB, or the `assets` capability is requested without an asset handler.
  */
 export function startGateway(options: GatewayOptions = {}): RemoteAccessGateway {
   const config = resolveGatewayConfig(options, process.env);

@@ -38,6 +38,7 @@ export {
 export type { ViewerChannel } from "./ViewerChannel.js";
 export type { ViewerMessage, MessageSource } from "./ViewerMessage.js";
 export type { ViewerEvents, ViewerCloseReason } from "./ViewerEvents.js";
+export type { ReconnectOptions } from "./reconnectPolicy.js";
 export type { ChannelChange } from "./ChannelTable.js";
 export type { ListenerObject } from "./Emitter.js";
 export {

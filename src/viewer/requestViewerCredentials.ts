@@ -1,6 +1,7 @@
 import { describeError, httpUrlProblem } from "../core/describeError.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { LIBRARY_ID } from "../core/version.js";
+import { redact } from "../core/redact.js";
 
 /** How to ask a device API server (`foxglove-remote api-server`) for access to a device. */
 export interface ApiServerAccess {
@@ -154,8 +155,4 @@ function wrongService(status: number, json: unknown): string {
   return status === 404 || status === 405
     ? "; nothing there answers the viewer API: is the URL a foxglove-remote api-server?"
     : "; the answer is not from a device API server: is the URL right?";
-}
-
-function redact(text: string, secret: string | undefined): string {
-  return secret === undefined || secret === "" ? text : text.split(secret).join("<redacted>");
 }

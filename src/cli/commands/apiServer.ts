@@ -114,8 +114,14 @@ async function run(flags: ApiServerFlags): Promise<void> {
   );
   console.log(`  devices connect with FOXGLOVE_API_URL=${server.url}`);
   const host = options.host ?? "127.0.0.1";
-  if (options.devices?.includes(TEST_DEVICE) === true && !/^(127\.|::1$|localhost$)/.test(host)) {
+  const loopback = /^(127\.|::1$|localhost$)/.test(host);
+  if (options.devices?.includes(TEST_DEVICE) === true && !loopback) {
     console.error("warning: the public test device token is accepted on a non-loopback address");
+  }
+  if (options.viewerKey === undefined && !loopback) {
+    console.error(
+      "warning: no viewer key on a non-loopback address: anyone who reaches it can view devices",
+    );
   }
   console.log("Press Ctrl-C to stop.");
   if (!interrupt.signal.aborted) {
