@@ -2,8 +2,7 @@
 // API server and livekit-server: client publish, parameter subscriptions, and capability gating
 // against a device that leaves features off. CLI commands run as child processes through pipes.
 import assert from "node:assert/strict";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
+import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
@@ -12,6 +11,7 @@ import { FoxgloveError } from "../src/core/FoxgloveError.js";
 import type { ViewerListener } from "../src/remote/ViewerListener.js";
 import { CapabilityError, type Viewer } from "../src/viewer/index.js";
 import { startDeviceStack, type DeviceStack } from "./helpers/deviceStack.js";
+import { startChild } from "./helpers/childProcess.js";
 import { EventLog } from "./helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
 
@@ -55,31 +55,26 @@ after(async () => {
   await livekit?.stop();
 });
 
-async function cli(...args: string[]) {
+/** Runs the CLI as a child process (pipes) against the API server at `apiUrl`. */
+async function cliAt(apiUrl: string, ...args: string[]) {
   return await run(process.execPath, ["--import", "tsx", MAIN, ...args], {
     timeout: 60_000,
-    env: { ...process.env, FOXGLOVE_API_URL: stack.api.url, FOXGLOVE_LOG_LEVEL: "error" },
+    env: { ...process.env, FOXGLOVE_API_URL: apiUrl, FOXGLOVE_LOG_LEVEL: "error" },
   });
 }
+const cli = (...args: string[]) => cliAt(stack.api.url, ...args);
 
-async function cliFailure(expected: number, ...args: string[]): Promise<string> {
-  const error = await cli(...args).then(
+/** Runs the CLI, expects exit code `expected`, returns its stderr. */
+async function cliFailureAt(apiUrl: string, expected: number, ...args: string[]): Promise<string> {
+  const error = await cliAt(apiUrl, ...args).then(
     () => assert.fail(`${args.join(" ")} should fail`),
     (e: { code: number; stderr: string }) => e,
   );
   assert.equal(error.code, expected, error.stderr);
   return error.stderr;
 }
-
-async function exitOf(child: ChildProcess, ms: number): Promise<number | null> {
-  const timer = setTimeout(() => child.kill("SIGKILL"), ms);
-  const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>(
-    (resolve) => child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  clearTimeout(timer);
-  assert.notEqual(signal, "SIGKILL", `the command did not exit within ${ms} ms`);
-  return code;
-}
+const cliFailure = (expected: number, ...args: string[]) =>
+  cliFailureAt(stack.api.url, expected, ...args);
 
 describe("the viewer library on our gateway", () => {
   test("client publish: the device's listener sees the channel, every message in order, the end", async () => {
@@ -164,19 +159,20 @@ describe("the CLI on our gateway (child processes through pipes)", () => {
 
   test("param watch subscribes at the device; SIGINT ends it with 0 and unsubscribes", async () => {
     const from = seen.items.length;
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, "param", "watch", "mode"], {
-      env: { ...process.env, FOXGLOVE_API_URL: stack.api.url, FOXGLOVE_LOG_LEVEL: "error" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const stderr: string[] = [];
-    createInterface({ input: child.stderr }).on("line", (l) => stderr.push(l));
+    const child = startChild(
+      process.execPath,
+      ["--import", "tsx", MAIN, "param", "watch", "mode"],
+      {
+        env: { ...process.env, FOXGLOVE_API_URL: stack.api.url, FOXGLOVE_LOG_LEVEL: "error" },
+      },
+    );
     await seen.waitFor(
       (s) => s === "paramsSubscribe mode" && seen.items.indexOf(s) >= from,
       30_000,
       "paramsSubscribe mode",
     );
-    child.kill("SIGINT");
-    assert.equal(await exitOf(child, 10_000), 0, stderr.join("\n"));
+    child.proc.kill("SIGINT");
+    assert.equal(await child.exit(10_000), 0, child.stderr());
     await seen.waitFor(
       (s) => s === "paramsUnsubscribe mode" && seen.items.indexOf(s) >= from,
       20_000,

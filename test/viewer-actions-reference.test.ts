@@ -29,6 +29,7 @@ import {
   REFERENCE_SDK_VERSION,
   referenceVenvDir,
 } from "../bench/compare/referenceVenv.js";
+import { startChild } from "./helpers/childProcess.js";
 import { EventLog } from "./helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
 
@@ -449,43 +450,29 @@ describe("the CLI on the reference device (child processes through pipes)", () =
 
   test("param watch prints pushed values; SIGINT (pipes) ends it at once with 0", async () => {
     const from = device.mark;
-    const child = spawnCli(accounts.main.id, "param", "watch", "speed");
-    const lines = new EventLog<string>();
-    createInterface({ input: child.stdout! }).on("line", lines.push);
+    const child = cliChild(accounts.main.id, ["param", "watch", "speed"]);
     await device.event("paramsSubscribe", (e) => JSON.stringify(e.names) === '["speed"]', from);
     device.send(`params ${JSON.stringify({ speed: 5, mode: "auto" })}`);
-    await lines.waitFor((l) => l === "speed = 5", 15_000, "the pushed value");
-    child.kill("SIGINT");
-    assert.deepEqual(await exitOf(child, 10_000), { code: 0, signal: null });
+    await child.waitForOutput(/^speed = 5$/m, 15_000);
+    child.proc.kill("SIGINT");
+    assert.equal(await child.exit(10_000), 0, child.stderr());
     await device.event("paramsUnsubscribe", (e) => JSON.stringify(e.names) === '["speed"]', from);
   });
 
   test("publish --rate until Ctrl-C typed in a pseudo-terminal", async () => {
     const from = device.mark;
-    const command = [process.execPath, "--import", "tsx", MAIN, "publish", "/tty", '{"x":1}']
-      .concat(["--rate", "10", "--device", accounts.main.id])
-      .map((a) => `'${a}'`)
-      .join(" ");
-    // util-linux `script` runs the command on a new pseudo-terminal; a 0x03 byte written to it is
-    // the terminal's Ctrl-C (SIGINT to the foreground process group).
-    const child = spawn("script", ["-qfec", command, "/dev/null"], {
-      env: { ...process.env, FOXGLOVE_API_URL: api.url, FOXGLOVE_LOG_LEVEL: "error" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let output = "";
-    const outputs = new EventLog<string>();
-    child.stdout.on("data", (chunk: Buffer) => outputs.push((output += chunk.toString())));
+    const args = ["publish", "/tty", '{"x":1}', "--rate", "10"];
+    const child = cliChild(accounts.main.id, args, { terminal: true });
     await device.events.waitFor(
       () => device.events.items.slice(from).filter((e) => e.topic === "/tty").length >= 3,
       20_000,
       "3 messages on /tty",
     );
-    const exit = exitOf(child, 10_000);
-    child.stdin.write("\x03");
+    child.proc.stdin.write("\x03"); // the terminal's Ctrl-C
     // The command stops publishing at once and reports; the device sees the channel go.
-    await outputs.waitFor((o) => /published \d+ message\(s\) on \/tty/.test(o), 10_000, "report");
+    await child.waitForOutput(/published \d+ message\(s\) on \/tty/, 10_000);
     await device.event("clientUnadvertise", (e) => e.topic === "/tty", from);
-    assert.deepEqual(await exit, { code: 0, signal: null });
+    assert.equal(await child.exit(10_000), 0);
   });
 
   test("graph --json prints the device's current graph", async () => {
@@ -508,30 +495,12 @@ async function runCli(deviceId: string, ...args: string[]) {
   });
 }
 
-/** Starts the CLI as a child process with pipes. */
-function spawnCli(deviceId: string, ...args: string[]): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", MAIN, ...args, "--device", deviceId], {
+/** Starts the CLI for the device `deviceId` as a child process (pipes, or a terminal). */
+function cliChild(deviceId: string, args: string[], options: { terminal?: boolean } = {}) {
+  return startChild(process.execPath, ["--import", "tsx", MAIN, ...args, "--device", deviceId], {
     env: { ...process.env, FOXGLOVE_API_URL: api.url, FOXGLOVE_LOG_LEVEL: "error" },
-    stdio: ["pipe", "pipe", "pipe"],
+    ...options,
   });
-}
-
-/** The exit of `child`, or a failure (after killing it) when it takes longer than `ms`. */
-async function exitOf(
-  child: ChildProcess,
-  ms: number,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const timer = setTimeout(() => child.kill("SIGKILL"), ms);
-  try {
-    const result = await exited;
-    assert.notEqual(result.signal, "SIGKILL", `the command did not exit within ${ms} ms`);
-    return result;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Runs the CLI, expects exit code `expected`, returns its stderr. */
