@@ -2,10 +2,15 @@
 import { Command } from "commander";
 import { VERSION } from "../core/version.js";
 import { addApiServerCommand } from "./commands/apiServer.js";
+import { addAssetCommand } from "./commands/asset.js";
+import { addCallCommand } from "./commands/call.js";
 import { addDemoCommand } from "./commands/demo.js";
 import { addDeviceCommand } from "./commands/device.js";
 import { addEchoCommand } from "./commands/echo.js";
+import { addGraphCommand } from "./commands/graph.js";
 import { addLivekitCommand } from "./commands/livekit.js";
+import { addParamCommand } from "./commands/param.js";
+import { addPublishCommand } from "./commands/publish.js";
 import { addTopicsCommand } from "./commands/topics.js";
 
 /**
@@ -14,10 +19,15 @@ import { addTopicsCommand } from "./commands/topics.js";
  */
 const commands: ((program: Command) => void)[] = [
   addApiServerCommand,
+  addAssetCommand,
+  addCallCommand,
   addDemoCommand,
   addDeviceCommand,
   addEchoCommand,
+  addGraphCommand,
   addLivekitCommand,
+  addParamCommand,
+  addPublishCommand,
   addTopicsCommand,
 ];
 
