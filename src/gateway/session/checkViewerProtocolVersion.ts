@@ -1,9 +1,10 @@
 import {
+  DEFAULT_PROTOCOL_VERSION,
   incompatibleVersionMessage,
   isCompatibleProtocolVersion,
-  PROTOCOL_VERSION,
   type Status,
 } from "../../protocol/index.js";
+import { REMOTE_ACCESS_PROTOCOL_VERSION } from "../lifecycle.js";
 
 /** Outcome of {@link checkViewerProtocolVersion}. */
 export type ProtocolVersionCheck =
@@ -17,13 +18,17 @@ export type ProtocolVersionCheck =
  * order (a pre-release of 2.2.0 is rejected). A rejected viewer gets exactly one error status.
  */
 export function checkViewerProtocolVersion(attribute: string | undefined): ProtocolVersionCheck {
-  const version = attribute ?? PROTOCOL_VERSION;
+  const version = attribute ?? DEFAULT_PROTOCOL_VERSION;
   if (isCompatibleProtocolVersion(attribute)) {
     return { compatible: true, version };
   }
   return {
     compatible: false,
     version,
-    status: { op: "status", level: 2, message: incompatibleVersionMessage(attribute) },
+    status: {
+      op: "status",
+      level: 2,
+      message: incompatibleVersionMessage(attribute, REMOTE_ACCESS_PROTOCOL_VERSION),
+    },
   };
 }
