@@ -1,5 +1,5 @@
 /**
- * `foxglove-remote/viewer`: connect to a device over Foxglove remote access (protocol 2.2.0 on
+ * `foxglove-remote/viewer`: connect to a device over Foxglove remote access (protocol 2.3.0, reading 2.2.0 devices too, on
  * LiveKit), follow its channels and receive their messages. See docs/viewer.md.
  */
 export {
