@@ -194,7 +194,7 @@ describe("SchemaTableReader (delta 1.5)", () => {
     );
     assert.equal(errors.length, 1);
     assert.equal(errors[0]?.code, "ERR_DECODE");
-    assert.match(errors[0]!.message, /schema id 1/);
+    assert.match(errors[0].message, /schema id 1/);
   });
 
   test("passes an inline advertisement through", () => {

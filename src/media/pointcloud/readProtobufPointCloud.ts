@@ -1,0 +1,103 @@
+import protobuf from "protobufjs/minimal.js";
+import type { Pose, Time } from "@foxglove/schemas";
+import type { PointCloudData, PointCloudField } from "./PointCloudData.js";
+
+type Reader = protobuf.Reader;
+
+function readSubmessage<T>(r: Reader, read: (r: Reader, end: number) => T): T {
+  const end = r.uint32() + r.pos;
+  if (end > r.len) {
+    throw new RangeError("submessage runs past the end of the buffer");
+  }
+  return read(r, end);
+}
+
+function readTime(r: Reader, end: number): Time {
+  const t = { sec: 0, nsec: 0 };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 8) t.sec = Number(r.int64());
+    else if (tag === 16) t.nsec = r.int32();
+    else r.skipType(tag & 7);
+  }
+  return t;
+}
+
+function readDoubles<K extends string>(keys: readonly K[], initial: Record<K, number>) {
+  return (r: Reader, end: number): Record<K, number> => {
+    const out = { ...initial };
+    while (r.pos < end) {
+      const tag = r.uint32();
+      const key = keys[(tag >>> 3) - 1];
+      if (key !== undefined && (tag & 7) === 1) out[key] = r.double();
+      else r.skipType(tag & 7);
+    }
+    return out;
+  };
+}
+
+const readVector3 = readDoubles(["x", "y", "z"], { x: 0, y: 0, z: 0 });
+const readQuaternion = readDoubles(["x", "y", "z", "w"], { x: 0, y: 0, z: 0, w: 0 });
+
+function readPose(r: Reader, end: number): Pose {
+  const pose: Pose = { position: { x: 0, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 0 } };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 10) pose.position = readSubmessage(r, readVector3);
+    else if (tag === 18) pose.orientation = readSubmessage(r, readQuaternion);
+    else r.skipType(tag & 7);
+  }
+  return pose;
+}
+
+function readField(r: Reader, end: number): PointCloudField {
+  const f: PointCloudField = { name: "", offset: 0, type: 0 };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 10) f.name = r.string();
+    else if (tag === 21) f.offset = r.fixed32();
+    else if (tag === 24) f.type = r.int32();
+    else r.skipType(tag & 7);
+  }
+  return f;
+}
+
+/**
+ * Decodes a protobuf `foxglove.PointCloud`. Unknown fields are skipped; `data` is a view into
+ * `bytes`. Throws (a plain Error from the reader) on malformed input.
+ */
+export function readProtobufPointCloud(bytes: Uint8Array): PointCloudData {
+  const r = protobuf.Reader.create(bytes);
+  const cloud: PointCloudData = {
+    frame_id: "",
+    point_stride: 0,
+    fields: [],
+    data: new Uint8Array(),
+  };
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 10:
+        cloud.timestamp = readSubmessage(r, readTime);
+        break;
+      case 18:
+        cloud.frame_id = r.string();
+        break;
+      case 26:
+        cloud.pose = readSubmessage(r, readPose);
+        break;
+      case 37:
+        cloud.point_stride = r.fixed32();
+        break;
+      case 42:
+        cloud.fields.push(readSubmessage(r, readField));
+        break;
+      case 50:
+        cloud.data = r.bytes();
+        break;
+      default:
+        r.skipType(tag & 7);
+    }
+  }
+  return cloud;
+}
