@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
-import { loadDracoEncoder, type DracoEncoderModule } from "./dracoModules.js";
+import { discardDracoEncoder, loadDracoEncoder, type DracoEncoderModule } from "./dracoModules.js";
 import type { PointCloudCompressionConfig } from "./pointCloudCompression.js";
 import { transcodePointCloud } from "./transcodePointCloud.js";
 
@@ -101,6 +101,11 @@ export class PointCloudTranscoder {
         out = transcodePointCloud(draco, config.format, item.data, config.options);
       } catch (error) {
         failure = error;
+        if (error instanceof Error && error.name === "RuntimeError") {
+          // The module aborted and is unusable: the next cloud gets a fresh one.
+          discardDracoEncoder();
+          draco = await loadDracoEncoder();
+        }
       }
       if (!this.#closed) {
         if (out !== undefined) {

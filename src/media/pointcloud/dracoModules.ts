@@ -132,6 +132,14 @@ export function loadDracoEncoder(): Promise<DracoEncoderModule> {
   return (encoder ??= draco3d.createEncoderModule({}));
 }
 
+/**
+ * Forgets the encoder module after it aborted (a WebAssembly `RuntimeError` leaves it unusable);
+ * the next {@link loadDracoEncoder} instantiates a fresh one.
+ */
+export function discardDracoEncoder(): void {
+  encoder = undefined;
+}
+
 /** The Draco decoder module, instantiated once per process. */
 export function loadDracoDecoder(): Promise<DracoDecoderModule> {
   return (decoder ??= draco3d.createDecoderModule({}));

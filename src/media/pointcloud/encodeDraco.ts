@@ -30,6 +30,12 @@ export const DEFAULT_QUANTIZATION_BITS = 12;
 
 const METHOD_CODE: Record<DracoMethod, number> = { sequential: 0, kdTree: 1 };
 
+/**
+ * Google's sequential encoder (1.5) fails above 28 bits, so sequential encoding quantizes with at
+ * most 28: still finer than float32's 24-bit mantissa over the cloud's extent.
+ */
+const MAX_SEQUENTIAL_BITS = 28;
+
 function fail(message: string): never {
   throw new FoxgloveError("ERR_VALUE", message);
 }
@@ -59,6 +65,7 @@ function addGeneric(
   generic: number,
   n: number,
   column: Uint8Array,
+  sequential: boolean,
 ): number {
   const b = column.buffer;
   const o = column.byteOffset;
@@ -71,8 +78,14 @@ function addGeneric(
       return builder.AddUInt16Attribute(pc, generic, n, 1, new Uint16Array(b, o, n));
     case NumericType.INT16:
       return builder.AddInt16Attribute(pc, generic, n, 1, new Int16Array(b, o, n));
-    case NumericType.UINT32:
-      return builder.AddUInt32Attribute(pc, generic, n, 1, new Uint32Array(b, o, n));
+    case NumericType.UINT32: {
+      const values = new Uint32Array(b, o, n);
+      // The sequential integer coder works in int32: values from 2^31 (packed colors with alpha)
+      // go as int32 with the same bits.
+      return sequential && values.some((v) => v > 0x7fff_ffff)
+        ? builder.AddInt32Attribute(pc, generic, n, 1, new Int32Array(b, o, n))
+        : builder.AddUInt32Attribute(pc, generic, n, 1, values);
+    }
     case NumericType.INT32:
       return builder.AddInt32Attribute(pc, generic, n, 1, new Int32Array(b, o, n));
     default:
@@ -104,9 +117,11 @@ function takeOutput(draco: DracoEncoderModule, out: object, length: number): Uin
  * `draco` encoder module: at least two of `x`, `y`, `z` (any numeric type, a missing axis is 0)
  * form one 3-component float32 POSITION attribute; every other field becomes a single-component
  * GENERIC attribute of its native type named by attribute metadata `name`. With bits > 0,
- * positions and float32 fields are quantized alike; integers stay lossless. Lossless (0 bits) or
- * an empty cloud is encoded sequentially. Float64 fields other than positions are refused
- * (narrow them first). Throws `ERR_VALUE` for an unencodable cloud, `ERR_ENCODE` when Draco fails.
+ * positions and float32 fields are quantized alike (at most 28 bits under the sequential method);
+ * integers stay lossless (under the sequential method a uint32 field holding values from 2^31 is
+ * stored as int32 with the same bits). Lossless (0 bits) is encoded sequentially; an empty cloud
+ * sequentially and unquantized, the only empty stream Draco decodes. Float64 fields other than
+ * positions are refused (narrow them first). Throws `ERR_VALUE` for an unencodable cloud, `ERR_ENCODE` when Draco fails.
  */
 export function encodeDraco(
   draco: DracoEncoderModule,
@@ -134,6 +149,8 @@ export function encodeDraco(
     fail("point cloud has fewer than two of the x/y/z position fields");
   }
   const generic = cloud.fields.filter((_, i) => !axes.includes(i));
+  const sequential = bits === 0 || n === 0 || method === "sequential";
+  const quantization = n === 0 ? 0 : sequential ? Math.min(bits, MAX_SEQUENTIAL_BITS) : bits;
   const f64 = generic.find((f) => f.type === NumericType.FLOAT64);
   if (f64 !== undefined) {
     fail(`field '${f64.name}' is float64, which cannot be quantized; narrow it to float32`);
@@ -161,7 +178,7 @@ export function encodeDraco(
         const s = p * stride + f.offset;
         column.set(cloud.data.subarray(s, s + size), p * size);
       }
-      const id = addGeneric(builder, pc, f.type, draco.GENERIC, n, column);
+      const id = addGeneric(builder, pc, f.type, draco.GENERIC, n, column, sequential);
       if (id < 0) throw new FoxgloveError("ERR_ENCODE", `draco refused field '${f.name}'`);
       if (f.type === NumericType.FLOAT32) floatIds.push(id);
       if (f.name !== "") {
@@ -173,10 +190,9 @@ export function encodeDraco(
     }
     const encoder = new draco.ExpertEncoder(pc);
     handles.push(encoder);
-    const sequential = bits === 0 || n === 0;
-    encoder.SetEncodingMethod(METHOD_CODE[sequential ? "sequential" : method]);
-    if (bits > 0) {
-      for (const id of floatIds) encoder.SetAttributeQuantization(id, bits);
+    encoder.SetEncodingMethod(METHOD_CODE[sequential ? "sequential" : "kdTree"]);
+    if (quantization > 0) {
+      for (const id of floatIds) encoder.SetAttributeQuantization(id, quantization);
     }
     const out = new draco.DracoInt8Array();
     handles.push(out);

@@ -43,3 +43,6 @@ export {
 } from "./pointCloudCompression.js";
 export type { PointCloudTranscoderOptions } from "./PointCloudTranscoder.js";
 export { PointCloudTranscoder, pointCloudCompressionWarning } from "./PointCloudTranscoder.js";
+export { decompressPointCloud } from "./decompressPointCloud.js";
+export type { CompressedPointCloudData } from "./readProtobufPointCloud.js";
+export { readProtobufCompressedPointCloud } from "./readProtobufPointCloud.js";

@@ -101,3 +101,42 @@ export function readProtobufPointCloud(bytes: Uint8Array): PointCloudData {
   }
   return cloud;
 }
+
+/** A decoded protobuf `foxglove.CompressedPointCloud`. */
+export interface CompressedPointCloudData {
+  timestamp?: Time;
+  frame_id: string;
+  pose?: Pose;
+  /** The compressed points (a Draco bitstream when `format` is `draco`). */
+  data: Uint8Array;
+  format: string;
+}
+
+/** Decodes a protobuf `foxglove.CompressedPointCloud`; throws on malformed input. */
+export function readProtobufCompressedPointCloud(bytes: Uint8Array): CompressedPointCloudData {
+  const r = protobuf.Reader.create(bytes);
+  const cloud: CompressedPointCloudData = { frame_id: "", data: new Uint8Array(), format: "" };
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 10:
+        cloud.timestamp = readSubmessage(r, readTime);
+        break;
+      case 18:
+        cloud.frame_id = r.string();
+        break;
+      case 26:
+        cloud.pose = readSubmessage(r, readPose);
+        break;
+      case 34:
+        cloud.data = r.bytes();
+        break;
+      case 42:
+        cloud.format = r.string();
+        break;
+      default:
+        r.skipType(tag & 7);
+    }
+  }
+  return cloud;
+}
