@@ -46,3 +46,5 @@ export { PointCloudTranscoder, pointCloudCompressionWarning } from "./PointCloud
 export { decompressPointCloud } from "./decompressPointCloud.js";
 export type { CompressedPointCloudData } from "./readProtobufPointCloud.js";
 export { readProtobufCompressedPointCloud } from "./readProtobufPointCloud.js";
+export type { SyntheticLidarOptions } from "./syntheticLidarCloud.js";
+export { syntheticLidarCloud } from "./syntheticLidarCloud.js";
