@@ -25,3 +25,4 @@ export {
   type ApiServerAccess,
   type ViewerCredentials,
 } from "./requestViewerCredentials.js";
+export { decodePointCloud, isCompressedPointCloudChannel } from "./decodePointCloud.js";
