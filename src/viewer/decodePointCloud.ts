@@ -42,7 +42,7 @@ export async function decodePointCloud(message: ViewerMessage | Uint8Array): Pro
     frame_id: cloud.frame_id,
     pose: cloud.pose ?? IDENTITY,
     point_stride: cloud.point_stride,
-    fields: cloud.fields as PointCloud["fields"],
+    fields: cloud.fields,
     data: cloud.data,
   };
 }
