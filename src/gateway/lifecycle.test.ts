@@ -114,7 +114,7 @@ describe("lifecycle: start and bootstrap (7.1, 7.2)", () => {
     assert.deepEqual(d.command, {
       kind: "connectWatch",
       query: {
-        protocolVersion: "2.2.0",
+        protocolVersion: "2.3.0",
         remoteAccessSessionId: undefined,
         previousWatchLeaseId: undefined,
       },
@@ -218,7 +218,7 @@ describe("lifecycle: dormant watch loop (7.3, 7.8)", () => {
       assert.deepEqual(d.command, {
         kind: "connectWatch",
         query: {
-          protocolVersion: "2.2.0",
+          protocolVersion: "2.3.0",
           remoteAccessSessionId: undefined,
           previousWatchLeaseId: "rwl_1",
         },
@@ -299,7 +299,7 @@ describe("lifecycle: dormant watch loop (7.3, 7.8)", () => {
     assert.deepEqual(d.command, {
       kind: "connectWatch",
       query: {
-        protocolVersion: "2.2.0",
+        protocolVersion: "2.3.0",
         remoteAccessSessionId: undefined,
         previousWatchLeaseId: undefined,
       },
@@ -338,7 +338,7 @@ describe("lifecycle: wake, join and session (7.4 to 7.6)", () => {
     assert.deepEqual(d.command, {
       kind: "connectWatch",
       query: {
-        protocolVersion: "2.2.0",
+        protocolVersion: "2.3.0",
         remoteAccessSessionId: "ras_1",
         previousWatchLeaseId: undefined,
       },

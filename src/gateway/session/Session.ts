@@ -208,6 +208,7 @@ export class Session implements AsyncDisposable {
       signal: this.#controller.signal,
       messageBacklogSize: this.#messageBacklogSize,
       encode: this.#encode,
+      protocolVersion: check.parsed,
     });
     participant.signal.addEventListener("abort", () => void stream.close(), { once: true });
     void participant.startFlush((bytes) => stream.write(bytes));
