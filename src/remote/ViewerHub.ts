@@ -26,6 +26,7 @@ import type { VideoMetadata } from "./channelMetadata.js";
 import { ClientChannels } from "./ClientChannels.js";
 import { CHANNEL_WARNING_SWEEP_MS, DropWarnings } from "./DropWarnings.js";
 import { ParameterSubscriptions } from "./ParameterSubscriptions.js";
+import { PointCloudPublishers } from "./PointCloudPublishers.js";
 import { planChannels } from "./planChannels.js";
 import { RttTracker } from "./RttTracker.js";
 import { buildServerInfo } from "./serverInfo.js";
@@ -60,6 +61,11 @@ export interface HubTransport {
    * with `foxglove.hasVideoTrack`. Default false (they are plain data channels).
    */
   readonly videoTracks?: boolean | undefined;
+  /**
+   * True when the transport compresses point clouds for its viewers (remote access): Lossy
+   * point-cloud channels are then handled per the hub's `pointCloudCompression`. Default false.
+   */
+  readonly pointClouds?: boolean | undefined;
   /** Monotonic clock in ms for warning expiry. Default `performance.now`. For tests. */
   readonly now?: (() => number) | undefined;
 }
@@ -79,6 +85,7 @@ interface Attachment {
   readonly serverInfo: ServerInfo;
   readonly channels: ChannelRegistry;
   readonly dropWarnings: DropWarnings;
+  readonly pointClouds: PointCloudPublishers;
   readonly sweeper: NodeJS.Timeout;
 }
 
@@ -170,9 +177,11 @@ export class ViewerHub implements Sink {
     }
     const sweeper = setInterval(() => this.sweepWarnings(), CHANNEL_WARNING_SWEEP_MS);
     sweeper.unref();
+    const channels = new ChannelRegistry();
+    const media = transport.media ?? NO_MEDIA;
     this.#open = {
       transport,
-      media: transport.media ?? NO_MEDIA,
+      media,
       gates: transport.gates ?? REMOTE_ACCESS_GATES,
       capabilities: new Set(capabilities),
       serverInfo: buildServerInfo({
@@ -182,8 +191,17 @@ export class ViewerHub implements Sink {
         metadata: this.#options.serverInfoMetadata,
         sessionId: transport.sessionId ?? "",
       }),
-      channels: new ChannelRegistry(),
+      channels,
       dropWarnings: new DropWarnings(transport.now),
+      pointClouds: new PointCloudPublishers({
+        channels,
+        pushLossy: (id, data, logTime, keys) => media.pushLossy(id, data, logTime, keys),
+        reportDrops: (id, report) => {
+          if (this.#open !== undefined) this.#reportDrops(this.#open, id, report);
+        },
+        send: (key, message) => this.#viewers.get(key)?.connection.send(message),
+        now: transport.now ?? (() => performance.now()),
+      }),
       sweeper,
     };
     this.#options.context.addSink(this);
@@ -200,6 +218,7 @@ export class ViewerHub implements Sink {
       return;
     }
     clearInterval(open.sweeper);
+    open.pointClouds.stopAll();
     this.#options.context.removeSink(this.id);
     const viewers = [...this.#viewers.values()];
     this.#viewers.clear();
@@ -267,6 +286,10 @@ export class ViewerHub implements Sink {
     if (state.subscribers.size === videoSubscribers.size) {
       return; // no data subscriber
     }
+    if (state.compression !== undefined) {
+      open.pointClouds.push(channel.id, data, metadata.logTime); // encoded off this path
+      return;
+    }
     if (state.reliability === "lossy") {
       const report = open.media.pushLossy(channel.id, data, metadata.logTime, state.subscribers);
       if (report !== undefined) {
@@ -297,6 +320,8 @@ export class ViewerHub implements Sink {
     const { accepted, skipped } = planChannels(channels, {
       qosClassifier: this.#options.qosClassifier,
       suppressVideoTranscode: videoTracks ? undefined : () => true,
+      pointCloudCompression:
+        open.transport.pointClouds === true ? this.#options.pointCloudCompression : undefined,
     });
     for (const s of skipped) {
       log.error(`not advertising channel ${s.channel.topic}: ${s.reason}`);
@@ -325,7 +350,10 @@ export class ViewerHub implements Sink {
     open.media.closeLossy(channel.id);
     this.#broadcast({ op: "unadvertise", channelIds: [channel.id] });
     open.dropWarnings.forget(channel.id);
-    this.#broadcast({ op: "removeStatus", statusIds: [channelDropsStatusId(channel.id)] });
+    const statusIds = [channelDropsStatusId(channel.id)];
+    const pointCloudWarning = open.pointClouds.stop(channel.id);
+    if (pointCloudWarning !== undefined) statusIds.push(pointCloudWarning);
+    this.#broadcast({ op: "removeStatus", statusIds });
     for (const key of removed.subscribers) {
       const client = this.#viewers.get(key)?.client;
       if (client !== undefined) {
@@ -387,10 +415,18 @@ export class ViewerHub implements Sink {
     }
   }
 
+  /** Resolves once no point cloud is waiting for or in compression (tests, benchmarks). */
+  async pointCloudsIdle(): Promise<void> {
+    await this.#open?.pointClouds.idle();
+  }
+
   /** The periodic sweep (every 15 s while open): clears drop warnings idle for 60 s. */
   sweepWarnings(): void {
     if (this.#open !== undefined) {
-      this.removeStatus(this.#open.dropWarnings.drainExpired());
+      this.removeStatus([
+        ...this.#open.dropWarnings.drainExpired(),
+        ...this.#open.pointClouds.drainExpired(),
+      ]);
     }
   }
 
@@ -492,9 +528,13 @@ export class ViewerHub implements Sink {
       this.#notify("onSubscribe", (l) => l.onSubscribe?.(v.client, channel));
     }
     for (const { channel, video } of changes.newlySubscribed) {
-      const warning = video ? undefined : open.dropWarnings.active(channel.id);
-      if (warning !== undefined) {
-        v.connection.send(warning);
+      const warnings = video
+        ? []
+        : [open.dropWarnings.active(channel.id), open.pointClouds.activeWarning(channel.id)];
+      for (const warning of warnings) {
+        if (warning !== undefined) {
+          v.connection.send(warning);
+        }
       }
     }
   }
@@ -513,7 +553,9 @@ export class ViewerHub implements Sink {
     if (changes.unsubscribed.length === 0) {
       return;
     }
-    const retract = open.dropWarnings.activeIds(changes.unsubscribed.map((c) => c.id));
+    const gone = changes.unsubscribed.map((c) => c.id);
+    const retract = [...open.dropWarnings.activeIds(gone), ...open.pointClouds.activeIds(gone)];
+    this.#stopPointClouds(open, changes.lastUnsubscribed);
     if (retract.length > 0) {
       v.connection.send({ op: "removeStatus", statusIds: retract });
     }
@@ -598,6 +640,7 @@ export class ViewerHub implements Sink {
       for (const id of subs.lastVideo) {
         open.media.stopVideo(id);
       }
+      this.#stopPointClouds(open, subs.lastUnsubscribed);
     }
     if (names.length > 0) {
       this.#notify("onParametersUnsubscribe", (l) => l.onParametersUnsubscribe?.(names));
@@ -608,6 +651,16 @@ export class ViewerHub implements Sink {
     for (const channel of clientChannels) {
       this.#notify("onClientUnadvertise", (l) => l.onClientUnadvertise?.(v.client, channel));
     }
+  }
+
+  /** Stops the point-cloud publishers of channels left without subscribers (session.md 8.3). */
+  #stopPointClouds(open: Attachment, channels: readonly ChannelDescriptor[]): void {
+    const retract: string[] = [];
+    for (const c of channels) {
+      const id = open.pointClouds.stop(c.id);
+      if (id !== undefined) retract.push(id);
+    }
+    this.removeStatus(retract);
   }
 
   #reportDrops(open: Attachment, channelId: number, report: DropReport): void {

@@ -1,6 +1,7 @@
 import { Context } from "../core/Context.js";
 import type { SinkChannelFilter } from "../core/Sink.js";
 import type { Capability } from "../protocol/index.js";
+import type { PointCloudCompressionSetting } from "../media/pointcloud/index.js";
 import type { QosClassifier } from "./planChannels.js";
 import { serverCapabilities, type GatewayCapability } from "./serverInfo.js";
 import type { ViewerListener } from "./ViewerListener.js";
@@ -24,6 +25,15 @@ export interface ViewerHubOptions {
   qosClassifier?: QosClassifier | undefined;
   /** Callbacks about viewers. Default none. */
   listener?: ViewerListener | undefined;
+  /**
+   * Point-cloud compression for remote viewers (session.md 8, delta 3.3): Lossy
+   * `foxglove.PointCloud` (protobuf, JSON, FlatBuffer) and ROS 1/ROS 2 `PointCloud2` channels are
+   * Draco-compressed and advertised as `foxglove.CompressedPointCloud`. `true` (default) compresses
+   * all with the defaults (kd-tree, 12 bits), `false` none; options apply to all; a policy
+   * `(channel) => options | true | false | undefined` decides per channel (an opt-out model).
+   * Only transports that offer it (remote access) apply it.
+   */
+  pointCloudCompression?: PointCloudCompressionSetting | undefined;
 }
 
 /** {@link ViewerHubOptions} with defaults applied and capabilities expanded. */
@@ -36,6 +46,7 @@ export interface ResolvedViewerHubOptions {
   readonly serverInfoMetadata: Readonly<Record<string, string>>;
   readonly qosClassifier: QosClassifier | undefined;
   readonly listener: ViewerListener;
+  readonly pointCloudCompression: PointCloudCompressionSetting;
 }
 
 /**
@@ -51,5 +62,6 @@ export function resolveViewerHubOptions(options: ViewerHubOptions = {}): Resolve
     serverInfoMetadata: { ...options.serverInfo },
     qosClassifier: options.qosClassifier,
     listener: options.listener ?? {},
+    pointCloudCompression: options.pointCloudCompression ?? true,
   };
 }

@@ -96,6 +96,7 @@ export class Session implements AsyncDisposable {
     this.#hub.open({
       serverName: options.serverName,
       sessionId: options.sessionId,
+      pointClouds: true,
       media: {
         openLossy: (id) => this.#tracks.open(id),
         closeLossy: (id) => this.#tracks.close(id),
