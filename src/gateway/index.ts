@@ -29,3 +29,10 @@ export type { CapabilityTable, Gate, GateReply } from "../remote/capabilityGates
 export type { QosClassifier, QosProfile, Reliability } from "../remote/planChannels.js";
 export type { GatewayCapability } from "../remote/serverInfo.js";
 export type { VideoMetadata } from "../remote/channelMetadata.js";
+export type {
+  PointCloudCompressionSetting,
+  PointCloudCompressionPolicy,
+  PointCloudCompressionConfig,
+  DracoEncodeOptions,
+  DracoMethod,
+} from "../media/pointcloud/index.js";
