@@ -408,7 +408,7 @@ describe("end to end through the API server and a woken gateway", () => {
       op: "status",
       level: 2,
       message:
-        "Remote access protocol version 3.0.0 is not compatible with this device (supported: 2.2.0)",
+        "Remote access protocol version 3.0.0 is not compatible with this device (supported: 2.3.0)",
     });
     // Traffic the rejected viewer would see if it had been admitted: a broadcast status and data.
     const okGot = collect(ok, "/rel/version");

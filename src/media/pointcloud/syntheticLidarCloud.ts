@@ -14,22 +14,22 @@ const FIELDS: PackedElementField[] = [
   { name: "x", offset: 0, type: 7 },
   { name: "y", offset: 4, type: 7 },
   { name: "z", offset: 8, type: 7 },
-  { name: "intensity", offset: 12, type: 7 },
-  { name: "ring", offset: 16, type: 3 },
+  { name: "intensity", offset: 12, type: 1 },
+  { name: "ring", offset: 13, type: 1 },
 ];
 
 /**
  * A spinning-lidar-like `foxglove.PointCloud` at time `timeSec`: `rings` elevation rings sweeping
- * a room-sized scene whose walls move slowly, float32 `x`/`y`/`z`/`intensity` and uint16 `ring`
- * (stride 18). For demos, samples and benchmarks.
+ * a room-sized scene whose walls move slowly: float32 `x`/`y`/`z`, uint8 `intensity` and uint8
+ * `ring` (stride 14; at most 256 rings). For demos, samples and benchmarks.
  */
 export function syntheticLidarCloud(
   timeSec: number,
   options: SyntheticLidarOptions = {},
 ): PointCloud {
   const n = options.points ?? 30_000;
-  const rings = options.rings ?? 32;
-  const stride = 18;
+  const rings = Math.min(options.rings ?? 32, 256);
+  const stride = 14;
   const data = new Uint8Array(n * stride);
   const view = new DataView(data.buffer);
   const perRing = Math.max(1, Math.ceil(n / rings));
@@ -48,8 +48,8 @@ export function syntheticLidarCloud(
     view.setFloat32(base, horizontal * c, true);
     view.setFloat32(base + 4, horizontal * s, true);
     view.setFloat32(base + 8, range * Math.sin(elevation) + 1.5, true);
-    view.setFloat32(base + 12, 100 / (1 + range), true);
-    view.setUint16(base + 16, ring, true);
+    view.setUint8(base + 12, Math.min(255, Math.round(1000 / (1 + range))));
+    view.setUint8(base + 13, ring);
   }
   const sec = Math.floor(timeSec);
   return {
