@@ -321,8 +321,15 @@ export class Session implements AsyncDisposable {
         }
       }
     } catch (error) {
-      if (this.#ending === undefined) {
-        log.debug(`control stream from ${stream.identity} ended`, error);
+      if (this.#ending !== undefined) {
+        return;
+      }
+      // A stream that ends abnormally because its viewer left (a closed tab) is a normal end
+      // (delta 4); any other read failure is worth a warning.
+      if (this.#room.getParticipant(stream.identity) === undefined) {
+        log.debug(`control stream from ${stream.identity} ended with its viewer`, error);
+      } else {
+        log.warn(`control stream from ${stream.identity} failed`, error);
       }
     }
   }
