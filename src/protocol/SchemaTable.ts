@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type {
   AdvertisedChannel,
   AdvertisedSchema,
@@ -6,21 +5,6 @@ import type {
   ServerAdvertise,
   ServerAdvertiseWithSchemaTable,
 } from "./ServerJsonMessage.js";
-
-function lengthPrefix(text: string): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt(Buffer.byteLength(text, "utf8")));
-  return b;
-}
-
-/** SHA-256 of the length-prefixed name, encoding and protocol-encoded data (delta 1.4). */
-function schemaKey(name: string, encoding: string, data: string): string {
-  const h = createHash("sha256");
-  for (const part of [name, encoding, data]) {
-    h.update(lengthPrefix(part)).update(part, "utf8");
-  }
-  return h.digest("base64");
-}
 
 function hasSchema(c: AdvertisedChannel): boolean {
   return c.schemaEncoding !== undefined || c.schemaName !== "" || c.schema !== "";
@@ -30,17 +14,19 @@ function hasSchema(c: AdvertisedChannel): boolean {
  * The schema table of one viewer connection (protocol 2.3.0, WebSocket `foxglove.sdk.v1.1`;
  * delta 1.4): turns inline advertisements into the schema-table form, defining each distinct
  * schema (same name, encoding and encoded data) once per connection. Ids start at 1 and are never
- * reused while the table lives, also after the channels using them are unadvertised; only a
- * 32-byte digest per schema is kept. Call {@link clear} whenever the connection starts over
+ * reused while the table lives, also after the channels using them are unadvertised. The table
+ * is keyed by the exact strings (name → encoding → encoded data), so it holds references to the
+ * advertisement's strings rather than copies, and never confuses two schemas. Call {@link clear} whenever the connection starts over
  * (reset, reconnect, new `serverInfo`). Pure and synchronous: the caller must queue each result
  * on the connection before deduplicating the next one, so a definition precedes its first use.
  */
 export class SchemaTable {
-  readonly #ids = new Map<string, number>();
+  readonly #ids = new Map<string, Map<string, Map<string, number>>>();
+  #size = 0;
 
   /** Number of schemas defined on this connection. */
   get size(): number {
-    return this.#ids.size;
+    return this.#size;
   }
 
   /**
@@ -54,11 +40,14 @@ export class SchemaTable {
       const out: SchemaTableChannel = { id: c.id, topic: c.topic, encoding: c.encoding };
       if (hasSchema(c)) {
         const encoding = c.schemaEncoding ?? "";
-        const key = schemaKey(c.schemaName, encoding, c.schema);
-        let id = this.#ids.get(key);
+        let byEncoding = this.#ids.get(c.schemaName);
+        if (byEncoding === undefined) this.#ids.set(c.schemaName, (byEncoding = new Map()));
+        let byData = byEncoding.get(encoding);
+        if (byData === undefined) byEncoding.set(encoding, (byData = new Map()));
+        let id = byData.get(c.schema);
         if (id === undefined) {
-          id = this.#ids.size + 1;
-          this.#ids.set(key, id);
+          id = ++this.#size;
+          byData.set(c.schema, id);
           schemas.push({ id, name: c.schemaName, encoding, data: c.schema });
         }
         out.schemaId = id;
@@ -74,5 +63,6 @@ export class SchemaTable {
   /** Forgets every schema: the next advertisement defines its schemas again from id 1. */
   clear(): void {
     this.#ids.clear();
+    this.#size = 0;
   }
 }
