@@ -1,8 +1,6 @@
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
-import { discardDracoEncoder, loadDracoEncoder, type DracoEncoderModule } from "./dracoModules.js";
 import type { PointCloudCompressionConfig } from "./pointCloudCompression.js";
-import { transcodePointCloud } from "./transcodePointCloud.js";
+import { PointCloudWorker } from "./PointCloudWorker.js";
 
 /** Options of {@link PointCloudTranscoder}. */
 export interface PointCloudTranscoderOptions {
@@ -27,9 +25,10 @@ export function pointCloudCompressionWarning(topic: string, error: unknown): str
 
 /**
  * Compresses one channel's clouds off the `log()` path, newest first: {@link push} only copies
- * the message and schedules work; the encoder runs on a later turn of the event loop, one cloud
- * at a time, and a cloud still waiting when a newer one arrives is dropped (counted in
- * {@link dropped}) rather than queued. So at most one cloud waits and one is being encoded.
+ * the message and schedules work; the encoding runs in the process's point-cloud worker thread
+ * ({@link PointCloudWorker}), one cloud at a time per channel, and a cloud still waiting when a
+ * newer one arrives is dropped (counted in {@link dropped}) rather than queued. So at most one
+ * cloud waits and one is being encoded; the event loop is never blocked by Draco.
  */
 export class PointCloudTranscoder {
   readonly #options: PointCloudTranscoderOptions;
@@ -81,41 +80,26 @@ export class PointCloudTranscoder {
   }
 
   async #run(): Promise<void> {
-    let draco: DracoEncoderModule;
-    try {
-      await yieldToEventLoop();
-      draco = await loadDracoEncoder();
-    } catch (error) {
-      this.#pending = undefined;
-      if (!this.#closed) {
-        this.#options.fail(pointCloudCompressionWarning(this.#options.topic, error));
-      }
-      return;
-    }
     const { topic, config } = this.#options;
     for (let item = this.#pending; item !== undefined && !this.#closed; item = this.#pending) {
       this.#pending = undefined;
       let out: Uint8Array | undefined;
       let failure: unknown;
       try {
-        out = transcodePointCloud(draco, config.format, item.data, config.options);
+        // item.data is this transcoder's own copy: it is handed over to the worker thread.
+        out = await PointCloudWorker.shared().transcode(config.format, item.data, config.options);
       } catch (error) {
         failure = error;
-        if (error instanceof Error && error.name === "RuntimeError") {
-          // The module aborted and is unusable: the next cloud gets a fresh one.
-          discardDracoEncoder();
-          draco = await loadDracoEncoder();
-        }
       }
-      if (!this.#closed) {
-        if (out !== undefined) {
-          this.#encoded++;
-          this.#options.deliver(out, item.logTime);
-        } else {
-          this.#options.fail(pointCloudCompressionWarning(topic, failure));
-        }
+      if (this.#closed) {
+        return;
       }
-      await yieldToEventLoop();
+      if (out !== undefined) {
+        this.#encoded++;
+        this.#options.deliver(out, item.logTime);
+      } else {
+        this.#options.fail(pointCloudCompressionWarning(topic, failure));
+      }
     }
   }
 }
