@@ -15,11 +15,7 @@ import {
 } from "../src/media/pointcloud/index.js";
 import { PointCloud } from "../src/messages/index.js";
 import type { ServerMessage } from "../src/protocol/index.js";
-import {
-  decodePointCloud,
-  requestViewerCredentials,
-  type ViewerMessage,
-} from "../src/viewer/index.js";
+import { decodePointCloud, type ViewerMessage } from "../src/viewer/index.js";
 import { startDeviceStack, type DeviceStack } from "./helpers/deviceStack.js";
 import { decodeWithDracoPy, ensureDracoPy } from "./helpers/dracoPy.js";
 import { EventLog } from "./helpers/EventLog.js";
@@ -45,16 +41,8 @@ after(async () => {
 });
 
 async function rawViewer(identity: string, protocolVersion: string): Promise<TestViewer> {
-  const creds = await requestViewerCredentials({
-    apiUrl: stack.api.url,
-    device: TEST_DEVICE.id,
-    identity,
-    protocolVersion,
-  });
-  const viewer = await TestViewer.connect(
-    creds.livekitUrl,
-    creds.token,
-    creds.deviceIdentity,
+  const viewer = await TestViewer.viaApiServer(
+    { apiUrl: stack.api.url, device: TEST_DEVICE.id, identity, protocolVersion },
     livekit.iceServers,
   );
   raws.push(viewer);

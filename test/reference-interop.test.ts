@@ -11,12 +11,7 @@ import { after, before, test } from "node:test";
 import { startApiServer, type ApiServer } from "../src/api-server/index.js";
 import { setLogLevel } from "../src/core/logger.js";
 import { shutdownLiveKit } from "../src/livekit/index.js";
-import {
-  connectViewer,
-  requestViewerCredentials,
-  type Viewer,
-  type ViewerMessage,
-} from "../src/viewer/index.js";
+import { connectViewer, type Viewer, type ViewerMessage } from "../src/viewer/index.js";
 import { DeviceProcess } from "../bench/compare/DeviceProcess.js";
 import { Phase, readPayload } from "../bench/compare/payload.js";
 import {
@@ -164,16 +159,8 @@ for (const [i, { qos, version, protocol, key }] of DEVICES.entries()) {
     assert.ok(warmed.sent >= 3);
     if (protocol === "2.3.0") {
       // What reached the wire: a raw 2.3.0 participant gets the schema-table form.
-      const creds = await requestViewerCredentials({
-        apiUrl: api.url,
-        device: account.id,
-        identity: `raw-${key}`,
-        protocolVersion: "2.3.0",
-      });
-      const raw = await TestViewer.connect(
-        creds.livekitUrl,
-        creds.token,
-        creds.deviceIdentity,
+      const raw = await TestViewer.viaApiServer(
+        { apiUrl: api.url, device: account.id, identity: `raw-${key}`, protocolVersion: "2.3.0" },
         livekit.iceServers,
       );
       try {

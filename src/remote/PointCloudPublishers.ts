@@ -4,7 +4,7 @@ import { pointCloudCompressionStatusId, type Status } from "../protocol/index.js
 import type { ChannelRegistry } from "./ChannelRegistry.js";
 import { CHANNEL_WARNING_QUIET_MS } from "./DropWarnings.js";
 import type { ViewerKey } from "./ViewerConnection.js";
-import type { DropReport } from "./ViewerMedia.js";
+import type { DropReport, ViewerMedia } from "./ViewerMedia.js";
 
 /** A compression warning for a channel is not repeated within this long (ms, 30 s). */
 export const POINT_CLOUD_WARNING_THROTTLE_MS = 30_000;
@@ -14,12 +14,7 @@ export interface PointCloudPublishersPorts {
   /** The hub's channel registry (compression configs and subscribers). */
   readonly channels: ChannelRegistry;
   /** Delivers a compressed message as the channel's Lossy data (the transport's `pushLossy`). */
-  pushLossy(
-    channelId: number,
-    data: Uint8Array,
-    logTime: bigint,
-    subscribers: ReadonlySet<ViewerKey>,
-  ): DropReport | undefined;
+  readonly pushLossy: ViewerMedia["pushLossy"];
   /** Announces an oversized drop of a compressed message (the hub's drop warning). */
   reportDrops(channelId: number, report: DropReport): void;
   /** Sends a message to one viewer. */

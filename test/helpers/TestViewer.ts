@@ -12,6 +12,10 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from "../../src/protocol/index.js";
+import {
+  requestViewerCredentials,
+  type ApiServerAccess,
+} from "../../src/viewer/requestViewerCredentials.js";
 import type { TestLiveKitServer } from "./livekitServer.js";
 import { Waiter } from "./Waiter.js";
 
@@ -63,6 +67,20 @@ export class TestViewer {
   ): Promise<TestViewer> {
     return await TestViewer.#attach(deviceIdentity, (listener) =>
       connectRoom(livekitUrl, token, { listener, ...(iceServers ? { iceServers } : {}) }),
+    );
+  }
+
+  /** Asks the API server's viewer endpoint for credentials (as `access` says), then joins. */
+  static async viaApiServer(
+    access: ApiServerAccess,
+    iceServers?: readonly IceServerConfig[],
+  ): Promise<TestViewer> {
+    const creds = await requestViewerCredentials(access);
+    return await TestViewer.connect(
+      creds.livekitUrl,
+      creds.token,
+      creds.deviceIdentity,
+      iceServers,
     );
   }
 

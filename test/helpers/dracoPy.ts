@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { pipInstall } from "../../bench/compare/referenceVenv.js";
 
 const run = promisify(execFile);
 const PACKAGES = ["DracoPy==2.2.0", "numpy"];
@@ -21,17 +22,7 @@ export async function ensureDracoPy(): Promise<string> {
       () => false,
     ));
   if (await ready()) return python;
-  if (!existsSync(python)) await run(process.env.PYTHON || "python3", ["-m", "venv", dir]);
-  await run(python, [
-    "-m",
-    "pip",
-    "install",
-    "--quiet",
-    "--disable-pip-version-check",
-    "--only-binary",
-    ":all:",
-    ...PACKAGES,
-  ]);
+  await pipInstall(dir, PACKAGES);
   if (!(await ready())) throw new Error(`DracoPy did not install into ${dir}`);
   return python;
 }

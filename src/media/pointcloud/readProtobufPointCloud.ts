@@ -62,51 +62,52 @@ function readField(r: Reader, end: number): PointCloudField {
   return f;
 }
 
+/** The header both messages share (fields 1–3); the rest is read by `other`. */
+interface Header {
+  timestamp?: Time;
+  frame_id: string;
+  pose?: Pose;
+}
+
+/** Reads a message whose fields 1–3 are timestamp, frame_id and pose; `other` reads the rest. */
+function readMessage<T extends Header>(
+  bytes: Uint8Array,
+  out: T,
+  other: (r: Reader, tag: number, out: T) => boolean,
+): T {
+  const r = protobuf.Reader.create(bytes);
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if (tag === 10) out.timestamp = readSubmessage(r, readTime);
+    else if (tag === 18) out.frame_id = r.string();
+    else if (tag === 26) out.pose = readSubmessage(r, readPose);
+    else if (!other(r, tag, out)) r.skipType(tag & 7);
+  }
+  return out;
+}
+
 /**
  * Decodes a protobuf `foxglove.PointCloud`. Unknown fields are skipped; `data` is a view into
  * `bytes`. Throws (a plain Error from the reader) on malformed input.
  */
 export function readProtobufPointCloud(bytes: Uint8Array): PointCloudData {
-  const r = protobuf.Reader.create(bytes);
-  const cloud: PointCloudData = {
+  const empty: PointCloudData = {
     frame_id: "",
     point_stride: 0,
     fields: [],
     data: new Uint8Array(),
   };
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    switch (tag) {
-      case 10:
-        cloud.timestamp = readSubmessage(r, readTime);
-        break;
-      case 18:
-        cloud.frame_id = r.string();
-        break;
-      case 26:
-        cloud.pose = readSubmessage(r, readPose);
-        break;
-      case 37:
-        cloud.point_stride = r.fixed32();
-        break;
-      case 42:
-        cloud.fields.push(readSubmessage(r, readField));
-        break;
-      case 50:
-        cloud.data = r.bytes();
-        break;
-      default:
-        r.skipType(tag & 7);
-    }
-  }
-  return cloud;
+  return readMessage(bytes, empty, (r, tag, cloud) => {
+    if (tag === 37) cloud.point_stride = r.fixed32();
+    else if (tag === 42) cloud.fields.push(readSubmessage(r, readField));
+    else if (tag === 50) cloud.data = r.bytes();
+    else return false;
+    return true;
+  });
 }
 
 /** A decoded protobuf `foxglove.CompressedPointCloud`. */
-export interface CompressedPointCloudData {
-  timestamp?: Time;
-  frame_id: string;
-  pose?: Pose;
+export interface CompressedPointCloudData extends Header {
   /** The compressed points (a Draco bitstream when `format` is `draco`). */
   data: Uint8Array;
   format: string;
@@ -114,29 +115,11 @@ export interface CompressedPointCloudData {
 
 /** Decodes a protobuf `foxglove.CompressedPointCloud`; throws on malformed input. */
 export function readProtobufCompressedPointCloud(bytes: Uint8Array): CompressedPointCloudData {
-  const r = protobuf.Reader.create(bytes);
-  const cloud: CompressedPointCloudData = { frame_id: "", data: new Uint8Array(), format: "" };
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    switch (tag) {
-      case 10:
-        cloud.timestamp = readSubmessage(r, readTime);
-        break;
-      case 18:
-        cloud.frame_id = r.string();
-        break;
-      case 26:
-        cloud.pose = readSubmessage(r, readPose);
-        break;
-      case 34:
-        cloud.data = r.bytes();
-        break;
-      case 42:
-        cloud.format = r.string();
-        break;
-      default:
-        r.skipType(tag & 7);
-    }
-  }
-  return cloud;
+  const empty: CompressedPointCloudData = { frame_id: "", data: new Uint8Array(), format: "" };
+  return readMessage(bytes, empty, (r, tag, cloud) => {
+    if (tag === 34) cloud.data = r.bytes();
+    else if (tag === 42) cloud.format = r.string();
+    else return false;
+    return true;
+  });
 }
