@@ -103,10 +103,12 @@ interface Attachment {
  * {@link disconnect} / {@link handleMessage} for its viewers, and {@link close} when it ends.
  * All methods are synchronous, so each runs as one critical section.
  *
- * Seams for later work: video publishers are driven through {@link ViewerMedia} (`startVideo`,
- * `pushVideo`) and feed back through {@link setVideoMetadata}; the 2.3.0 per-connection schema
- * table belongs in each connection's `send` (it rewrites `advertise` per connection); the
- * point-cloud advertisement rewrite belongs in `planChannels` / `ChannelRegistry.advertisedChannel`.
+ * Video publishers are driven through {@link ViewerMedia} (`startVideo`, `pushVideo`) and feed
+ * back through {@link setVideoMetadata}. The 2.3.0 per-connection schema table lives in each
+ * connection's `send` (it rewrites `advertise` per connection; the hub passes one inline message
+ * to all). Point clouds: `planChannels` decides compression per channel, the registry advertises
+ * compressed channels as `foxglove.CompressedPointCloud`, and {@link PointCloudPublishers}
+ * encodes their messages off the `log()` path (transports that set `pointClouds`).
  */
 export class ViewerHub implements Sink {
   /** The sink ID of this hub in the Context. */
@@ -420,7 +422,7 @@ export class ViewerHub implements Sink {
     await this.#open?.pointClouds.idle();
   }
 
-  /** The periodic sweep (every 15 s while open): clears drop warnings idle for 60 s. */
+  /** The periodic sweep (every 15 s while open): clears drop and point-cloud warnings idle for 60 s. */
   sweepWarnings(): void {
     if (this.#open !== undefined) {
       this.removeStatus([
