@@ -109,16 +109,10 @@ export function supportsSchemaTable(version: SemVer): boolean {
   return compareSemVer(version, parseSemVer(SCHEMA_TABLE_MIN_PROTOCOL_VERSION)!) >= 0;
 }
 
-/**
- * The status text sent to a rejected viewer; `attribute` is its raw value (absent → 2.2.0),
- * `supported` the version the device speaks (default {@link PROTOCOL_VERSION}).
- */
-export function incompatibleVersionMessage(
-  attribute: string | undefined,
-  supported: string = PROTOCOL_VERSION,
-): string {
+/** The status text sent to a rejected viewer; `attribute` is its raw value (absent → 2.2.0). */
+export function incompatibleVersionMessage(attribute: string | undefined): string {
   return (
     `Remote access protocol version ${attribute ?? DEFAULT_PROTOCOL_VERSION} is not compatible ` +
-    `with this device (supported: ${supported})`
+    `with this device (supported: ${PROTOCOL_VERSION})`
   );
 }
