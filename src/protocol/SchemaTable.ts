@@ -41,9 +41,15 @@ export class SchemaTable {
       if (hasSchema(c)) {
         const encoding = c.schemaEncoding ?? "";
         let byEncoding = this.#ids.get(c.schemaName);
-        if (byEncoding === undefined) this.#ids.set(c.schemaName, (byEncoding = new Map()));
+        if (byEncoding === undefined) {
+          byEncoding = new Map<string, Map<string, number>>();
+          this.#ids.set(c.schemaName, byEncoding);
+        }
         let byData = byEncoding.get(encoding);
-        if (byData === undefined) byEncoding.set(encoding, (byData = new Map()));
+        if (byData === undefined) {
+          byData = new Map<string, number>();
+          byEncoding.set(encoding, byData);
+        }
         let id = byData.get(c.schema);
         if (id === undefined) {
           id = ++this.#size;
