@@ -11,7 +11,12 @@ import { after, before, test } from "node:test";
 import { startApiServer, type ApiServer } from "../src/api-server/index.js";
 import { setLogLevel } from "../src/core/logger.js";
 import { shutdownLiveKit } from "../src/livekit/index.js";
-import { connectViewer, type Viewer, type ViewerMessage } from "../src/viewer/index.js";
+import {
+  connectViewer,
+  decodePointCloud,
+  type Viewer,
+  type ViewerMessage,
+} from "../src/viewer/index.js";
 import { DeviceProcess } from "../bench/compare/DeviceProcess.js";
 import { Phase, readPayload } from "../bench/compare/payload.js";
 import {
@@ -157,6 +162,36 @@ for (const [i, { qos, version, protocol, key }] of DEVICES.entries()) {
     device.send("idle");
     const warmed = await device.waitFor("warmed");
     assert.ok(warmed.sent >= 3);
+    if (version === "0.30.3") {
+      // The reference compresses point clouds for remote viewers (since 0.27.0); ours decodes them.
+      const cloudChannel = await viewer.waitForChannel("/cloud", { timeoutMs: 10_000 });
+      assert.equal(cloudChannel.schemaName, "foxglove.CompressedPointCloud");
+      assert.equal(cloudChannel.metadata["foxglove.originalSchemaName"], "foxglove.PointCloud");
+      const clouds = new EventLog<ViewerMessage>();
+      viewer.subscribe("/cloud", { onMessage: clouds.push });
+      const timer = setInterval(() => device.send("cloud 1000"), 500);
+      let message: ViewerMessage;
+      try {
+        message = await clouds.waitFor(() => true, 20_000, "a compressed cloud");
+      } finally {
+        clearInterval(timer);
+      }
+      const cloud = await decodePointCloud(message);
+      assert.equal(cloud.frame_id, "ref");
+      const points = cloud.data.byteLength / cloud.point_stride;
+      assert.equal(points, 1000);
+      const view = new DataView(cloud.data.buffer, cloud.data.byteOffset);
+      const step = 2000 / 2 ** 12; // 12 bits over the largest extent (y spans 0..1998)
+      const seen = new Set<number>();
+      for (let p = 0; p < points; p++) {
+        const [x, y, z] = [0, 4, 8].map((o) => view.getFloat32(p * cloud.point_stride + o, true));
+        const i = Math.round(x!);
+        assert.ok(Math.abs(x! - i) <= step && Math.abs(y! - 2 * i) <= 2 * step, `point ${p}`);
+        assert.ok(Math.abs(z! + i) <= step, `point ${p}`);
+        seen.add(i);
+      }
+      assert.ok(seen.size > 900, `${seen.size} distinct points`);
+    }
     if (protocol === "2.3.0") {
       // What reached the wire: a raw 2.3.0 participant gets the schema-table form.
       const raw = await TestViewer.viaApiServer(
@@ -166,10 +201,10 @@ for (const [i, { qos, version, protocol, key }] of DEVICES.entries()) {
       try {
         const advertise = await raw.waitFor("advertise", () => true, 20_000);
         assert.ok("schemas" in advertise, "the 0.30.3 reference sends the schema-table form");
-        assert.deepEqual(
-          advertise.schemas.map((s) => s.name),
-          ["bench.Payload"],
-        );
+        assert.deepEqual(advertise.schemas.map((s) => s.name).sort(), [
+          "bench.Payload",
+          "foxglove.CompressedPointCloud",
+        ]);
       } finally {
         await raw.close();
       }
