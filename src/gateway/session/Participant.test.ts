@@ -194,6 +194,8 @@ test("2.3.0 viewers get their own schema-table advertise; older viewers the shar
     [alice, bob, carol, rc].map((p) => p.usesSchemaTable),
     [true, true, false, false],
   );
+  assert.deepEqual(make("E1").protocolVersion, parseSemVer("2.2.0"), "absent attribute");
+  assert.equal(bob.protocolVersion.minor, 4);
   const streams = [alice, bob, carol, rc].map((p) => {
     const s = new FakeStream();
     void p.startFlush(s.write);

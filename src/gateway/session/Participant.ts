@@ -1,5 +1,6 @@
 import { log } from "../../core/logger.js";
 import {
+  checkProtocolVersion,
   encodeServerFrame,
   SchemaTable,
   supportsSchemaTable,
@@ -69,6 +70,8 @@ export class Participant implements ViewerConnection {
   readonly joinedAt: number;
   /** Process-wide client ID of this connection instance (from 1). */
   readonly clientId: number;
+  /** The viewer's validated protocol version (2.2.0 when its attribute was absent). */
+  readonly protocolVersion: SemVer;
 
   readonly #queue: ControlQueue;
   readonly #controller = new AbortController();
@@ -87,7 +90,8 @@ export class Participant implements ViewerConnection {
     this.#pendingResets = options.pendingResets;
     this.#queue = new ControlQueue(options.messageBacklogSize ?? DEFAULT_MESSAGE_BACKLOG_SIZE);
     this.#encode = options.encode ?? encodeServerFrame;
-    if (options.protocolVersion !== undefined && supportsSchemaTable(options.protocolVersion)) {
+    this.protocolVersion = options.protocolVersion ?? checkProtocolVersion(undefined)!;
+    if (supportsSchemaTable(this.protocolVersion)) {
       this.#schemaTable = new SchemaTable();
     }
     this.#parent = options.signal;
