@@ -1,7 +1,8 @@
 // End-to-end viewer-to-device requests: a real livekit-server, the project's API server, a gateway
 // woken through it with services, a parameter handler, the connection graph and an asset handler,
-// and raw protocol viewers (LiveKit participants speaking the wire protocol) with credentials
-// from the API server. A second device with no capabilities checks the refusals.
+// and raw protocol viewers (LiveKit participants speaking the wire protocol, to see exactly what the
+// device answers) with credentials from the API server; then the same requests from the viewer
+// library. A second device with no capabilities checks the device's refusals.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { TEST_DEVICE } from "../src/api-server/index.js";
