@@ -2,8 +2,10 @@
 // livekit-server and the device API server: teleop on /cmd_vel, the /stop service and a parameter
 // set each change what the device prints and what it logs on /diagnostics.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { startApiServer, TEST_DEVICE, type ApiServer } from "../src/api-server/index.js";
 import { shutdownLiveKit } from "../src/livekit/index.js";
 import { startChild, type RunningChild } from "./helpers/childProcess.js";
@@ -115,4 +117,37 @@ test("the /stop service stops the robot; a parameter set is applied and printed"
   const applied = await viewer.waitFor("parameterValues", (m) => m.id === "set-label", WAIT);
   assert.deepEqual(applied.parameters, [{ name: "label", value: "r2" }]);
   await device.waitForOutput(/parameter label = "r2" \(set by operator\)/, WAIT);
+});
+
+/** Runs a `foxglove-remote` command through pipes, as a user's script would. */
+async function cli(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", main, ...args],
+    {
+      timeout: 60_000,
+      env: { ...process.env, FOXGLOVE_API_URL: api.url, FOXGLOVE_LOG_LEVEL: "error" },
+    },
+  );
+  return stdout;
+}
+
+test("the CLI drives the sample device: publish on /cmd_vel, call a service, set a parameter", async () => {
+  await cli(
+    "publish",
+    "/cmd_vel",
+    '{"linear":{"x":0.8},"angular":{"z":0.2}}',
+    "--rate",
+    "20",
+    "--count",
+    "10",
+  );
+  await device.waitForOutput(/teleop: linear\.x=0\.8 angular\.z=0\.2 from /, WAIT);
+  const reset = await cli("call", "/reset_odometry");
+  assert.match(reset, /\{"x":0,"y":0,"yaw":0\}/);
+  await device.waitForOutput(/service \/reset_odometry called by .*: pose reset/, WAIT);
+  await cli("param", "set", "speed_scale", "2");
+  await device.waitForOutput(/parameter speed_scale = 2 \(set by /, WAIT);
+  const got = await cli("param", "get", "speed_scale", "--json");
+  assert.match(got, /"name":"speed_scale".*"value":2/);
 });

@@ -1,7 +1,8 @@
 // End-to-end viewer-to-device requests: a real livekit-server, the project's API server, a gateway
 // woken through it with services, a parameter handler, the connection graph and an asset handler,
-// and raw protocol viewers (LiveKit participants speaking the wire protocol) with credentials
-// from the API server. A second device with no capabilities checks the refusals.
+// and raw protocol viewers (LiveKit participants speaking the wire protocol, to see exactly what the
+// device answers) with credentials from the API server; then the same requests from the viewer
+// library. A second device with no capabilities checks the device's refusals.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { TEST_DEVICE } from "../src/api-server/index.js";
@@ -10,6 +11,11 @@ import { shutdownLiveKit } from "../src/livekit/index.js";
 import type { Parameter } from "../src/protocol/index.js";
 import type { ParameterHandler } from "../src/remote/Parameters.js";
 import type { ServiceDefinition } from "../src/remote/Services.js";
+import {
+  ServiceCallError,
+  type ConnectionGraph as ViewerGraph,
+  type Parameter as ViewerParameter,
+} from "../src/viewer/index.js";
 import { startDeviceStack, type DeviceStack } from "./helpers/deviceStack.js";
 import { EventLog } from "./helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
@@ -278,5 +284,82 @@ describe("viewer requests end to end through the API server and a woken gateway"
     for (const message of statuses) {
       await v.waitFor("status", (m) => m.message === message && m.level === 2, WAIT);
     }
+  });
+});
+
+describe("the same requests from the viewer library", () => {
+  test("concurrent calls from two library viewers; a handler that never answers; a caller that leaves", async () => {
+    const [a, b, leaver] = await Promise.all([
+      stack.connect({ identity: "lib-a" }),
+      stack.connect({ identity: "lib-b" }),
+      stack.connect({ identity: "lib-leaver" }),
+    ]);
+    await Promise.all([a, b, leaver].map((v) => v.waitForService("/slow", { timeoutMs: WAIT })));
+    const callA = a.callService("/slow", "lib a");
+    const callB = b.callService("/slow", "lib b");
+    const pending = await Promise.all([
+      slowCalls.waitFor((c) => c.payload === "lib a", WAIT),
+      slowCalls.waitFor((c) => c.payload === "lib b", WAIT),
+    ]);
+    for (const c of pending.reverse()) c.release();
+    const [ra, rb] = await Promise.all([callA, callB]);
+    assert.deepEqual(
+      [str(ra.data), ra.encoding, ra.service.name, str(rb.data)],
+      ["done lib a", "json", "/slow", "done lib b"],
+    );
+
+    const hung = await a.callService("/hang", "{}", { timeoutMs: WAIT }).then(
+      () => assert.fail("the call should fail"),
+      (e: unknown) => e,
+    );
+    assert.ok(hung instanceof ServiceCallError, String(hung));
+    assert.equal(hung.reason, "handlerError");
+    assert.match(hung.message, /: Service \/hang did not respond within 1\.5 s$/);
+
+    const orphan = leaver.callService("/slow", "lib leaving").catch((e: unknown) => e);
+    await slowCalls.waitFor((c) => c.payload === "lib leaving", WAIT);
+    await leaver.close();
+    const left = await orphan;
+    assert.ok(left instanceof ServiceCallError && left.reason === "disconnected", String(left));
+    await deviceEvents.waitFor((e) => e === "aborted lib leaving", WAIT, "the handler's abort");
+  });
+
+  test("a parameter set by one library viewer reaches another that subscribed", async () => {
+    const [setter, watcher] = await Promise.all([
+      stack.connect({ identity: "lib-setter" }),
+      stack.connect({ identity: "lib-watcher" }),
+    ]);
+    const updates = new EventLog<ViewerParameter[]>();
+    watcher.subscribeParameterUpdates(["speed"], { onUpdate: updates.push });
+    await deviceEvents.waitFor((e) => e === "psub speed", WAIT);
+    const applied = await setter.setParameters([{ name: "speed", value: 3.5 }]);
+    assert.deepEqual(applied, [{ name: "speed", value: 3.5, type: "float64" }]);
+    const update = await updates.waitFor((u) => u.some((p) => p.value === 3.5), WAIT);
+    assert.deepEqual(update, [{ name: "speed", value: 3.5, type: "float64" }]);
+    assert.deepEqual(await watcher.getParameters(["speed"]), update);
+  });
+
+  test("the library's connection graph follows the device's diffs; a missing asset is ERR_ASSET", async () => {
+    const v = await stack.connect({ identity: "lib-graph" });
+    stack.gateway.publishConnectionGraph({ publishedTopics: { "/odom": ["base"] } });
+    const graphs = new EventLog<ViewerGraph>();
+    v.subscribeConnectionGraph({ onUpdate: graphs.push });
+    await graphs.waitFor((g) => "/odom" in g.publishedTopics, WAIT);
+    stack.gateway.publishConnectionGraph({
+      publishedTopics: { "/odom": ["base"], "/lidar": ["scanner"] },
+      advertisedServices: { "/slow": ["base"] },
+    });
+    const updated = await graphs.waitFor((g) => "/lidar" in g.publishedTopics, WAIT);
+    assert.deepEqual(updated, {
+      publishedTopics: { "/odom": ["base"], "/lidar": ["scanner"] },
+      subscribedTopics: {},
+      advertisedServices: { "/slow": ["base"] },
+    });
+
+    assert.equal(str(await v.fetchAsset("package://robot/base.urdf")), "<robot name='r2'/>");
+    await assert.rejects(v.fetchAsset("package://robot/gone.stl"), {
+      code: "ERR_ASSET",
+      message: /: Asset not found: package:\/\/robot\/gone\.stl$/,
+    });
   });
 });

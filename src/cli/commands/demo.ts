@@ -128,10 +128,12 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     say("In another terminal, while this runs:");
     say(`  ${CLI} topics --api-url ${api.url}`);
     say(`  ${CLI} echo /imu --api-url ${api.url} --count 5`);
+    say("Drive the robot (the last action shows under the rates):");
     say(
-      `The robot can be driven: teleop on ${TELEOP_TOPIC} (JSON {"linear":{"x":1},"angular":{"z":0.5}}), ` +
-        "services /stop and /reset_odometry, parameters speed_scale, max_angular, label.",
+      `  ${CLI} publish ${TELEOP_TOPIC} '{"linear":{"x":1},"angular":{"z":0.5}}' --rate 5 --count 10 --api-url ${api.url}`,
     );
+    say(`  ${CLI} call /stop --api-url ${api.url}`);
+    say(`  ${CLI} param set speed_scale 2 --api-url ${api.url}`);
     say();
 
     const rates = new RateTable(

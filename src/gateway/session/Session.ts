@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { log } from "../../core/logger.js";
 import {
   CONTROL_TOPIC,
@@ -82,6 +83,9 @@ export class Session implements AsyncDisposable {
 
   private constructor(options: SessionOptions) {
     const limits = resolveSessionOptions(options);
+    // Every admitted viewer listens on the session's signal (one listener each, removed when it
+    // leaves): many viewers are normal, not a leak.
+    setMaxListeners(0, this.#controller.signal);
     this.#options = options;
     this.#room = options.room;
     this.#messageBacklogSize = limits.messageBacklogSize;
