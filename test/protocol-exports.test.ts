@@ -81,6 +81,7 @@ const EXPECTED = [
   "statusLevelName",
   "toWireTime",
   "videoTrackName",
+  "writeDataTrackFrameHeader",
 ];
 
 test("exports exactly the curated runtime surface", () => {
