@@ -121,7 +121,7 @@ test("unencodable messages and an overfull hold are reported, never thrown", asy
   assert.equal(errors[1]?.code, "ERR_IO");
   await small.close();
   small.send(ping);
-  assert.equal(small.pending, 2);
+  assert.equal(small.pending, 0); // held (device never ready) and discarded; later sends ignored
 });
 
 test("bufferedBytes counts held frames plus what the stream has not sent yet", async () => {
@@ -134,4 +134,17 @@ test("bufferedBytes counts held frames plus what the stream has not sent yet", a
   assert.equal(sender.bufferedBytes, 0); // the fake stream reports no buffer
   Object.defineProperty(streams[0], "bufferedBytes", { value: 1000 });
   assert.equal(sender.bufferedBytes, 1000);
+});
+
+test("close right after a send waits for the stream being opened and writes the message first", async () => {
+  const { sender, streams } = setup();
+  sender.setReady(true);
+  sender.send(ping); // opens the stream (asynchronously)
+  await sender.close(); // before the open completed
+  assert.equal(streams.length, 1);
+  assert.deepEqual(streams[0]!.ops(), ["ping"]);
+  assert.equal(streams[0]!.closed, true);
+  sender.send(sub); // after close: ignored
+  await tick();
+  assert.equal(streams.length, 1);
 });

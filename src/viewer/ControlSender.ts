@@ -37,7 +37,7 @@ export class ControlSender {
   readonly #maxPending: number;
   #pending: Uint8Array[] = [];
   #stream: OutgoingStream | undefined;
-  #opening = false;
+  #opening: Promise<void> | undefined;
   #ready = false;
   #closed = false;
   #failedBefore = false;
@@ -104,12 +104,23 @@ export class ControlSender {
     this.#pump();
   }
 
-  /** Sends what is queued on the current stream and ends it. Idempotent. */
+  /**
+   * Sends what is queued (waiting for a stream still being opened, so that a message sent just
+   * before closing is not lost) and ends the stream. Messages held because the device is not
+   * ready are discarded. Idempotent.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#retry);
+    await this.#opening;
     const stream = this.#stream;
     this.#stream = undefined;
+    if (stream !== undefined && this.#ready) {
+      for (const frame of this.#pending.splice(0)) {
+        stream.write(frame).catch((error: unknown) => this.#failed(stream, error));
+      }
+    }
+    this.#pending = [];
     await stream?.close();
   }
 
@@ -119,9 +130,7 @@ export class ControlSender {
     }
     const stream = this.#stream;
     if (stream === undefined) {
-      if (!this.#opening) {
-        void this.#open();
-      }
+      this.#opening ??= this.#open().finally(() => (this.#opening = undefined));
       return;
     }
     for (const frame of this.#pending.splice(0)) {
@@ -130,23 +139,19 @@ export class ControlSender {
   }
 
   async #open(): Promise<void> {
-    this.#opening = true;
     let stream: OutgoingStream;
     try {
       stream = await this.#options.open();
     } catch (error) {
-      this.#opening = false;
+      if (this.#closed) {
+        return;
+      }
       this.#options.onError(toError(error, "opening the control stream to the device failed"));
       clearTimeout(this.#retry);
       this.#retry = setTimeout(() => this.#pump(), this.#options.retryMs ?? 1000);
       return;
     }
-    this.#opening = false;
-    if (this.#closed) {
-      await stream.close();
-      return;
-    }
-    this.#stream = stream;
+    this.#stream = stream; // when closed meanwhile, close() flushes and ends it
     if (this.#failedBefore) {
       this.#failedBefore = false;
       try {
