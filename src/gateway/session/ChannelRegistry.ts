@@ -3,7 +3,7 @@ import type { ChannelPlan } from "./planChannels.js";
 import type { Reliability } from "./QosProfile.js";
 import type { ChannelDescriptor } from "../../core/ChannelDescriptor.js";
 import { sessionChannelMetadata, type VideoMetadata } from "./sessionChannelMetadata.js";
-import type { VideoInputSchema } from "./videoInputSchema.js";
+import type { VideoInputSchema } from "../../media/videoInputSchema.js";
 
 /** The session's view of one advertised channel. Subscriber sets hold viewer SIDs. */
 export interface ChannelState {

@@ -31,4 +31,4 @@ export {
 } from "./checkViewerProtocolVersion.js";
 export { SessionCore, type SessionCoreOptions } from "./SessionCore.js";
 export type { SessionDataPlane } from "./SessionDataPlane.js";
-export { videoInputSchema, type VideoInputSchema } from "./videoInputSchema.js";
+export { videoInputSchema, type VideoInputSchema } from "../../media/videoInputSchema.js";

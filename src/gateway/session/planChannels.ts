@@ -2,7 +2,7 @@ import { log } from "../../core/logger.js";
 import { encodeSchemaText, messageEncodingRequiresSchema } from "../../protocol/index.js";
 import type { QosClassifier, Reliability } from "./QosProfile.js";
 import type { ChannelDescriptor } from "../../core/ChannelDescriptor.js";
-import { videoInputSchema, type VideoInputSchema } from "./videoInputSchema.js";
+import { videoInputSchema, type VideoInputSchema } from "../../media/videoInputSchema.js";
 
 /** How the session will handle one advertised channel. */
 export interface ChannelPlan {

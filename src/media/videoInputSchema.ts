@@ -1,4 +1,4 @@
-import type { ChannelDescriptor } from "../../core/ChannelDescriptor.js";
+import type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
 
 /** How a video-capable channel's messages are decoded. */
 export type VideoDecoder = "protobuf" | "ros1" | "ros2" | "json" | "flatbuffer" | "omgidl";
