@@ -1,0 +1,221 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { CdrWriter, EncapsulationKind } from "@foxglove/cdr";
+import sharp from "sharp";
+import {
+  resolveVideoCodecOptions,
+  type DecodedVideoFrame,
+  type LiveKitRoom,
+  type RemoteVideoTrackInfo,
+} from "../../src/livekit/index.js";
+import { VideoPublisher } from "../../src/media/VideoPublisher.js";
+import type { VideoSourceInfo } from "../../src/media/transcodeImage.js";
+import type { VideoInputSchema } from "../../src/media/videoInputSchema.js";
+import { CompressedImage, RawImage } from "../../src/messages/index.js";
+import { EventLog, within } from "../helpers/EventLog.js";
+import { startLiveKitServer, type TestLiveKitServer } from "../helpers/livekitServer.js";
+
+// A real LiveKit server, a device participant publishing through VideoPublisher and a viewer
+// participant decoding the track with rtc-node.
+
+let server: TestLiveKitServer;
+let device: LiveKitRoom;
+let viewer: LiveKitRoom;
+const viewerTracks = new EventLog<{
+  type: "published" | "unpublished";
+  track: RemoteVideoTrackInfo;
+}>();
+
+before(async () => {
+  server = await startLiveKitServer("video-publisher");
+  device = await server.join("video", "device");
+  viewer = await server.join("video", "viewer", {
+    listener: {
+      onVideoTrackPublished: (track) => viewerTracks.push({ type: "published", track }),
+      onVideoTrackUnpublished: (track) => viewerTracks.push({ type: "unpublished", track }),
+    },
+  });
+});
+
+after(async () => {
+  await viewer?.close();
+  await device?.close();
+  await server?.stop();
+});
+
+const WIDTH = 640;
+const HEIGHT = 480;
+const COLOUR = [200, 100, 50] as const;
+
+/** Textbook BT.709 limited-range Y, U, V of an RGB colour. */
+function yuv709(r: number, g: number, b: number): [number, number, number] {
+  const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return [
+    16 + (219 * y) / 255,
+    128 + (224 * (b - y)) / 255 / 1.8556,
+    128 + (224 * (r - y)) / 255 / 1.5748,
+  ];
+}
+
+/** Mean Y, U, V of a decoded I420 frame. */
+function meanYuv(frame: DecodedVideoFrame): [number, number, number] {
+  assert.equal(frame.format, "i420");
+  const { width: w, height: h, data } = frame;
+  const cw = Math.ceil(w / 2);
+  const ch = Math.ceil(h / 2);
+  const mean = (from: number, n: number) => {
+    let sum = 0;
+    for (let i = from; i < from + n; i++) {
+      sum += data[i]!;
+    }
+    return sum / n;
+  };
+  return [mean(0, w * h), mean(w * h, cw * ch), mean(w * h + cw * ch, cw * ch)];
+}
+
+function solidRgb(): Uint8Array {
+  const rgb = new Uint8Array(WIDTH * HEIGHT * 3);
+  for (let i = 0; i < rgb.length; i += 3) {
+    rgb.set(COLOUR, i);
+  }
+  return rgb;
+}
+
+/**
+ * Publishes `message` as channel `id`'s video at ~30 fps until the viewer decodes a frame; returns
+ * the frame and the sources reported. Closes the publisher and waits for the track to go away.
+ */
+async function roundTrip(id: number, schema: VideoInputSchema, message: Uint8Array) {
+  const name = `video-ch-${id}`;
+  const sources: VideoSourceInfo[] = [];
+  const publisher = new VideoPublisher({
+    name,
+    schema,
+    publish: () =>
+      device.publishVideo(name, {
+        width: WIDTH,
+        height: HEIGHT,
+        ...resolveVideoCodecOptions(process.env, process.platform),
+      }),
+    onSource: (source) => sources.push(source),
+  });
+  await viewerTracks.waitFor((e) => e.type === "published" && e.track.name === name, 10_000, name);
+  const subscription = await viewer.subscribeVideo("device", name);
+  const timer = setInterval(() => publisher.push(message, BigInt(Date.now()) * 1_000_000n), 33);
+  let frame: DecodedVideoFrame | undefined;
+  try {
+    frame = await within(
+      (async () => {
+        // Skip the first frames: the encoder starts at a low bitrate.
+        let n = 0;
+        for await (const f of subscription) {
+          if (++n >= 5) {
+            return f;
+          }
+        }
+        throw new Error("video ended without a frame");
+      })(),
+      20_000,
+      `decoded frames on ${name}`,
+    );
+  } finally {
+    clearInterval(timer);
+    await subscription.close();
+  }
+  const stats = publisher.stats;
+  await publisher.close();
+  await viewerTracks.waitFor(
+    (e) => e.type === "unpublished" && e.track.name === name,
+    10_000,
+    `${name} gone`,
+  );
+  return { frame, sources, stats };
+}
+
+function assertSolidColour(frame: DecodedVideoFrame, tolerance: number) {
+  assert.deepEqual([frame.width, frame.height], [WIDTH, HEIGHT]);
+  const got = meanYuv(frame);
+  const want = yuv709(...COLOUR);
+  got.forEach((v, i) =>
+    assert.ok(
+      Math.abs(v - want[i]!) <= tolerance,
+      `plane ${i}: mean ${v.toFixed(1)}, expected ${want[i]!.toFixed(1)}`,
+    ),
+  );
+}
+
+test("a solid-colour protobuf RawImage arrives as a 640x480 frame of that colour", async () => {
+  const message = RawImage.encode({
+    timestamp: { sec: 1, nsec: 0 },
+    frame_id: "camera",
+    width: WIDTH,
+    height: HEIGHT,
+    encoding: "rgb8",
+    step: WIDTH * 3,
+    data: solidRgb(),
+  });
+  const { frame, sources, stats } = await roundTrip(
+    1,
+    { decoder: "protobuf", image: "raw" },
+    message,
+  );
+  assertSolidColour(frame, 3);
+  assert.deepEqual(sources, [{ sourceEncoding: "rgb8", frameId: "camera" }]);
+  assert.ok(stats.sent >= 5, `sent ${stats.sent}`);
+  assert.equal(stats.failed, 0);
+});
+
+test("a JPEG CompressedImage arrives as a frame of its size and colour", async () => {
+  const jpeg = await sharp(solidRgb(), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  const message = CompressedImage.encode({
+    timestamp: { sec: 1, nsec: 0 },
+    frame_id: "",
+    format: "jpeg",
+    data: jpeg,
+  });
+  const { frame, sources } = await roundTrip(
+    2,
+    { decoder: "protobuf", image: "compressed" },
+    message,
+  );
+  assertSolidColour(frame, 4);
+  assert.deepEqual(sources, [{ sourceEncoding: "jpeg", frameId: "" }]);
+});
+
+test("a ROS 2 sensor_msgs/Image (bgr8, CDR) arrives as a frame of its size and colour", async () => {
+  const bgr = solidRgb();
+  for (let i = 0; i < bgr.length; i += 3) {
+    bgr.set([COLOUR[2], COLOUR[1], COLOUR[0]], i);
+  }
+  const w = new CdrWriter({ kind: EncapsulationKind.CDR_LE });
+  w.int32(1).uint32(0).string("optical");
+  w.uint32(HEIGHT)
+    .uint32(WIDTH)
+    .string("bgr8")
+    .uint8(0)
+    .uint32(WIDTH * 3)
+    .uint8Array(bgr, true);
+  const { frame, sources } = await roundTrip(3, { decoder: "ros2", image: "raw" }, w.data);
+  assertSolidColour(frame, 3);
+  assert.deepEqual(sources, [{ sourceEncoding: "bgr8", frameId: "optical" }]);
+});
+
+test("closing while the publish is in flight leaves no track behind", async () => {
+  const name = "video-ch-4";
+  const publisher = new VideoPublisher({
+    name,
+    schema: { decoder: "protobuf", image: "raw" },
+    publish: () => device.publishVideo(name, { width: 64, height: 64 }),
+  });
+  publisher.push(new Uint8Array(10), 0n);
+  await publisher.close();
+  assert.equal(publisher.live, false);
+  // The track was published after the close and then unpublished: the viewer sees it go.
+  await viewerTracks.waitFor(
+    (e) => e.type === "unpublished" && e.track.name === name,
+    10_000,
+    `${name} gone`,
+  );
+});
