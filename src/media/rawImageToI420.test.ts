@@ -112,14 +112,16 @@ function padded(
   return { step, data };
 }
 
-// Sizes: even, odd width, odd height, both odd; each without and with row padding.
+// Sizes: even, odd width, odd height, both odd, and a width the word-wise RGB kernel leaves two
+// columns of; each without and with row padding (2 keeps 18-pixel rgb8 rows 4-byte aligned).
 const SIZES: [number, number][] = [
   [16, 8],
   [17, 8],
   [16, 9],
   [21, 13],
+  [18, 6],
 ];
-const PADDINGS = [0, 7];
+const PADDINGS = [0, 2, 7];
 
 describe("packed RGB formats", () => {
   const layouts: [string, number, number[]][] = [
@@ -150,6 +152,14 @@ describe("packed RGB formats", () => {
           const out = rawImageToI420({ width, height, encoding, step, data });
           assert.deepEqual([out.width, out.height], [width & ~1, height & ~1]);
           assertPlanes(out, expectedFromRgb(width, height, pixel), 1);
+          // The same pixels at an odd byte offset (no word-wise reads) convert identically.
+          const shifted = new Uint8Array(data.length + 1);
+          shifted.set(data, 1);
+          const view = shifted.subarray(1);
+          assert.deepEqual(
+            rawImageToI420({ width, height, encoding, step, data: view }).data,
+            out.data,
+          );
         });
       }
     }
