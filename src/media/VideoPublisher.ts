@@ -100,15 +100,15 @@ export class VideoPublisher implements AsyncDisposable {
   }
 
   /**
-   * Offers one message of the channel (its bytes must not change afterwards). Never blocks and
-   * never throws: the conversion happens later; a message still waiting is replaced.
+   * Offers one message of the channel; its bytes are copied (the caller may reuse them). Never
+   * blocks and never throws: the conversion happens later; a message still waiting is replaced.
    */
   push(message: Uint8Array, logTimeNs: bigint): void {
     if (this.#state.track === "closed") {
       return;
     }
     this.#received++;
-    this.#apply({ kind: "frame", frame: { message, logTimeNs } });
+    this.#apply({ kind: "frame", frame: { message: message.slice(), logTimeNs } });
   }
 
   /**

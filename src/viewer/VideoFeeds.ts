@@ -2,7 +2,7 @@ import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
 import type { DecodedVideoFrame, LiveKitRoom, VideoSubscription } from "../livekit/index.js";
 import { i420ToRgba } from "../media/i420ToRgba.js";
-import type { ClientMessage } from "../protocol/index.js";
+import { videoTrackName, type ClientMessage } from "../protocol/index.js";
 import type { ViewerChannel } from "./ViewerChannel.js";
 import {
   VideoFrameSubscription,
@@ -113,7 +113,7 @@ export class VideoFeeds {
   }
 
   async #receive(feed: Feed, timeoutMs: number): Promise<void> {
-    const name = `video-ch-${feed.channel.id}`;
+    const name = videoTrackName(feed.channel.id);
     try {
       const device = this.#host.deviceIdentity();
       if (device === undefined) {

@@ -14,6 +14,11 @@ import { Participant, sharedFrameEncoder } from "./Participant.js";
 import { ParticipantRegistry } from "./ParticipantRegistry.js";
 import { PendingResets } from "./PendingResets.js";
 import { resolveSessionOptions } from "./resolveSessionOptions.js";
+import { VideoTracks } from "./VideoTracks.js";
+import {
+  resolveVideoCodecOptions,
+  type VideoEncoderName,
+} from "../../livekit/VideoPublishOptions.js";
 import type { SessionIncomingStream, SessionRoom, SessionRoomParticipant } from "./SessionRoom.js";
 
 /** Options of {@link Session.start}. */
@@ -30,6 +35,8 @@ export interface SessionOptions {
   readonly messageBacklogSize?: number | undefined;
   /** Largest Lossy message in bytes. Default 102400; at least 1200. */
   readonly maxDataTrackMessageSize?: number | undefined;
+  /** Preferred video encoder backend (see `SessionLimitOptions.videoEncoder`). Default "auto". */
+  readonly videoEncoder?: VideoEncoderName | undefined;
   /** End the session after this long without any viewer (ms). Default: never. */
   readonly deviceWaitForViewerMs?: number | undefined;
   /** Aborting it stops the session. */
@@ -56,6 +63,7 @@ export class Session implements AsyncDisposable {
   readonly #participants = new ParticipantRegistry<Participant>();
   readonly #encode = sharedFrameEncoder();
   readonly #tracks: LossyDataTracks<PublishedDataTrack>;
+  readonly #video: VideoTracks;
   readonly #controller = new AbortController();
   readonly #resets: PendingResets;
   readonly #messageBacklogSize: number;
@@ -92,6 +100,16 @@ export class Session implements AsyncDisposable {
       maxMessageSize: limits.maxDataTrackMessageSize,
       signal: this.#controller.signal,
     });
+    const video = resolveVideoCodecOptions(
+      process.env,
+      process.platform,
+      options.videoEncoder,
+      (m) => log.warn(m),
+    );
+    this.#video = new VideoTracks({
+      publish: (name) => this.#room.publishVideo(name, { width: 640, height: 480, ...video }),
+      onSource: (id, source) => this.#hub.setVideoMetadata(id, source),
+    });
     this.#hub = options.hub;
     this.#hub.open({
       serverName: options.serverName,
@@ -100,11 +118,11 @@ export class Session implements AsyncDisposable {
         openLossy: (id) => this.#tracks.open(id),
         closeLossy: (id) => this.#tracks.close(id),
         pushLossy: (id, data, logTime) => this.#tracks.push(id, data, logTime),
-        // Video tracks are not implemented yet: the hub advertises video-capable channels as data.
-        startVideo: () => undefined,
-        stopVideo: () => undefined,
-        pushVideo: () => undefined,
+        startVideo: (id, schema) => this.#video.start(id, schema),
+        stopVideo: (id) => this.#video.stop(id),
+        pushVideo: (id, data, logTime) => this.#video.push(id, data, logTime),
       },
+      videoTracks: true,
     });
     this.#start();
   }
@@ -365,7 +383,7 @@ export class Session implements AsyncDisposable {
     const participants = this.#participants.drain();
     this.#controller.abort();
     await Promise.all(participants.map((p) => p.close()));
-    await this.#tracks.closeAll();
+    await Promise.all([this.#tracks.closeAll(), this.#video.closeAll()]);
     await this.#events;
     this.#resolveDone(reason);
   }

@@ -1,4 +1,5 @@
 import { FoxgloveError } from "../../core/FoxgloveError.js";
+import type { VideoEncoderName } from "../../livekit/index.js";
 import {
   DEFAULT_MAX_DATA_TRACK_MESSAGE_SIZE,
   DEFAULT_MESSAGE_BACKLOG_SIZE,
@@ -11,6 +12,12 @@ export interface SessionLimitOptions {
   readonly messageBacklogSize?: number | undefined;
   /** Largest lossy message in bytes; default 102400 (100 KiB), at least 1200. */
   readonly maxDataTrackMessageSize?: number | undefined;
+  /**
+   * Preferred video encoder backend. Default "auto", which defers to the environment variable
+   * `FOXGLOVE_VIDEO_ENCODER`; an unavailable backend falls back to another. The codec is H.264
+   * (VP8 on macOS) unless `FOXGLOVE_VIDEO_CODEC` names another (av1, h264, h265, vp8, vp9).
+   */
+  readonly videoEncoder?: VideoEncoderName | undefined;
 }
 
 /**
