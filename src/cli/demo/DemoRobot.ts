@@ -4,7 +4,8 @@ import type { Context } from "../../core/Context.js";
 import { jsonEncoder } from "../../core/jsonEncoder.js";
 import { nowNanos } from "../../core/time.js";
 import type { QosProfile } from "../../remote/planChannels.js";
-import { FrameTransform, LocationFix } from "../../messages/index.js";
+import { FrameTransform, LocationFix, RawImage } from "../../messages/index.js";
+import { CAMERA_FPS, CAMERA_HEIGHT, CAMERA_WIDTH, drawCameraFrame } from "./syntheticCamera.js";
 
 /** A demo channel: its topic, rate (Hz) and how viewers get it. */
 export interface DemoTopic {
@@ -12,6 +13,8 @@ export interface DemoTopic {
   readonly hz: number;
   readonly reliability: "lossy" | "reliable";
   readonly description: string;
+  /** Viewers receive it as a video track (an image channel). */
+  readonly video?: boolean;
 }
 
 /** The channels the demo robot logs. */
@@ -21,6 +24,13 @@ export const DEMO_TOPICS: readonly DemoTopic[] = [
   { topic: "/diagnostics", hz: 2, reliability: "reliable", description: "diagnostics, JSON" },
   { topic: "/gps", hz: 5, reliability: "lossy", description: "foxglove.LocationFix, protobuf" },
   { topic: "/tf", hz: 20, reliability: "lossy", description: "foxglove.FrameTransform, protobuf" },
+  {
+    topic: "/camera",
+    hz: CAMERA_FPS,
+    reliability: "lossy",
+    description: `foxglove.RawImage ${CAMERA_WIDTH}x${CAMERA_HEIGHT} rgb8, viewed as video`,
+    video: true,
+  },
 ];
 
 /** The demo's QoS classifier: Reliable for the topics marked so, Lossy otherwise. */
@@ -41,7 +51,8 @@ function stamp(ns: bigint): { sec: number; nsec: number } {
 
 /**
  * A pretend robot driving in circles: logs IMU readings at 100 Hz, its battery draining, periodic
- * diagnostics, a GPS fix and the transform of its base, on channels of `context`.
+ * diagnostics, a GPS fix, the transform of its base and a 640x480 camera at 30 fps (drawn only
+ * while someone subscribes), on channels of `context`.
  */
 export class DemoRobot implements Disposable {
   readonly #timers: NodeJS.Timeout[] = [];
@@ -77,7 +88,8 @@ export class DemoRobot implements Disposable {
     const diagnostics = new Channel<object>("/diagnostics", { context, encoder: jsonEncoder() });
     const gps = new Channel<LocationFix>("/gps", { context, encoder: LocationFix });
     const tf = new Channel<FrameTransform>("/tf", { context, encoder: FrameTransform });
-    this.#channels.push(imu, battery, diagnostics, gps, tf);
+    const camera = new Channel<RawImage>("/camera", { context, encoder: RawImage });
+    this.#channels.push(imu, battery, diagnostics, gps, tf, camera);
     const noise = () => (Math.random() - 0.5) * 0.02;
     this.#every("/imu", () => {
       const w = 0.5;
@@ -129,6 +141,24 @@ export class DemoRobot implements Disposable {
           z: Math.sin((a + Math.PI / 2) / 2),
           w: Math.cos((a + Math.PI / 2) / 2),
         },
+      });
+    });
+    const pixels = new Uint8Array(CAMERA_WIDTH * CAMERA_HEIGHT * 3);
+    let frame = 0;
+    this.#every("/camera", () => {
+      frame += 1;
+      if (!camera.hasSinks()) {
+        return;
+      }
+      drawCameraFrame(frame, pixels);
+      camera.log({
+        timestamp: stamp(nowNanos()),
+        frame_id: "camera",
+        width: CAMERA_WIDTH,
+        height: CAMERA_HEIGHT,
+        encoding: "rgb8",
+        step: CAMERA_WIDTH * 3,
+        data: pixels,
       });
     });
   }
