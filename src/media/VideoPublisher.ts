@@ -28,8 +28,11 @@ export interface VideoPublisherOptions {
   readonly schema: VideoInputSchema;
   /** Names the track in logs, e.g. "video-ch-7". */
   readonly name: string;
-  /** Publishes the track; called once, at construction. */
-  readonly publish: () => Promise<VideoTrackSink>;
+  /**
+   * Publishes the track for frames of the given size (LiveKit sizes the track from it); called
+   * once, when the first frame is converted.
+   */
+  readonly publish: (size: { width: number; height: number }) => Promise<VideoTrackSink>;
   /** Called after the first transcoded frame and whenever its source description changes. */
   readonly onSource?: (source: VideoSourceInfo) => void;
 }
@@ -51,7 +54,7 @@ const tooSmallWarnings = new Throttler(30_000);
 
 /**
  * The video track of one channel while it has at least one video subscriber: publishes the track
- * at construction, converts the channel's messages to I420 off the `log()` path (latest frame
+ * once the first frame is converted (with its size), converts the channel's messages to I420 off the `log()` path (latest frame
  * wins, stale ones are dropped) and feeds them to the track, reports the source description for
  * the channel metadata, and unpublishes on {@link close} — also when the close races the publish.
  * The decisions are in `videoPublisherState.ts`.
@@ -65,23 +68,13 @@ export class VideoPublisher implements AsyncDisposable {
   #received = 0;
   #sent = 0;
   #failed = 0;
-  readonly #publishSettled: Promise<void>;
+  #publishSettled: Promise<void> = Promise.resolve();
   #unpublished: Promise<void> | undefined;
   #idle: Promise<void> = Promise.resolve();
   #idleResolve: (() => void) | undefined;
 
   constructor(options: VideoPublisherOptions) {
     this.#options = options;
-    this.#publishSettled = options.publish().then(
-      (sink) => {
-        this.#sink = sink;
-        this.#apply({ kind: "published" });
-      },
-      (error: unknown) => {
-        log.error(`publishing video track ${options.name} failed:`, error);
-        this.#apply({ kind: "publishFailed" });
-      },
-    );
   }
 
   /** Counters so far. */
@@ -142,6 +135,21 @@ export class VideoPublisher implements AsyncDisposable {
       case "convert":
         this.#convert(command.frame.message, command.frame.logTimeNs);
         break;
+      case "publish": {
+        this.#publishSettled = this.#options
+          .publish({ width: command.width, height: command.height })
+          .then(
+            (sink) => {
+              this.#sink = sink;
+              this.#apply({ kind: "published" });
+            },
+            (error: unknown) => {
+              log.error(`publishing video track ${this.#options.name} failed:`, error);
+              this.#apply({ kind: "publishFailed" });
+            },
+          );
+        break;
+      }
       case "capture": {
         const frame = this.#last;
         if (
@@ -199,7 +207,12 @@ export class VideoPublisher implements AsyncDisposable {
     }
     this.#last = result;
     this.#reuse = result.image;
-    this.#done({ kind: "converted", source: result.source });
+    this.#done({
+      kind: "converted",
+      source: result.source,
+      width: result.image.width,
+      height: result.image.height,
+    });
   }
 
   #done(event: VideoPublisherEvent<Uint8Array>): void {

@@ -1,8 +1,10 @@
 /**
  * The decisions of a video publisher as a pure state machine: a latest-frame-wins hand-off from
  * `log()` to one conversion at a time, and the track's publish / unpublish lifecycle, including
- * a close that races an in-flight publish. The shell ({@link VideoPublisher}) performs the
- * commands and feeds back the events.
+ * a close that races an in-flight publish. The track is published once the first frame is
+ * converted, with that frame's size (LiveKit sizes the track's encodings from it and scales
+ * larger frames down). The shell ({@link VideoPublisher}) performs the commands and feeds back
+ * the events.
  */
 
 /** A logged message waiting to be converted. `M` is opaque here. */
@@ -13,8 +15,11 @@ export interface PendingFrame<M> {
 
 /** The publisher's memory. Treat as opaque outside this module and its tests. */
 export interface VideoPublisherState<M> {
-  /** publishing: publish in flight; live: track published; failed: publish failed; closed. */
-  readonly track: "publishing" | "live" | "failed" | "closed";
+  /**
+   * waiting: for the first converted frame; publishing: publish in flight; live: track published;
+   * failed: publish failed; closed.
+   */
+  readonly track: "waiting" | "publishing" | "live" | "failed" | "closed";
   /** A conversion is running. */
   readonly converting: boolean;
   /** The newest frame not yet converted (older ones were dropped). */
@@ -28,7 +33,12 @@ export interface VideoPublisherState<M> {
 /** What happened. */
 export type VideoPublisherEvent<M> =
   | { readonly kind: "frame"; readonly frame: PendingFrame<M> }
-  | { readonly kind: "converted"; readonly source: { sourceEncoding: string; frameId: string } }
+  | {
+      readonly kind: "converted";
+      readonly source: { sourceEncoding: string; frameId: string };
+      readonly width: number;
+      readonly height: number;
+    }
   /** The conversion produced nothing to send (bad image, too small). */
   | { readonly kind: "convertFailed" }
   | { readonly kind: "published" }
@@ -39,17 +49,19 @@ export type VideoPublisherEvent<M> =
 export type VideoPublisherCommand<M> =
   /** Start converting this frame; answer with `converted` or `convertFailed`. */
   | { readonly kind: "convert"; readonly frame: PendingFrame<M> }
-  /** Hand the frame just converted to the track. */
+  /** Publish the track for frames of this size; answer with `published` or `publishFailed`. */
+  | { readonly kind: "publish"; readonly width: number; readonly height: number }
+  /** Hand the last converted frame to the track. */
   | { readonly kind: "capture" }
   /** Report a new source description (first frame, or a change). */
   | { readonly kind: "reportSource" }
   /** Unpublish the track (it is published, or its publish just completed after a close). */
   | { readonly kind: "unpublish" };
 
-/** The state right after the publish was started. */
+/** The state of a new publisher: no track yet. */
 export function initialVideoPublisherState<M>(): VideoPublisherState<M> {
   return {
-    track: "publishing",
+    track: "waiting",
     converting: false,
     pending: undefined,
     dropped: 0,
@@ -81,6 +93,9 @@ export function stepVideoPublisher<M>(
       if (event.kind === "converted" && state.track !== "closed") {
         if (state.track === "live") {
           commands.push({ kind: "capture" });
+        } else if (state.track === "waiting") {
+          commands.push({ kind: "publish", width: event.width, height: event.height });
+          next = { ...next, track: "publishing" };
         }
         const source = `${event.source.sourceEncoding}\0${event.source.frameId}`;
         if (source !== state.source) {
@@ -99,6 +114,9 @@ export function stepVideoPublisher<M>(
         // Closed while the publish was in flight: the new track is an orphan.
         commands.push({ kind: "unpublish" });
         return { state, commands };
+      }
+      if (state.source !== undefined) {
+        commands.push({ kind: "capture" }); // the frame that triggered the publish
       }
       return { state: { ...state, track: "live" }, commands };
     case "publishFailed":

@@ -91,24 +91,30 @@ async function roundTrip(id: number, schema: VideoInputSchema, message: Uint8Arr
   const publisher = new VideoPublisher({
     name,
     schema,
-    publish: () =>
+    publish: (size) =>
       device.publishVideo(name, {
-        width: WIDTH,
-        height: HEIGHT,
+        ...size,
         ...resolveVideoCodecOptions(process.env, process.platform),
       }),
     onSource: (source) => sources.push(source),
   });
-  await viewerTracks.waitFor((e) => e.type === "published" && e.track.name === name, 10_000, name);
-  const subscription = await viewer.subscribeVideo("device", name);
+  // The track is published once the first frame is converted.
   const timer = setInterval(() => publisher.push(message, BigInt(Date.now()) * 1_000_000n), 33);
   let frame: DecodedVideoFrame | undefined;
+  let subscription: Awaited<ReturnType<LiveKitRoom["subscribeVideo"]>> | undefined;
   try {
+    await viewerTracks.waitFor(
+      (e) => e.type === "published" && e.track.name === name,
+      10_000,
+      name,
+    );
+    subscription = await viewer.subscribeVideo("device", name);
+    const frames = subscription;
     frame = await within(
       (async () => {
         // Skip the first frames: the encoder starts at a low bitrate.
         let n = 0;
-        for await (const f of subscription) {
+        for await (const f of frames) {
           if (++n >= 5) {
             return f;
           }
@@ -120,7 +126,7 @@ async function roundTrip(id: number, schema: VideoInputSchema, message: Uint8Arr
     );
   } finally {
     clearInterval(timer);
-    await subscription.close();
+    await subscription?.close();
   }
   const stats = publisher.stats;
   await publisher.close();
@@ -204,13 +210,28 @@ test("a ROS 2 sensor_msgs/Image (bgr8, CDR) arrives as a frame of its size and c
 
 test("closing while the publish is in flight leaves no track behind", async () => {
   const name = "video-ch-4";
+  let publishing!: () => void;
+  const publishStarted = new Promise<void>((resolve) => (publishing = resolve));
   const publisher = new VideoPublisher({
     name,
     schema: { decoder: "protobuf", image: "raw" },
-    publish: () => device.publishVideo(name, { width: 64, height: 64 }),
+    publish: (size) => {
+      publishing();
+      return device.publishVideo(name, size);
+    },
   });
-  publisher.push(new Uint8Array(10), 0n);
-  await publisher.close();
+  const grey = RawImage.encode({
+    timestamp: { sec: 1, nsec: 0 },
+    frame_id: "",
+    width: 64,
+    height: 64,
+    encoding: "mono8",
+    step: 64,
+    data: new Uint8Array(64 * 64).fill(128),
+  });
+  publisher.push(grey, 0n);
+  await within(publishStarted, 10_000, "the publish to start");
+  await publisher.close(); // the publish has not completed yet
   assert.equal(publisher.live, false);
   // The track was published after the close and then unpublished: the viewer sees it go.
   await viewerTracks.waitFor(
@@ -218,4 +239,20 @@ test("closing while the publish is in flight leaves no track behind", async () =
     10_000,
     `${name} gone`,
   );
+});
+
+test("a publisher closed before its first frame publishes nothing", async () => {
+  let published = 0;
+  const publisher = new VideoPublisher({
+    name: "video-ch-5",
+    schema: { decoder: "protobuf", image: "raw" },
+    publish: (size) => {
+      published++;
+      return device.publishVideo("video-ch-5", size);
+    },
+  });
+  publisher.push(new Uint8Array([0xff, 0xff]), 0n); // garbage: never converts
+  await publisher.close();
+  assert.equal(published, 0);
+  assert.deepEqual(publisher.stats, { received: 1, sent: 0, dropped: 0, failed: 1 });
 });

@@ -107,7 +107,7 @@ export class Session implements AsyncDisposable {
       (m) => log.warn(m),
     );
     this.#video = new VideoTracks({
-      publish: (name) => this.#room.publishVideo(name, { width: 640, height: 480, ...video }),
+      publish: (name, size) => this.#room.publishVideo(name, { ...size, ...video }),
       onSource: (id, source) => this.#hub.setVideoMetadata(id, source),
     });
     this.#hub = options.hub;

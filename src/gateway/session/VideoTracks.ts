@@ -6,8 +6,11 @@ import { VideoPublisher, type VideoTrackSink } from "../../media/VideoPublisher.
 
 /** Options of {@link VideoTracks}. */
 export interface VideoTracksOptions {
-  /** Publishes the video track `name` (`video-ch-<id>`). */
-  readonly publish: (name: string) => Promise<VideoTrackSink>;
+  /** Publishes the video track `name` (`video-ch-<id>`) for frames of `size`. */
+  readonly publish: (
+    name: string,
+    size: { width: number; height: number },
+  ) => Promise<VideoTrackSink>;
   /** A channel's first transcoded frame (or a change) revealed its source. */
   readonly onSource: (channelId: number, source: VideoSourceInfo) => void;
 }
@@ -47,7 +50,7 @@ export class VideoTracks {
       new VideoPublisher({
         name,
         schema,
-        publish: () => this.#options.publish(name),
+        publish: (size) => this.#options.publish(name, size),
         onSource: (source) => this.#options.onSource(channelId, source),
       }),
     );
