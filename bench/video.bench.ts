@@ -161,14 +161,18 @@ async function bareTransport(server: DevServer): Promise<BenchResult[]> {
           ...resolveVideoCodecOptions(process.env, process.platform),
         }),
     });
-    const subscription = await viewer.subscribeVideo("device", name, { timeoutMs: 20_000 });
+    // The track appears once the first frame is converted: subscribe while logging.
+    const subscribing = viewer.subscribeVideo("device", name, { timeoutMs: 20_000 });
+    const frames = (async function* () {
+      yield* await subscribing;
+    })();
     return await measure(
       "video 1280x720@30, bare transport",
       (message, i) => publisher.push(message as Uint8Array, BigInt(i) * 33_333_333n),
       true,
-      subscription,
+      frames,
       async () => {
-        await subscription.close();
+        await (await subscribing).close();
         await publisher.close();
       },
       () => `${publisher.stats.sent} encoded, ${publisher.stats.dropped} dropped before conversion`,
