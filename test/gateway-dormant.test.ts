@@ -53,6 +53,32 @@ describe("gateway dormant phase against the real API server", () => {
     });
   });
 
+  test("a URL whose device-info answers 404 stops the gateway (notFound), naming the URL", async () => {
+    await using h = await startGatewayHarness();
+    const errors: string[] = [];
+    setLogger({ debug() {}, info() {}, warn() {}, error: (...a) => errors.push(a.join(" ")) });
+    try {
+      // The API server answers 404 below an unknown path prefix: the URL of some other service.
+      const gateway = startGateway({
+        deviceToken: TEST_DEVICE.token,
+        foxgloveApiUrl: `${h.server.url}/not-the-api`,
+        timings: FAST_TIMINGS,
+      });
+      await gateway.waitForStatus("shutdown");
+      assert.equal(gateway.stopReason, "notFound");
+    } finally {
+      setLogger(console);
+    }
+    assert.equal(errors.length, 1, errors.join("\n"));
+    assert.match(
+      errors[0]!,
+      new RegExp(
+        `device-info request to ${h.server.url}/not-the-api/internal/platform/v1/device-info ` +
+          "failed with HTTP 404.*no device API at .*check FOXGLOVE_API_URL",
+      ),
+    );
+  });
+
   test("401 on the watch stops for good", async () => {
     await using h = await startGatewayHarness({ gateway: { deviceToken: "fox_dt_wrong" } });
     await h.gateway.waitForStatus("shutdown");

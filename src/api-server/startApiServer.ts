@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { describeError } from "../core/describeError.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
 import { nowNanos } from "../core/time.js";
@@ -29,9 +30,14 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error) =>
       reject(
-        new FoxgloveError("ERR_BIND", `cannot listen on ${resolved.host}:${resolved.port}`, {
-          cause: error,
-        }),
+        new FoxgloveError(
+          "ERR_BIND",
+          `cannot listen on ${resolved.host}:${resolved.port}: ${describeError(error)}` +
+            ((error as { code?: unknown }).code === "EADDRINUSE"
+              ? " (another api-server running? choose another port, 0 = any free one)"
+              : ""),
+          { cause: error },
+        ),
       ),
     );
     server.listen(resolved.port, resolved.host, () => resolve());

@@ -1,3 +1,4 @@
+import { describeError } from "../core/describeError.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { ApiError } from "./ApiError.js";
 import { LIBRARY_ID } from "../core/version.js";
@@ -203,6 +204,7 @@ export class ApiClient {
     signal: AbortSignal,
     bodySignal: AbortSignal = signal,
   ): Promise<Response> {
+    const label = `${what} to ${url.split("?")[0]}`;
     let res: Response;
     try {
       res = await fetch(url, {
@@ -219,12 +221,12 @@ export class ApiClient {
       if (signal.aborted) {
         throw e;
       }
-      throw new ApiError("sendRequest", `${what} failed: ${this.#redact(describe(e))}`, {
+      throw new ApiError("sendRequest", `${label} failed: ${this.#redact(describeError(e))}`, {
         cause: e,
       });
     }
     if (res.status >= 400) {
-      throw await this.#errorFromResponse(what, res);
+      throw await this.#errorFromResponse(label, res);
     }
     return res;
   }
@@ -369,19 +371,6 @@ function parseDeviceInfo(text: string, what: string): DeviceInfo {
     projectId,
     retainRecordingsSeconds: typeof retain === "number" ? retain : undefined,
   };
-}
-
-/** The error's message with its cause chain, joined by ": ". */
-function describe(e: unknown): string {
-  const parts: string[] = [];
-  let cur: unknown = e;
-  for (let depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
-    parts.push(
-      cur instanceof Error ? cur.message : typeof cur === "string" ? cur : "unknown error",
-    );
-    cur = cur instanceof Error ? cur.cause : undefined;
-  }
-  return parts.join(": ");
 }
 
 function truncate(text: string, max: number): string {

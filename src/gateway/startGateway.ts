@@ -1,3 +1,4 @@
+import { log } from "../core/logger.js";
 import { ViewerHub } from "../remote/ViewerHub.js";
 import type { GatewayOptions } from "./GatewayOptions.js";
 import { resolveGatewayConfig } from "./gatewayConfig.js";
@@ -17,6 +18,12 @@ import { sessionJoiner } from "./sessionJoiner.js";
  */
 export function startGateway(options: GatewayOptions = {}): RemoteAccessGateway {
   const config = resolveGatewayConfig(options, process.env);
+  if (options.foxgloveApiUrl === undefined && process.env.FOXGLOVE_API_URL === undefined) {
+    log.info(
+      `gateway: neither foxgloveApiUrl nor FOXGLOVE_API_URL is set; using the Foxglove cloud ` +
+        `API ${config.apiUrl}`,
+    );
+  }
   const hub = new ViewerHub(options);
   const joinRoom = options.joinRoom ?? sessionJoiner(options);
   return new RemoteAccessGateway({

@@ -31,3 +31,5 @@ export {
   type ApiServerAccess,
   type ViewerCredentials,
 } from "./requestViewerCredentials.js";
+export type { IceServerConfig } from "../livekit/index.js";
+export { shutdownLiveKit } from "../livekit/index.js";
