@@ -14,6 +14,7 @@ import {
   type LiveKitRoom,
   type RemoteVideoTrackInfo,
 } from "../src/livekit/index.js";
+import { assertMeanColour } from "../src/media/testing/bt709.js";
 import { CompressedImage, RawImage } from "../src/messages/index.js";
 import {
   requestViewerCredentials,
@@ -132,31 +133,6 @@ after(async () => {
   await shutdownLiveKit();
 });
 
-/** Textbook BT.709 limited-range Y, U, V of an RGB colour. */
-function yuv709(r: number, g: number, b: number): number[] {
-  const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return [
-    16 + (219 * y) / 255,
-    128 + (224 * (b - y)) / 255 / 1.8556,
-    128 + (224 * (r - y)) / 255 / 1.5748,
-  ];
-}
-
-function assertSolidColour(frame: ViewerVideoFrame, tolerance: number): void {
-  assert.deepEqual([frame.width, frame.height, frame.format], [WIDTH, HEIGHT, "i420"]);
-  const { width: w, height: h, data } = frame;
-  const mean = (from: number, n: number) =>
-    data.subarray(from, from + n).reduce((a, b) => a + b, 0) / n;
-  const got = [mean(0, w * h), mean(w * h, (w * h) / 4), mean((w * h * 5) / 4, (w * h) / 4)];
-  const want = yuv709(...COLOUR);
-  got.forEach((v, i) =>
-    assert.ok(
-      Math.abs(v - want[i]!) <= tolerance,
-      `plane ${i}: mean ${v.toFixed(1)}, expected ${want[i]!.toFixed(1)}`,
-    ),
-  );
-}
-
 /**
  * The `n`-th next frame of a video subscription (earlier ones come while the encoder ramps up),
  * read without ending the subscription.
@@ -175,6 +151,11 @@ async function nthFrame(
       return r.value;
     }
   }
+}
+
+function assertSolidColour(frame: ViewerVideoFrame, tolerance: number): void {
+  assert.deepEqual([frame.width, frame.height, frame.format], [WIDTH, HEIGHT, "i420"]);
+  assertMeanColour(frame, COLOUR, tolerance);
 }
 
 let viewerA: Viewer;

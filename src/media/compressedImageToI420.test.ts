@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import sharp from "sharp";
 import { isFoxgloveError } from "../core/FoxgloveError.js";
 import { compressedImageToI420, parseImageCodec } from "./compressedImageToI420.js";
+import { yuv709 } from "./testing/bt709.js";
 
 describe("parseImageCodec", () => {
   test("bare codecs, trimmed and case-insensitive", () => {
@@ -51,16 +52,6 @@ function quadrants(width: number, height: number): Uint8Array {
   return rgb;
 }
 
-/** Textbook BT.709 limited-range Y, U, V of an RGB colour. */
-function yuv709(r: number, g: number, b: number): number[] {
-  const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return [
-    16 + (219 * y) / 255,
-    128 + (224 * (b - y)) / 255 / 1.8556,
-    128 + (224 * (r - y)) / 255 / 1.5748,
-  ];
-}
-
 /** Mean absolute difference between the sample at the centre of each quadrant and its colour. */
 function quadrantError(image: { width: number; height: number; data: Uint8Array }): number {
   const { width: w, height: h, data } = image;
@@ -77,9 +68,9 @@ function quadrantError(image: { width: number; height: number; data: Uint8Array 
     const [ey, eu, ev] = yuv709(r!, g!, b!);
     const cx = x >> 1;
     const cy = y >> 1;
-    error += Math.abs(data[y * w + x]! - ey!);
-    error += Math.abs(data[w * h + cy * (w / 2) + cx]! - eu!);
-    error += Math.abs(data[w * h + (w * h) / 4 + cy * (w / 2) + cx]! - ev!);
+    error += Math.abs(data[y * w + x]! - ey);
+    error += Math.abs(data[w * h + cy * (w / 2) + cx]! - eu);
+    error += Math.abs(data[w * h + (w * h) / 4 + cy * (w / 2) + cx]! - ev);
   });
   return error / 12;
 }

@@ -2,20 +2,12 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isFoxgloveError } from "../core/FoxgloveError.js";
 import { parseRawPixelFormat, rawImageToI420, type RawImageInput } from "./rawImageToI420.js";
+import { yuv709 } from "./testing/bt709.js";
 
 // Expected values are computed here from the textbook BT.709 limited-range formulas in floating
 // point, independently of the fixed-point code under test; results may differ by 1.
 
 type Rgb = [number, number, number];
-
-function yuv709([r, g, b]: Rgb): [number, number, number] {
-  const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return [
-    16 + (219 * y) / 255,
-    128 + ((224 / 255) * (b - y)) / 1.8556,
-    128 + ((224 / 255) * (r - y)) / 1.5748,
-  ];
-}
 
 interface Planes {
   y: number[];
@@ -34,7 +26,7 @@ function expectedFromRgb(
   const out: Planes = { y: [], u: [], v: [] };
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      out.y.push(yuv709(pixel(x, y))[0]);
+      out.y.push(yuv709(...pixel(x, y))[0]);
     }
   }
   for (let y = 0; y < h; y += 2) {
@@ -51,7 +43,7 @@ function expectedFromRgb(
         sum[1] += p[1] / 4;
         sum[2] += p[2] / 4;
       }
-      const [, u, v] = yuv709(sum);
+      const [, u, v] = yuv709(...sum);
       out.u.push(u);
       out.v.push(v);
     }

@@ -11,6 +11,7 @@ import {
 import { VideoPublisher } from "../../src/media/VideoPublisher.js";
 import type { VideoSourceInfo } from "../../src/media/transcodeImage.js";
 import type { VideoInputSchema } from "../../src/media/videoInputSchema.js";
+import { assertMeanColour } from "../../src/media/testing/bt709.js";
 import { CompressedImage, RawImage } from "../../src/messages/index.js";
 import { EventLog, within } from "../helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "../helpers/livekitServer.js";
@@ -46,32 +47,6 @@ after(async () => {
 const WIDTH = 640;
 const HEIGHT = 480;
 const COLOUR = [200, 100, 50] as const;
-
-/** Textbook BT.709 limited-range Y, U, V of an RGB colour. */
-function yuv709(r: number, g: number, b: number): [number, number, number] {
-  const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return [
-    16 + (219 * y) / 255,
-    128 + (224 * (b - y)) / 255 / 1.8556,
-    128 + (224 * (r - y)) / 255 / 1.5748,
-  ];
-}
-
-/** Mean Y, U, V of a decoded I420 frame. */
-function meanYuv(frame: DecodedVideoFrame): [number, number, number] {
-  assert.equal(frame.format, "i420");
-  const { width: w, height: h, data } = frame;
-  const cw = Math.ceil(w / 2);
-  const ch = Math.ceil(h / 2);
-  const mean = (from: number, n: number) => {
-    let sum = 0;
-    for (let i = from; i < from + n; i++) {
-      sum += data[i]!;
-    }
-    return sum / n;
-  };
-  return [mean(0, w * h), mean(w * h, cw * ch), mean(w * h + cw * ch, cw * ch)];
-}
 
 function solidRgb(): Uint8Array {
   const rgb = new Uint8Array(WIDTH * HEIGHT * 3);
@@ -136,18 +111,6 @@ async function roundTrip(id: number, schema: VideoInputSchema, message: Uint8Arr
     `${name} gone`,
   );
   return { frame, sources, stats };
-}
-
-function assertSolidColour(frame: DecodedVideoFrame, tolerance: number) {
-  assert.deepEqual([frame.width, frame.height], [WIDTH, HEIGHT]);
-  const got = meanYuv(frame);
-  const want = yuv709(...COLOUR);
-  got.forEach((v, i) =>
-    assert.ok(
-      Math.abs(v - want[i]!) <= tolerance,
-      `plane ${i}: mean ${v.toFixed(1)}, expected ${want[i]!.toFixed(1)}`,
-    ),
-  );
 }
 
 test("a solid-colour protobuf RawImage arrives as a 640x480 frame of that colour", async () => {
@@ -256,3 +219,8 @@ test("a publisher closed before its first frame publishes nothing", async () => 
   assert.equal(published, 0);
   assert.deepEqual(publisher.stats, { received: 1, sent: 0, dropped: 0, failed: 1 });
 });
+
+function assertSolidColour(frame: DecodedVideoFrame, tolerance: number): void {
+  assert.deepEqual([frame.width, frame.height, frame.format], [WIDTH, HEIGHT, "i420"]);
+  assertMeanColour(frame, COLOUR, tolerance);
+}
