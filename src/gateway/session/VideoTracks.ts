@@ -29,16 +29,6 @@ export class VideoTracks {
     this.#options = options;
   }
 
-  /** Channels with a running publisher. */
-  get channelIds(): number[] {
-    return [...this.#publishers.keys()];
-  }
-
-  /** The publisher of `channelId`, if running (tests, benchmarks). */
-  publisher(channelId: number): VideoPublisher | undefined {
-    return this.#publishers.get(channelId);
-  }
-
   /** Starts the channel's publisher (no-op when running). */
   start(channelId: number, schema: VideoInputSchema): void {
     if (this.#publishers.has(channelId)) {
