@@ -319,3 +319,19 @@ test("removing the channel unpublishes its track and ends the viewer's subscript
     clearInterval(timer);
   }
 });
+
+test("a video subscription whose track never comes ends with ERR_TIMEOUT and is released", async () => {
+  // An image channel that logs nothing: the device publishes a track only for converted frames.
+  const idle = new Channel("/cam/idle", { context: stack.context, encoder: RawImage });
+  try {
+    const channel = await viewerA.waitForChannel("/cam/idle", { timeoutMs: WAIT });
+    const sub = viewerA.subscribe(channel, { video: true, timeoutMs: 1500 });
+    await assert.rejects(nthFrame(sub, 1), { code: "ERR_TIMEOUT" });
+    assert.equal(sub.active, false);
+    // Released: the channel can be subscribed again, as data this time.
+    const data = viewerA.subscribe(channel.id);
+    data.unsubscribe();
+  } finally {
+    idle.close();
+  }
+});

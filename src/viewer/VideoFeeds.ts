@@ -142,15 +142,22 @@ export class VideoFeeds {
           : new FoxgloveError("ERR_LIVEKIT", `receiving ${name} failed: ${String(error)}`, {
               cause: error,
             });
-      if (this.#feeds.get(feed.channel.id) === feed) {
-        this.#end(feed.channel.id, failure);
-      }
+      this.#abandon(feed, failure);
       return;
     }
     // The track ended (unpublished) while subscribed: end the subscriptions.
-    if (!feed.closed && this.#feeds.get(feed.channel.id) === feed) {
-      this.#end(feed.channel.id, undefined);
+    if (!feed.closed) {
+      this.#abandon(feed, undefined);
     }
+  }
+
+  /** Ends a feed whose track failed or went away, and releases its subscription at the device. */
+  #abandon(feed: Feed, error: FoxgloveError | undefined): void {
+    if (this.#feeds.get(feed.channel.id) !== feed) {
+      return;
+    }
+    this.#end(feed.channel.id, error);
+    this.#host.send({ op: "unsubscribe", channelIds: [feed.channel.id] });
   }
 
   #deliver(feed: Feed, frame: DecodedVideoFrame): void {
