@@ -1,4 +1,4 @@
-// `node --import tsx bench/compare/video.ts [--seconds S] [--impls ours,reference]`: the video
+// `npm run bench:compare-video [-- --seconds S --impls ours,reference --profile-dir DIR]`: the video
 // workload of issue 12 through our gateway and the reference gateway (foxglove-sdk from PyPI, in
 // the venv of referenceVenv.ts), one after the other, under identical conditions: one local
 // livekit-server, our device API server, a device process logging a 1280x720 rgb8 RawImage
@@ -20,6 +20,8 @@ const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
     impls: { type: "string", default: "ours,reference" },
+    /** Writes a V8 CPU profile of our device process into this directory. */
+    "profile-dir": { type: "string" },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -58,7 +60,17 @@ async function runOne(impl: "ours" | "reference", server: DevServer): Promise<Fi
   const here = fileURLToPath(new URL(".", import.meta.url));
   const [command, args] =
     impl === "ours"
-      ? [process.execPath, ["--import", "tsx", `${here}videoDevice.ts`]]
+      ? [
+          process.execPath,
+          [
+            ...(values["profile-dir"] === undefined
+              ? []
+              : ["--cpu-prof", "--cpu-prof-dir", values["profile-dir"]]),
+            "--import",
+            "tsx",
+            `${here}videoDevice.ts`,
+          ],
+        ]
       : [(await ensureReferenceVenv()).python, [`${here}reference_video_device.py`]];
   const child = spawn(
     command,

@@ -206,8 +206,9 @@ const BGR: Weights = { y0: YB, y1: YG, y2: YR, u0: UB, u1: UG, u2: UR, v0: VB, v
 
 /**
  * Packed RGB(A)/BGR(A) rows to I420 (colour bytes first in each pixel, in the order `k` weighs
- * them). Rows that are 4-byte aligned are read a 32-bit word at a time (about twice as fast);
- * the columns the word kernels leave are done byte by byte.
+ * them). When the row stride is a multiple of 4, rows are read a 32-bit word at a time (about
+ * twice as fast; unaligned data is copied first); the columns the word kernels leave, and rows of
+ * other strides, are done byte by byte.
  */
 function rgbToI420(
   src: Uint8Array,
@@ -219,8 +220,11 @@ function rgbToI420(
   out: Uint8Array,
 ): void {
   let done = 0;
-  if (LITTLE_ENDIAN && (src.byteOffset & 3) === 0 && (stride & 3) === 0) {
-    const words = new Uint32Array(src.buffer, src.byteOffset, src.byteLength >> 2);
+  if (LITTLE_ENDIAN && (stride & 3) === 0) {
+    // Pixel data inside a message rarely starts 4-byte aligned: an aligned copy (a memcpy) costs
+    // far less than the byte-wise kernel.
+    const aligned = (src.byteOffset & 3) === 0 ? src : src.slice(0, stride * h);
+    const words = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 2);
     done =
       bpp === 3
         ? rgb24Words(words, stride >> 2, w, h, k, out)
