@@ -1,5 +1,5 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
-import { AsyncQueue } from "../livekit/AsyncQueue.js";
+import { Feed } from "./Feed.js";
 import type { ViewerChannel } from "./ViewerChannel.js";
 
 /** Pixel layouts a video subscription can deliver. */
@@ -44,96 +44,38 @@ export interface ViewerVideoFrame {
  * Decoded video frames of one channel, returned by `Viewer.subscribe(channel, { video: true })`.
  * Read them with `for await`. Iteration ends after {@link unsubscribe}, when the channel is
  * unadvertised, when the device resets or leaves, or when the viewer closes; if the device's
- * track could not be received, iteration throws that error.
+ * track could not be received, iteration throws that error. Buffering is bounded (see
+ * {@link VideoSubscribeOptions.queueSize}).
  */
-export class VideoFrameSubscription implements AsyncIterable<ViewerVideoFrame>, AsyncDisposable {
+export class VideoFrameSubscription extends Feed<ViewerVideoFrame> {
   /** The channel whose video this is. */
   readonly channel: ViewerChannel;
   /** Requested pixel layout. */
   readonly format: VideoFrameFormat;
-  readonly #queue: AsyncQueue<ViewerVideoFrame>;
   readonly #onUnsubscribe: (sub: VideoFrameSubscription) => void;
-  #received = 0;
-  #active = true;
 
-  /** @internal Created by the viewer. */
+  /** @internal Created by the viewer. Throws FoxgloveError `ERR_VALUE` for bad options. */
   constructor(
     channel: ViewerChannel,
     options: VideoSubscribeOptions,
     onUnsubscribe: (sub: VideoFrameSubscription) => void,
   ) {
-    const size = options.queueSize ?? 4;
-    if (!Number.isInteger(size) || size < 1) {
-      throw new FoxgloveError("ERR_VALUE", `queueSize must be an integer >= 1, got ${size}`);
-    }
+    super({
+      queueSize: options.queueSize ?? 4,
+      overflow: "dropOldest",
+      callback: undefined,
+      callbackName: "",
+    });
     if (options.format !== undefined && options.format !== "i420" && options.format !== "rgba") {
       throw new FoxgloveError("ERR_VALUE", `unknown video frame format ${String(options.format)}`);
     }
     this.channel = channel;
     this.format = options.format ?? "i420";
-    this.#queue = new AsyncQueue(size, "dropOldest");
     this.#onUnsubscribe = onUnsubscribe;
   }
 
-  /** False once unsubscribed or ended. */
-  get active(): boolean {
-    return this.#active;
-  }
-
-  /** Frames that arrived (including ones later dropped). */
-  get received(): number {
-    return this.#received;
-  }
-
-  /** Frames dropped because the consumer was too slow. */
-  get dropped(): number {
-    return this.#queue.dropped;
-  }
-
-  /** Stops the subscription; the viewer releases the track when nobody else needs it. */
-  unsubscribe(): void {
-    if (!this.#active) {
-      return;
-    }
-    this.#active = false;
-    this.#queue.clear();
+  /** The viewer releases the track when nobody else needs it. */
+  protected released(): void {
     this.#onUnsubscribe(this);
-  }
-
-  /** Same as {@link unsubscribe}. */
-  [Symbol.asyncDispose](): Promise<void> {
-    this.unsubscribe();
-    return Promise.resolve();
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<ViewerVideoFrame> {
-    return {
-      next: () => this.#queue.next(),
-      return: () => {
-        this.unsubscribe();
-        return Promise.resolve({ done: true, value: undefined });
-      },
-    };
-  }
-
-  /** @internal Hands over one frame. */
-  deliver(frame: ViewerVideoFrame): void {
-    if (this.#active) {
-      this.#received += 1;
-      this.#queue.push(frame);
-    }
-  }
-
-  /** @internal Ends iteration (after the buffered frames), with `error` if given. */
-  end(error?: FoxgloveError): void {
-    if (!this.#active) {
-      return;
-    }
-    this.#active = false;
-    if (error === undefined) {
-      this.#queue.end();
-    } else {
-      this.#queue.fail(error);
-    }
   }
 }
