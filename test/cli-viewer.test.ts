@@ -108,9 +108,14 @@ test("echo of a topic the device does not have fails with the topics it has", as
 });
 
 test("echo of an oversized lossy image prints the device's warning naming the topic", async () => {
-  const echo = startChild(process.execPath, ["--import", "tsx", main, "echo", "/camera/raw"], {
-    env: { ...process.env, FOXGLOVE_API_URL: stack.api.url, FOXGLOVE_LOG_LEVEL: "error" },
-  });
+  // --data: an image channel is otherwise received as video, which has no size limit.
+  const echo = startChild(
+    process.execPath,
+    ["--import", "tsx", main, "echo", "/camera/raw", "--data"],
+    {
+      env: { ...process.env, FOXGLOVE_API_URL: stack.api.url, FOXGLOVE_LOG_LEVEL: "error" },
+    },
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no warning: ${echo.stderr()}`)), 20_000);

@@ -11,6 +11,7 @@ import { addGraphCommand } from "./commands/graph.js";
 import { addLivekitCommand } from "./commands/livekit.js";
 import { addParamCommand } from "./commands/param.js";
 import { addPublishCommand } from "./commands/publish.js";
+import { addSnapshotCommand } from "./commands/snapshot.js";
 import { addTopicsCommand } from "./commands/topics.js";
 
 /**
@@ -28,6 +29,7 @@ const commands: ((program: Command) => void)[] = [
   addLivekitCommand,
   addParamCommand,
   addPublishCommand,
+  addSnapshotCommand,
   addTopicsCommand,
 ];
 

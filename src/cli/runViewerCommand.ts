@@ -1,5 +1,5 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
-import { connectViewer, type Viewer } from "../viewer/index.js";
+import { connectViewer, type Viewer, type ViewerChannel } from "../viewer/index.js";
 import { formatStatusLine } from "./formatViewerOutput.js";
 import { interruptSignal } from "./interruptSignal.js";
 import { resolveDevice, viewerAccessFrom, type ViewerAccessFlags } from "./viewerAccess.js";
@@ -41,5 +41,29 @@ export async function runViewerCommand(
     }
   } finally {
     await viewer?.close();
+  }
+}
+
+/**
+ * Waits up to `waitMs` for a channel on `topic`; on timeout throws FoxgloveError ERR_TIMEOUT
+ * naming the topics the device does have.
+ */
+export async function waitForTopic(
+  viewer: Viewer,
+  topic: string,
+  waitMs: number,
+  signal: AbortSignal,
+): Promise<ViewerChannel> {
+  try {
+    return await viewer.waitForChannel(topic, { timeoutMs: waitMs, signal });
+  } catch (error) {
+    if (error instanceof FoxgloveError && error.code === "ERR_TIMEOUT") {
+      const topics = viewer.channels.map((c) => c.topic).join(", ") || "none";
+      throw new FoxgloveError(
+        "ERR_TIMEOUT",
+        `the device has no topic ${topic} (it has: ${topics})`,
+      );
+    }
+    throw error;
   }
 }

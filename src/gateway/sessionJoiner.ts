@@ -36,6 +36,7 @@ export function sessionJoiner(options: SessionJoinOptions = {}): JoinRoom {
         serverName: request.serverName,
         sessionId: request.remoteAccessSessionId ?? "",
         ...limits,
+        videoEncoder: options.videoEncoder,
       });
     } catch (error) {
       await room.close();

@@ -32,6 +32,7 @@ export type {
   VideoEncoderName,
   VideoPublishOptions,
 } from "./VideoPublishOptions.js";
+export { resolveVideoCodecOptions } from "./VideoPublishOptions.js";
 export { VideoSubscription, type DecodedVideoFrame } from "./VideoSubscription.js";
 export {
   packRawVideoFrame,

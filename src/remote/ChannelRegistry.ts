@@ -4,7 +4,7 @@ import type { ChannelPlan } from "./planChannels.js";
 import type { Reliability } from "./planChannels.js";
 import type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
 import { advertisedChannelMetadata, type VideoMetadata } from "./channelMetadata.js";
-import type { VideoInputSchema } from "./videoInputSchema.js";
+import type { VideoInputSchema } from "../media/videoInputSchema.js";
 import {
   rewritePointCloudAdvertisement,
   type PointCloudCompressionConfig,

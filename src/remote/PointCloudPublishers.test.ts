@@ -8,7 +8,7 @@ import {
   loadDracoDecoder,
   syntheticLidarCloud,
 } from "../media/pointcloud/index.js";
-import { PointCloud } from "../messages/index.js";
+import { PointCloud, RawImage } from "../messages/index.js";
 import type { ServerMessage } from "../protocol/index.js";
 import { MemoryConnection } from "./testing/MemoryConnection.js";
 import { RecordingMedia } from "./testing/RecordingMedia.js";
@@ -123,4 +123,67 @@ test("a malformed cloud warns its subscribers (throttled, replayed, retracted); 
     [`status ${id}`, `remove ${id}`],
     "expires after 60 s",
   );
+});
+
+test("with video and point clouds on: images go to video, clouds to Draco, the rest as they are", async () => {
+  const context = new Context();
+  const media = new RecordingMedia();
+  const hub = new ViewerHub({ context });
+  hub.open({ serverName: "robot", media, pointClouds: true, videoTracks: true });
+  const lidar = new RawChannel("/lidar", {
+    context,
+    messageEncoding: "protobuf",
+    schema: PointCloud.schema,
+  });
+  const camera = new RawChannel("/camera", {
+    context,
+    messageEncoding: "protobuf",
+    schema: RawImage.schema,
+  });
+  const imu = new RawChannel("/imu", { context, messageEncoding: "json" });
+  const v = new MemoryConnection("a");
+  assert.equal(hub.connect(v), true);
+  const advertise = v.messages.find((m) => m.op === "advertise");
+  assert.ok(advertise?.op === "advertise" && !("schemas" in advertise));
+  const byTopic = new Map(advertise.channels.map((c) => [c.topic, c]));
+  assert.equal(byTopic.get("/lidar")?.schemaName, "foxglove.CompressedPointCloud");
+  assert.equal(byTopic.get("/lidar")?.metadata?.["foxglove.hasVideoTrack"], undefined);
+  assert.equal(byTopic.get("/camera")?.schemaName, "foxglove.RawImage");
+  assert.equal(byTopic.get("/camera")?.metadata?.["foxglove.hasVideoTrack"], "true");
+  assert.equal(byTopic.get("/imu")?.schemaName, "");
+  assert.equal(byTopic.get("/imu")?.metadata, undefined);
+
+  hub.handleMessage(v, {
+    op: "subscribe",
+    channels: [
+      { id: lidar.id, requestVideoTrack: false },
+      { id: camera.id, requestVideoTrack: true },
+      { id: imu.id, requestVideoTrack: false },
+    ],
+  });
+  assert.deepEqual(
+    media.calls.filter((c) => c.startsWith("startVideo")),
+    [`startVideo ${camera.id}`],
+  );
+  assert.deepEqual(media.videoSchemas.get(camera.id), { decoder: "protobuf", image: "raw" });
+  lidar.log(PointCloud.encode(syntheticLidarCloud(1, { points: 100 })), { logTime: 1n });
+  camera.log(new Uint8Array([1, 2, 3]), { logTime: 2n });
+  imu.log(new TextEncoder().encode("{}"), { logTime: 3n });
+  assert.deepEqual(media.video, [camera.id], "the image goes to the video publisher only");
+  assert.deepEqual(
+    media.lossy.map((m) => [m.channelId, m.logTime]),
+    [[imu.id, 3n]],
+    "plain lossy data at once; the cloud is not encoded on the log path",
+  );
+  await hub.pointCloudsIdle();
+  assert.deepEqual(
+    media.lossy.map((m) => [m.channelId, m.logTime]),
+    [
+      [imu.id, 3n],
+      [lidar.id, 1n],
+    ],
+  );
+  const out = decompressPointCloud(await loadDracoDecoder(), media.lossy[1]!.data);
+  assert.equal(out.data.length / out.point_stride, 100);
+  hub.close();
 });

@@ -244,6 +244,40 @@ test("video subscribers start and stop the video publisher and bypass the data p
   assert.deepEqual(events, ["sub alice /cam"]); // switching mode is not a new subscription
 });
 
+test("suppressVideoTranscode opts image channels out of video; others start with their schema", () => {
+  const { channel, viewer, core, media } = setup(
+    { suppressVideoTranscode: (c) => c.topic === "/depth" },
+    undefined,
+    { videoTracks: true },
+  );
+  const image = {
+    name: "foxglove.CompressedImage",
+    encoding: "protobuf",
+    data: new Uint8Array([1]),
+  };
+  const cam = channel("/cam", { messageEncoding: "protobuf", schema: image });
+  const depth = channel("/depth", { messageEncoding: "protobuf", schema: image });
+  const a = viewer("alice");
+  const advertised = a.ofOp("advertise").flatMap((m) => [...m.channels]);
+  const metadataOf = (id: number) => advertised.find((c) => c.id === id)?.metadata ?? {};
+  assert.equal(metadataOf(cam.id)["foxglove.hasVideoTrack"], "true");
+  assert.equal(metadataOf(depth.id)["foxglove.hasVideoTrack"], undefined);
+  core.handleMessage(a, {
+    op: "subscribe",
+    channels: [
+      { id: cam.id, requestVideoTrack: true },
+      { id: depth.id, requestVideoTrack: true },
+    ],
+  });
+  assert.deepEqual(media.calls, [`open ${cam.id}`, `open ${depth.id}`, `startVideo ${cam.id}`]);
+  assert.deepEqual(media.videoSchemas.get(cam.id), { decoder: "protobuf", image: "compressed" });
+  const statuses = a.messages.filter((m) => m.op === "status");
+  assert.deepEqual(
+    statuses.map((m) => (m.op === "status" ? m.message : "")),
+    [`Channel ${depth.id} does not support video transcoding`],
+  );
+});
+
 test("drop warnings: sent to data subscribers, replayed, retracted, swept, cleared on removal", () => {
   let now = 0;
   const { channel, viewer, core, dataPlane } = setup({}, undefined, { now: () => now });

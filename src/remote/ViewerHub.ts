@@ -356,7 +356,7 @@ export class ViewerHub implements Sink {
     const videoTracks = open.transport.videoTracks === true;
     const { accepted, skipped } = planChannels(channels, {
       qosClassifier: this.#options.qosClassifier,
-      suppressVideoTranscode: videoTracks ? undefined : () => true,
+      suppressVideoTranscode: videoTracks ? this.#options.suppressVideoTranscode : () => true,
       pointCloudCompression:
         open.transport.pointClouds === true ? this.#options.pointCloudCompression : undefined,
     });
@@ -641,7 +641,10 @@ export class ViewerHub implements Sink {
       );
     }
     for (const id of changes.firstVideo) {
-      open.media.startVideo(id);
+      const schema = open.channels.get(id)?.videoSchema;
+      if (schema !== undefined) {
+        open.media.startVideo(id, schema);
+      }
     }
     for (const id of changes.lastVideo) {
       open.media.stopVideo(id);

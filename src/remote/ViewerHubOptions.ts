@@ -1,3 +1,4 @@
+import type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
 import { Context } from "../core/Context.js";
 import type { SinkChannelFilter } from "../core/Sink.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
@@ -27,6 +28,12 @@ export interface ViewerHubOptions {
   serverInfo?: Readonly<Record<string, string>> | undefined;
   /** Reliable or lossy delivery per channel. Default lossy. */
   qosClassifier?: QosClassifier | undefined;
+  /**
+   * Called once per video-capable channel (image topics) when it is advertised: `true` sends it
+   * as plain data instead of offering a video track (e.g. depth images that lossy video would
+   * corrupt). Default: every video-capable channel is offered as video.
+   */
+  suppressVideoTranscode?: ((channel: ChannelDescriptor) => boolean) | undefined;
   /** Callbacks about viewers. Default none. */
   listener?: ViewerListener | undefined;
   /**
@@ -77,6 +84,7 @@ export interface ResolvedViewerHubOptions {
   readonly supportedEncodings: readonly string[];
   readonly serverInfoMetadata: Readonly<Record<string, string>>;
   readonly qosClassifier: QosClassifier | undefined;
+  readonly suppressVideoTranscode: ((channel: ChannelDescriptor) => boolean) | undefined;
   readonly listener: ViewerListener;
   readonly services: readonly ServiceDefinition[];
   readonly parameterHandler: ParameterHandler | undefined;
@@ -121,6 +129,7 @@ export function resolveViewerHubOptions(options: ViewerHubOptions = {}): Resolve
     supportedEncodings,
     serverInfoMetadata: { ...options.serverInfo },
     qosClassifier: options.qosClassifier,
+    suppressVideoTranscode: options.suppressVideoTranscode,
     listener: options.listener ?? {},
     services,
     parameterHandler: options.parameterHandler,

@@ -1,3 +1,4 @@
+import type { VideoInputSchema } from "../media/videoInputSchema.js";
 import type { ViewerKey } from "./ViewerConnection.js";
 
 /** Oversized messages dropped on one lossy channel since the previous report. */
@@ -33,8 +34,11 @@ export interface ViewerMedia {
     logTime: bigint,
     subscribers: ReadonlySet<ViewerKey>,
   ): DropReport | undefined;
-  /** The channel got its first video subscriber: start its video publisher. */
-  startVideo(channelId: number): void;
+  /**
+   * The channel got its first video subscriber: start its video publisher, which decodes the
+   * channel's messages as `schema` says.
+   */
+  startVideo(channelId: number, schema: VideoInputSchema): void;
   /** The channel lost its last video subscriber or was removed: stop its video publisher. */
   stopVideo(channelId: number): void;
   /** Offers a message to the channel's video publisher, if one is running. */

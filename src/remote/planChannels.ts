@@ -6,7 +6,7 @@ import {
   type PointCloudCompressionConfig,
   type PointCloudCompressionSetting,
 } from "../media/pointcloud/index.js";
-import { videoInputSchema, type VideoInputSchema } from "./videoInputSchema.js";
+import { videoInputSchema, type VideoInputSchema } from "../media/videoInputSchema.js";
 
 /**
  * Delivery of a channel's messages to viewers: `lossy` (default) = a LiveKit data track, unordered,

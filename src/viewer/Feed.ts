@@ -18,7 +18,8 @@ export interface FeedSettings<T> {
  * What the viewer's subscriptions share: items delivered by the viewer, read with `for await`
  * from a bounded buffer (the overflow policy drops and counts) or passed to a callback, ended by
  * `unsubscribe()`, `using`/`await using`, `break`, or the viewer. Subclasses say what the items
- * are ({@link Subscription}: channel messages; {@link UpdateSubscription}: device pushes).
+ * are ({@link Subscription}: channel messages; {@link UpdateSubscription}: device pushes;
+ * {@link VideoFrameSubscription}: decoded video frames).
  */
 export abstract class Feed<T> implements AsyncIterable<T>, AsyncDisposable, Disposable {
   readonly #queue: AsyncQueue<T> | undefined;
@@ -115,13 +116,20 @@ export abstract class Feed<T> implements AsyncIterable<T>, AsyncDisposable, Disp
     }
   }
 
-  /** @internal Ends the subscription: buffered items can still be read, then iteration ends. */
-  end(): void {
+  /**
+   * @internal Ends the subscription: buffered items can still be read, then iteration ends, or
+   * throws `error` if given.
+   */
+  end(error?: FoxgloveError): void {
     if (!this.#active) {
       return;
     }
     this.#active = false;
-    this.#queue?.end();
+    if (error === undefined) {
+      this.#queue?.end();
+    } else {
+      this.#queue?.fail(error);
+    }
   }
 
   /** Called once when the consumer unsubscribes (not when the viewer ends it). */

@@ -25,6 +25,8 @@ import { readDeviceStream } from "./readDeviceStream.js";
 import type { SubscribeOptions, Subscription, SubscriptionTarget } from "./Subscription.js";
 import type { ViewerChannel } from "./ViewerChannel.js";
 import { ViewerCore } from "./ViewerCore.js";
+import { VideoFeeds } from "./VideoFeeds.js";
+import type { VideoFrameSubscription, VideoSubscribeOptions } from "./VideoFrameSubscription.js";
 import type { ViewerCloseReason, ViewerEvents } from "./ViewerEvents.js";
 import type { AdvertiseOptions, ClientPublisher } from "./ClientPublisher.js";
 import type { ConnectionGraph } from "./ConnectionGraphState.js";
@@ -90,6 +92,7 @@ export class Viewer implements AsyncDisposable {
   readonly #stopRejoin = new AbortController();
   readonly #events: Emitter<ViewerEvents>;
   readonly #core: ViewerCore;
+  readonly #video: VideoFeeds;
   readonly #sender: ControlSender;
   readonly #wantedTracks = new Set<number>();
   readonly #receivers = new Map<number, DataTrackReceiver>();
@@ -117,8 +120,14 @@ export class Viewer implements AsyncDisposable {
       this.#rejectReady = reject;
     });
     this.#ready.catch(() => undefined);
+    this.#video = new VideoFeeds({
+      room: () => this.#room,
+      deviceIdentity: () => this.#deviceIdentity,
+      send: (message) => this.#sender.send(message),
+    });
     this.#core = new ViewerCore({
       events: this.#events,
+      videoChannels: this.#video,
       effects: {
         send: (message) => this.#sender.send(message),
         openDataTrack: (id) => this.#openDataTrack(id),
@@ -134,13 +143,22 @@ export class Viewer implements AsyncDisposable {
         }),
       onError: (error) => this.#events.emit("error", error),
       resume: () => {
-        const ids = this.#core.subscribedChannelIds;
-        return ids.length === 0
-          ? []
-          : [{ op: "subscribe", channels: ids.map((id) => ({ id, requestVideoTrack: false })) }];
+        const channels = [
+          ...this.#core.subscribedChannelIds.map((id) => ({ id, requestVideoTrack: false })),
+          ...this.#video.channelIds.map((id) => ({ id, requestVideoTrack: true })),
+        ];
+        return channels.length === 0 ? [] : [{ op: "subscribe", channels }];
       },
     });
     this.#attachRoom(init.room);
+    this.#registrations.push(
+      disposable(
+        this.#events.on("channels", (_, change) =>
+          this.#video.channelsGone(change.removed.map((c) => c.id)),
+        ),
+      ),
+      disposable(this.#events.on("reset", () => this.#video.endAll())),
+    );
     const signal = init.signal;
     if (signal !== undefined) {
       const onAbort = () => void this.close();
@@ -227,8 +245,24 @@ export class Viewer implements AsyncDisposable {
    * for what each follows, and {@link SubscribeOptions} for buffering and the callback form).
    * A topic need not be advertised yet. Throws FoxgloveError `ERR_VALUE` for a channel that is not
    * advertised, `ERR_CHANNEL_CLOSED` after close.
+   *
+   * With `{ video: true }` it receives the channel's video track instead (the channel must be
+   * advertised now, with `foxglove.hasVideoTrack`): decoded frames as I420 or, with
+   * `format: "rgba"`, RGBA (see {@link VideoFrameSubscription}). A channel is received either as
+   * data or as video by one viewer: the other kind throws `ERR_VALUE` until unsubscribed.
    */
-  subscribe(target: string | number | ViewerChannel, options?: SubscribeOptions): Subscription {
+  subscribe(
+    target: string | number | ViewerChannel,
+    options: VideoSubscribeOptions,
+  ): VideoFrameSubscription;
+  subscribe(target: string | number | ViewerChannel, options?: SubscribeOptions): Subscription;
+  subscribe(
+    target: string | number | ViewerChannel,
+    options?: SubscribeOptions | VideoSubscribeOptions,
+  ): Subscription | VideoFrameSubscription {
+    if (options !== undefined && "video" in options && options.video) {
+      return this.#subscribeVideo(target, options);
+    }
     return this.#core.subscribe(toTarget(target), options);
   }
 
@@ -378,6 +412,37 @@ export class Viewer implements AsyncDisposable {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  #subscribeVideo(
+    target: string | number | ViewerChannel,
+    options: VideoSubscribeOptions,
+  ): VideoFrameSubscription {
+    if (this.isClosed) {
+      throw new FoxgloveError("ERR_CHANNEL_CLOSED", "the viewer is closed");
+    }
+    const t = toTarget(target);
+    const channel =
+      t.kind === "topic" ? this.#core.channelsByTopic(t.topic)[0] : this.#core.channel(t.id);
+    if (channel === undefined) {
+      throw new FoxgloveError(
+        "ERR_VALUE",
+        `${t.kind === "topic" ? `topic ${t.topic}` : `channel ${t.id}`} is not advertised`,
+      );
+    }
+    if (!channel.hasVideoTrack) {
+      throw new FoxgloveError(
+        "ERR_VALUE",
+        `channel ${channel.id} (${channel.topic}) is not offered as video`,
+      );
+    }
+    if (this.#core.subscribedChannelIds.includes(channel.id)) {
+      throw new FoxgloveError(
+        "ERR_VALUE",
+        `channel ${channel.id} (${channel.topic}) is subscribed for data by this viewer; unsubscribe that first`,
+      );
+    }
+    return this.#video.subscribe(channel, options);
+  }
 
   /** Rejects a device whose `protocolVersion` this viewer cannot speak (spec 2.1, viewer side). */
   #checkDevice(p: RemoteParticipantInfo): void {
@@ -687,6 +752,7 @@ export class Viewer implements AsyncDisposable {
     clearTimeout(this.#deviceLeftTimer);
     this.#stall[Symbol.dispose]();
     this.#core.close(error);
+    this.#video.endAll(error);
     for (const receiver of this.#receivers.values()) {
       receiver.close();
     }
@@ -718,4 +784,8 @@ function toTarget(target: string | number | ViewerChannel): SubscriptionTarget {
     return { kind: "channel", id: target };
   }
   return { kind: "channel", id: target.id };
+}
+
+function disposable(remove: () => void): Disposable {
+  return { [Symbol.dispose]: remove };
 }

@@ -16,7 +16,7 @@ const ch = (id: number, topic: string, reliable = false): AdvertisedChannel => (
 });
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-function setup() {
+function setup(videoChannels: Set<number> = new Set()) {
   const sent: ClientMessage[] = [];
   const tracks: string[] = [];
   const events = new Emitter<ViewerEvents>();
@@ -30,6 +30,7 @@ function setup() {
   events.on("error", (e) => seen.push(`error ${e.code}`));
   const core = new ViewerCore({
     events,
+    videoChannels,
     effects: {
       send: (m) => sent.push(m),
       openDataTrack: (id) => tracks.push(`open ${id}`),
@@ -311,5 +312,25 @@ describe("ViewerCore", () => {
     ac.abort();
     assert.equal(sub.active, false);
     assert.deepEqual(take(sent), [{ op: "unsubscribe", channelIds: [1] }]);
+  });
+
+  test("channels received as video are left alone by data subscriptions", () => {
+    const video = new Set([5]);
+    const { core, sent, tracks, handle, take } = setup(video);
+    handle({ op: "serverInfo", name: "d", capabilities: [] });
+    handle({ op: "advertise", channels: [ch(5, "/cam"), ch(6, "/cam")] });
+    assert.throws(() => core.subscribe({ kind: "channel", id: 5 }), {
+      code: "ERR_VALUE",
+      message: /subscribed as video/,
+    });
+    core.subscribe({ kind: "topic", topic: "/cam" });
+    assert.deepEqual(take(sent), [
+      { op: "subscribe", channels: [{ id: 6, requestVideoTrack: false }] },
+    ]);
+    assert.deepEqual(take(tracks), ["open 6"]);
+    // A re-advertisement of the video channel (new video metadata) does not bind it either.
+    handle({ op: "advertise", channels: [ch(5, "/cam")] });
+    assert.deepEqual(take(sent), []);
+    assert.deepEqual(core.subscribedChannelIds, [6]);
   });
 });

@@ -34,6 +34,8 @@ export interface ViewerCoreOptions {
   readonly events: Emitter<ViewerEvents>;
   /** Clocks for ping round-trip times (tests). */
   readonly clocks?: PingClocks;
+  /** Channels this viewer receives as video: data subscriptions leave them alone. */
+  readonly videoChannels?: { has(channelId: number): boolean };
 }
 
 /**
@@ -57,6 +59,7 @@ export class ViewerCore {
   readonly #dataTracks = new Set<number>();
   readonly #pings: PingTracker;
   readonly #actions: ViewerActions;
+  readonly #video: { has(channelId: number): boolean };
   #serverInfo: ServerInfo | undefined;
   #closed = false;
   #ignored = 0;
@@ -65,6 +68,7 @@ export class ViewerCore {
     this.#effects = options.effects;
     this.#events = options.events;
     this.#pings = new PingTracker(options.clocks);
+    this.#video = options.videoChannels ?? { has: () => false };
     this.#actions = new ViewerActions({
       send: (message) => this.#effects.send(message),
       serverInfo: () => this.#serverInfo,
@@ -134,11 +138,17 @@ export class ViewerCore {
     if (target.kind === "channel" && this.#table.get(target.id) === undefined) {
       throw new FoxgloveError("ERR_VALUE", `channel ${target.id} is not advertised`);
     }
+    if (target.kind === "channel" && this.#video.has(target.id)) {
+      throw new FoxgloveError(
+        "ERR_VALUE",
+        `channel ${target.id} is subscribed as video by this viewer; unsubscribe that first`,
+      );
+    }
     const sub = new Subscription(target, options, (s) => this.#unsubscribed(s));
     this.#subs.add(sub);
     const needed: ViewerChannel[] = [];
     for (const channel of this.#table.list()) {
-      if (sub.matches(channel) && this.#bind(channel, sub)) {
+      if (sub.matches(channel) && !this.#video.has(channel.id) && this.#bind(channel, sub)) {
         needed.push(channel);
       }
     }
@@ -314,7 +324,9 @@ export class ViewerCore {
     for (const channel of [...change.added, ...change.replaced]) {
       const before = this.#bound.get(channel.id);
       const hadTrack = this.#dataTracks.has(channel.id);
-      const now = new Set([...this.#subs].filter((s) => s.matches(channel)));
+      const now = new Set(
+        this.#video.has(channel.id) ? [] : [...this.#subs].filter((s) => s.matches(channel)),
+      );
       for (const sub of before ?? []) {
         if (!now.has(sub)) {
           sub.unbind(channel.id);

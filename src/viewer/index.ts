@@ -36,6 +36,12 @@ export {
   type SubscriptionTarget,
 } from "./Subscription.js";
 export type { ViewerChannel } from "./ViewerChannel.js";
+export {
+  VideoFrameSubscription,
+  type VideoFrameFormat,
+  type VideoSubscribeOptions,
+  type ViewerVideoFrame,
+} from "./VideoFrameSubscription.js";
 export type { ViewerMessage, MessageSource } from "./ViewerMessage.js";
 export type { ViewerEvents, ViewerCloseReason } from "./ViewerEvents.js";
 export type { ReconnectOptions } from "./reconnectPolicy.js";

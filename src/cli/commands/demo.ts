@@ -128,6 +128,8 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     say("In another terminal, while this runs:");
     say(`  ${CLI} topics --api-url ${api.url}`);
     say(`  ${CLI} echo /imu --api-url ${api.url} --count 5`);
+    say(`  ${CLI} echo /camera --api-url ${api.url} --count 60`);
+    say(`  ${CLI} snapshot /camera camera.png --api-url ${api.url}`);
     say("Drive the robot (the last action shows under the rates):");
     say(
       `  ${CLI} publish ${TELEOP_TOPIC} '{"linear":{"x":1},"angular":{"z":0.5}}' --rate 5 --count 10 --api-url ${api.url}`,
@@ -140,9 +142,25 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       Date.now(),
       DEMO_TOPICS.map((t) => t.topic),
     );
-    const subs: Subscription[] = DEMO_TOPICS.map((t) =>
+    const dataTopics = DEMO_TOPICS.filter((t) => t.video !== true);
+    const subs: Subscription[] = dataTopics.map((t) =>
       viewer.subscribe(t.topic, { onMessage: () => rates.count(t.topic) }),
     );
+    // Image topics arrive as video: count decoded frames.
+    for (const t of DEMO_TOPICS.filter((d) => d.video === true)) {
+      const frames = viewer.subscribe(t.topic, { video: true, signal });
+      void (async () => {
+        try {
+          for await (const frame of frames) {
+            rates.count(t.topic, frame.width > 0 ? 1 : 0);
+          }
+        } catch (error) {
+          say(
+            `  video of ${t.topic} ended: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      })();
+    }
     const lostSeen = new Map<Subscription, number>();
     const started = Date.now();
     let rtt = "-";
@@ -152,7 +170,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       subs.forEach((s, i) => {
         const lost = s.lost - (lostSeen.get(s) ?? 0);
         lostSeen.set(s, s.lost);
-        rates.count(DEMO_TOPICS[i]!.topic, 0, lost);
+        rates.count(dataTopics[i]!.topic, 0, lost);
       });
       const lines = [
         `Live rates after ${((Date.now() - started) / 1000).toFixed(0)} s (round trip ${rtt}):`,

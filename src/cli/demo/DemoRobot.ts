@@ -8,8 +8,9 @@ import type { ParameterHandler } from "../../remote/Parameters.js";
 import type { QosProfile } from "../../remote/planChannels.js";
 import type { ServiceDefinition } from "../../remote/Services.js";
 import type { ViewerHubOptions } from "../../remote/ViewerHubOptions.js";
-import { FrameTransform, LocationFix, PointCloud } from "../../messages/index.js";
+import { FrameTransform, LocationFix, PointCloud, RawImage } from "../../messages/index.js";
 import { syntheticLidarCloud } from "../../media/pointcloud/index.js";
+import { CAMERA_FPS, CAMERA_HEIGHT, CAMERA_WIDTH, drawCameraFrame } from "./syntheticCamera.js";
 
 /** A demo channel: its topic, rate (Hz) and how viewers get it. */
 export interface DemoTopic {
@@ -17,6 +18,8 @@ export interface DemoTopic {
   readonly hz: number;
   readonly reliability: "lossy" | "reliable";
   readonly description: string;
+  /** Viewers receive it as a video track (an image channel). */
+  readonly video?: boolean;
 }
 
 /** The channels the demo robot logs. */
@@ -31,6 +34,13 @@ export const DEMO_TOPICS: readonly DemoTopic[] = [
     hz: 10,
     reliability: "lossy",
     description: "foxglove.PointCloud, protobuf, 30,000 points (Draco-compressed for viewers)",
+  },
+  {
+    topic: "/camera",
+    hz: CAMERA_FPS,
+    reliability: "lossy",
+    description: `foxglove.RawImage ${CAMERA_WIDTH}x${CAMERA_HEIGHT} rgb8, viewed as video`,
+    video: true,
   },
 ];
 
@@ -68,8 +78,9 @@ const emptySchema = { name: "demo.Empty", encoding: "jsonschema", data: jsonByte
 
 /**
  * A pretend robot driving in circles: logs IMU readings at 100 Hz, its battery draining, periodic
- * diagnostics, a GPS fix, the transform of its base and a 30,000-point lidar cloud at 10 Hz, on
- * channels of `context`.
+ * diagnostics, a GPS fix, the transform of its base, a 30,000-point lidar cloud at 10 Hz and a
+ * 640x480 camera at 30 fps (the cloud and the camera image are built only while someone
+ * subscribes), on channels of `context`.
  *
  * It can also be controlled ({@link gatewayOptions}): a parameter set (`speed_scale`,
  * `max_angular`, `label`), two services (`/stop`, `/reset_odometry`) and a teleop client channel
@@ -164,7 +175,8 @@ export class DemoRobot implements Disposable {
     const gps = new Channel<LocationFix>("/gps", { context, encoder: LocationFix });
     const tf = new Channel<FrameTransform>("/tf", { context, encoder: FrameTransform });
     const lidar = new Channel<PointCloud>("/lidar", { context, encoder: PointCloud });
-    this.#channels.push(imu, battery, diagnostics, gps, tf, lidar);
+    const camera = new Channel<RawImage>("/camera", { context, encoder: RawImage });
+    this.#channels.push(imu, battery, diagnostics, gps, tf, lidar, camera);
     const noise = () => (Math.random() - 0.5) * 0.02;
     this.#every("/imu", () => {
       const { linear, angular } = this.velocity;
@@ -228,6 +240,24 @@ export class DemoRobot implements Disposable {
           timestamp: stamp(nowNanos()),
         });
       }
+    });
+    const pixels = new Uint8Array(CAMERA_WIDTH * CAMERA_HEIGHT * 3);
+    let frame = 0;
+    this.#every("/camera", () => {
+      frame += 1;
+      if (!camera.hasSinks()) {
+        return;
+      }
+      drawCameraFrame(frame, pixels);
+      camera.log({
+        timestamp: stamp(nowNanos()),
+        frame_id: "camera",
+        width: CAMERA_WIDTH,
+        height: CAMERA_HEIGHT,
+        encoding: "rgb8",
+        step: CAMERA_WIDTH * 3,
+        data: pixels,
+      });
     });
   }
 

@@ -16,6 +16,11 @@ import { Participant, sharedFrameEncoder } from "./Participant.js";
 import { ParticipantRegistry } from "./ParticipantRegistry.js";
 import { PendingResets } from "./PendingResets.js";
 import { resolveSessionOptions } from "./resolveSessionOptions.js";
+import { VideoTracks } from "./VideoTracks.js";
+import {
+  resolveVideoCodecOptions,
+  type VideoEncoderName,
+} from "../../livekit/VideoPublishOptions.js";
 import type { SessionIncomingStream, SessionRoom, SessionRoomParticipant } from "./SessionRoom.js";
 
 /** Options of {@link Session.start}. */
@@ -36,6 +41,8 @@ export interface SessionOptions {
   readonly maxViewerFrameSize?: number | undefined;
   /** Control streams one viewer identity may have open toward the device. Default 4. */
   readonly maxControlStreamsPerViewer?: number | undefined;
+  /** Preferred video encoder backend (see `SessionLimitOptions.videoEncoder`). Default "auto". */
+  readonly videoEncoder?: VideoEncoderName | undefined;
   /** End the session after this long without any viewer (ms). Default: never. */
   readonly deviceWaitForViewerMs?: number | undefined;
   /** Aborting it stops the session. */
@@ -62,6 +69,7 @@ export class Session implements AsyncDisposable {
   readonly #participants = new ParticipantRegistry<Participant>();
   readonly #encode = sharedFrameEncoder();
   readonly #tracks: LossyDataTracks<PublishedDataTrack>;
+  readonly #video: VideoTracks;
   readonly #controller = new AbortController();
   readonly #resets: PendingResets;
   readonly #messageBacklogSize: number;
@@ -108,6 +116,16 @@ export class Session implements AsyncDisposable {
       maxMessageSize: limits.maxDataTrackMessageSize,
       signal: this.#controller.signal,
     });
+    const video = resolveVideoCodecOptions(
+      process.env,
+      process.platform,
+      options.videoEncoder,
+      (m) => log.warn(m),
+    );
+    this.#video = new VideoTracks({
+      publish: (name, size) => this.#room.publishVideo(name, { ...size, ...video }),
+      onSource: (id, source) => this.#hub.setVideoMetadata(id, source),
+    });
     this.#hub = options.hub;
     this.#hub.open({
       serverName: options.serverName,
@@ -117,11 +135,11 @@ export class Session implements AsyncDisposable {
         openLossy: (id) => this.#tracks.open(id),
         closeLossy: (id) => this.#tracks.close(id),
         pushLossy: (id, data, logTime) => this.#tracks.push(id, data, logTime),
-        // Video tracks are not implemented yet: the hub advertises video-capable channels as data.
-        startVideo: () => undefined,
-        stopVideo: () => undefined,
-        pushVideo: () => undefined,
+        startVideo: (id, schema) => this.#video.start(id, schema),
+        stopVideo: (id) => this.#video.stop(id),
+        pushVideo: (id, data, logTime) => this.#video.push(id, data, logTime),
       },
+      videoTracks: true,
     });
     this.#start();
   }
@@ -437,7 +455,7 @@ export class Session implements AsyncDisposable {
     const participants = this.#participants.drain();
     this.#controller.abort();
     await Promise.all(participants.map((p) => p.close()));
-    await this.#tracks.closeAll();
+    await Promise.all([this.#tracks.closeAll(), this.#video.closeAll()]);
     await this.#events;
     this.#resolveDone(reason);
   }

@@ -1,3 +1,6 @@
+import type { VideoCodecName, VideoEncoderName } from "../../livekit/index.js";
+import type { VideoTrackSink } from "../../media/VideoPublisher.js";
+
 /**
  * What the session needs from a joined LiveKit room: the subset of the adapter's `LiveKitRoom`
  * (src/livekit) it uses, kept structural so the session logic does not import the native SDK.
@@ -66,4 +69,9 @@ export interface SessionRoom {
     handler: (stream: SessionIncomingStream) => void | Promise<void>,
   ): Disposable;
   publishDataTrack(name: string): Promise<SessionLocalDataTrack>;
+  /** Publishes a raw-frame video track (simulcast off); width and height are hints. */
+  publishVideo(
+    name: string,
+    options: { width: number; height: number; codec: VideoCodecName; encoder: VideoEncoderName },
+  ): Promise<VideoTrackSink>;
 }

@@ -1,5 +1,6 @@
 import { FoxgloveError } from "../../core/FoxgloveError.js";
 import { MAX_FRAME_PAYLOAD } from "../../protocol/index.js";
+import type { VideoEncoderName } from "../../livekit/index.js";
 import {
   DEFAULT_MAX_CONTROL_STREAMS_PER_VIEWER,
   DEFAULT_MAX_DATA_TRACK_MESSAGE_SIZE,
@@ -21,6 +22,12 @@ export interface SessionLimitOptions {
   readonly maxViewerFrameSize?: number | undefined;
   /** Control streams one viewer identity may have open toward the device; default 4, at least 1. */
   readonly maxControlStreamsPerViewer?: number | undefined;
+  /**
+   * Preferred video encoder backend. Default "auto", which defers to the environment variable
+   * `FOXGLOVE_VIDEO_ENCODER`; an unavailable backend falls back to another. The codec is H.264
+   * (VP8 on macOS) unless `FOXGLOVE_VIDEO_CODEC` names another (av1, h264, h265, vp8, vp9).
+   */
+  readonly videoEncoder?: VideoEncoderName | undefined;
 }
 
 /**

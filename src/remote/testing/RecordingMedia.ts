@@ -1,3 +1,4 @@
+import type { VideoInputSchema } from "../../media/videoInputSchema.js";
 import type { DropReport, ViewerMedia } from "../ViewerMedia.js";
 
 /** A test media port that records every call; `pushLossy` returns `nextReport` once if set. */
@@ -5,6 +6,8 @@ export class RecordingMedia implements ViewerMedia {
   readonly calls: string[] = [];
   readonly lossy: { channelId: number; data: Uint8Array; logTime: bigint }[] = [];
   readonly video: number[] = [];
+  /** The schema each `startVideo` was given, by channel id. */
+  readonly videoSchemas = new Map<number, VideoInputSchema>();
   nextReport: DropReport | undefined;
 
   openLossy(channelId: number): void {
@@ -19,8 +22,9 @@ export class RecordingMedia implements ViewerMedia {
     this.nextReport = undefined;
     return report;
   }
-  startVideo(channelId: number): void {
+  startVideo(channelId: number, schema: VideoInputSchema): void {
     this.calls.push(`startVideo ${channelId}`);
+    this.videoSchemas.set(channelId, schema);
   }
   stopVideo(channelId: number): void {
     this.calls.push(`stopVideo ${channelId}`);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { testChannel } from "./testing/testChannel.js";
+import { testChannel } from "../remote/testing/testChannel.js";
 import { videoInputSchema } from "./videoInputSchema.js";
 
 const detect = (messageEncoding: string, schemaName: string) =>

@@ -1,0 +1,225 @@
+import { log } from "../core/logger.js";
+import { Throttler } from "../core/Throttler.js";
+import type { I420Image } from "./I420Image.js";
+import { transcodeImage, type TranscodeResult, type VideoSourceInfo } from "./transcodeImage.js";
+import type { VideoInputSchema } from "./videoInputSchema.js";
+import {
+  initialVideoPublisherState,
+  stepVideoPublisher,
+  type VideoPublisherCommand,
+  type VideoPublisherEvent,
+  type VideoPublisherState,
+} from "./videoPublisherState.js";
+
+/** A published video track fed with I420 frames (e.g. LiveKit's `LocalVideoPublication`). */
+export interface VideoTrackSink {
+  /** Hands one frame to the encoder (copied synchronously). */
+  captureFrame(
+    frame: { data: Uint8Array; width: number; height: number; format: "i420" },
+    timestampUs: bigint,
+  ): boolean;
+  /** Unpublishes the track; never rejects. */
+  unpublish(): Promise<void>;
+}
+
+/** Options of {@link VideoPublisher}. */
+export interface VideoPublisherOptions {
+  /** How the channel's messages are decoded. */
+  readonly schema: VideoInputSchema;
+  /** Names the track in logs, e.g. "video-ch-7". */
+  readonly name: string;
+  /**
+   * Publishes the track for frames of the given size (LiveKit sizes the track from it); called
+   * once, when the first frame is converted.
+   */
+  readonly publish: (size: { width: number; height: number }) => Promise<VideoTrackSink>;
+  /** Called after the first transcoded frame and whenever its source description changes. */
+  readonly onSource?: (source: VideoSourceInfo) => void;
+}
+
+/** Counters of a {@link VideoPublisher}. */
+export interface VideoPublisherStats {
+  /** Messages handed to {@link VideoPublisher.push}. */
+  readonly received: number;
+  /** Frames handed to the track. */
+  readonly sent: number;
+  /** Messages replaced by a newer one before they were converted. */
+  readonly dropped: number;
+  /** Messages that did not convert (malformed, unsupported, smaller than 16x16). */
+  readonly failed: number;
+}
+
+/** Warnings about frames below the minimum size: at most one per 30 s per process. */
+const tooSmallWarnings = new Throttler(30_000);
+
+/**
+ * The video track of one channel while it has at least one video subscriber: publishes the track
+ * once the first frame is converted (with its size), converts the channel's messages to I420 off the `log()` path (latest frame
+ * wins, stale ones are dropped) and feeds them to the track, reports the source description for
+ * the channel metadata, and unpublishes on {@link close} — also when the close races the publish.
+ * The decisions are in `videoPublisherState.ts`.
+ */
+export class VideoPublisher implements AsyncDisposable {
+  readonly #options: VideoPublisherOptions;
+  #state: VideoPublisherState<Uint8Array> = initialVideoPublisherState();
+  #sink: VideoTrackSink | undefined;
+  #last: Extract<TranscodeResult, { kind: "frame" }> | undefined;
+  #reuse: I420Image | undefined;
+  #received = 0;
+  #sent = 0;
+  #failed = 0;
+  #publishSettled: Promise<void> = Promise.resolve();
+  #unpublished: Promise<void> | undefined;
+  #idle: Promise<void> = Promise.resolve();
+  #idleResolve: (() => void) | undefined;
+
+  constructor(options: VideoPublisherOptions) {
+    this.#options = options;
+  }
+
+  /** Counters so far. */
+  get stats(): VideoPublisherStats {
+    return {
+      received: this.#received,
+      sent: this.#sent,
+      dropped: this.#state.dropped,
+      failed: this.#failed,
+    };
+  }
+
+  /** The track is published and not closed. */
+  get live(): boolean {
+    return this.#state.track === "live";
+  }
+
+  /**
+   * Offers one message of the channel; its bytes are copied (the caller may reuse them). Never
+   * blocks and never throws: the conversion happens later; a message still waiting is replaced.
+   */
+  push(message: Uint8Array, logTimeNs: bigint): void {
+    if (this.#state.track === "closed") {
+      return;
+    }
+    this.#received++;
+    this.#apply({ kind: "frame", frame: { message: message.slice(), logTimeNs } });
+  }
+
+  /**
+   * Stops converting and unpublishes the track; when the publish is still in flight, the track is
+   * unpublished as soon as it lands. Resolves once the track is gone and no conversion runs.
+   * Idempotent; never rejects.
+   */
+  close(): Promise<void> {
+    this.#apply({ kind: "close" });
+    return (async () => {
+      await this.#publishSettled;
+      await this.#unpublished;
+      await this.#idle;
+    })();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #apply(event: VideoPublisherEvent<Uint8Array>): void {
+    const { state, commands } = stepVideoPublisher(this.#state, event);
+    this.#state = state;
+    for (const command of commands) {
+      this.#run(command);
+    }
+  }
+
+  #run(command: VideoPublisherCommand<Uint8Array>): void {
+    switch (command.kind) {
+      case "convert":
+        this.#convert(command.frame.message, command.frame.logTimeNs);
+        break;
+      case "publish": {
+        this.#publishSettled = this.#options
+          .publish({ width: command.width, height: command.height })
+          .then(
+            (sink) => {
+              this.#sink = sink;
+              this.#apply({ kind: "published" });
+            },
+            (error: unknown) => {
+              log.error(`publishing video track ${this.#options.name} failed:`, error);
+              this.#apply({ kind: "publishFailed" });
+            },
+          );
+        break;
+      }
+      case "capture": {
+        const frame = this.#last;
+        if (
+          frame !== undefined &&
+          this.#sink?.captureFrame({ ...frame.image, format: "i420" }, frame.timestampUs)
+        ) {
+          this.#sent++;
+        }
+        break;
+      }
+      case "reportSource":
+        if (this.#last !== undefined) {
+          try {
+            this.#options.onSource?.(this.#last.source);
+          } catch (error) {
+            log.error(`video source callback of ${this.#options.name} threw:`, error);
+          }
+        }
+        break;
+      case "unpublish":
+        this.#unpublished ??= this.#sink?.unpublish().catch(() => {});
+        break;
+    }
+  }
+
+  #convert(message: Uint8Array, logTimeNs: bigint): void {
+    if (this.#idleResolve === undefined) {
+      this.#idle = new Promise((resolve) => (this.#idleResolve = resolve));
+    }
+    // A later macrotask: the log() call that pushed the message has long returned.
+    setImmediate(() => {
+      transcodeImage(this.#options.schema, message, logTimeNs, this.#reuse).then(
+        (result) => this.#converted(result),
+        (error: unknown) => {
+          log.debug(`video frame of ${this.#options.name} dropped:`, error);
+          this.#failed++;
+          this.#done({ kind: "convertFailed" });
+        },
+      );
+    });
+  }
+
+  #converted(result: TranscodeResult): void {
+    if (result.kind === "tooSmall") {
+      this.#failed++;
+      const suppressed = tooSmallWarnings.tryAcquire();
+      if (suppressed !== undefined) {
+        log.warn(
+          `video frame of ${this.#options.name} dropped: ${result.width}x${result.height} is below 16x16` +
+            (suppressed > 0 ? ` (${suppressed} similar warnings suppressed)` : ""),
+        );
+      }
+      this.#done({ kind: "convertFailed" });
+      return;
+    }
+    this.#last = result;
+    this.#reuse = result.image;
+    this.#done({
+      kind: "converted",
+      source: result.source,
+      width: result.image.width,
+      height: result.image.height,
+    });
+  }
+
+  #done(event: VideoPublisherEvent<Uint8Array>): void {
+    this.#apply(event);
+    if (!this.#state.converting) {
+      this.#idleResolve?.();
+      this.#idleResolve = undefined;
+    }
+  }
+}

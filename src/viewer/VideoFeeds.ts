@@ -1,0 +1,182 @@
+import { FoxgloveError } from "../core/FoxgloveError.js";
+import { log } from "../core/logger.js";
+import type { DecodedVideoFrame, LiveKitRoom, VideoSubscription } from "../livekit/index.js";
+import { i420ToRgba } from "../media/i420ToRgba.js";
+import { videoTrackName, type ClientMessage } from "../protocol/index.js";
+import type { ViewerChannel } from "./ViewerChannel.js";
+import {
+  VideoFrameSubscription,
+  type VideoSubscribeOptions,
+  type ViewerVideoFrame,
+} from "./VideoFrameSubscription.js";
+
+/** What {@link VideoFeeds} needs from the viewer. */
+export interface VideoFeedsHost {
+  /** The viewer's current room (a rejoin replaces it; the reset that follows ends every feed). */
+  room(): LiveKitRoom;
+  /** The device's identity, once known. */
+  deviceIdentity(): string | undefined;
+  /** Sends a control message to the device. */
+  send(message: ClientMessage): void;
+}
+
+interface Feed {
+  readonly channel: ViewerChannel;
+  readonly subs: Set<VideoFrameSubscription>;
+  stream: VideoSubscription | undefined;
+  closed: boolean;
+}
+
+/**
+ * The viewer's video subscriptions: per channel, one `subscribe` with `requestVideoTrack: true`
+ * and one reception of the device's track `video-ch-<id>`, shared by every
+ * {@link VideoFrameSubscription} of that channel; released with the last of them.
+ */
+export class VideoFeeds {
+  readonly #host: VideoFeedsHost;
+  readonly #feeds = new Map<number, Feed>();
+
+  constructor(host: VideoFeedsHost) {
+    this.#host = host;
+  }
+
+  /** True while channel `id` is subscribed as video. */
+  has(id: number): boolean {
+    return this.#feeds.has(id);
+  }
+
+  /** Channel ids subscribed as video, ascending. */
+  get channelIds(): number[] {
+    return [...this.#feeds.keys()].sort((a, b) => a - b);
+  }
+
+  /** Adds a video subscription to `channel` (checked by the caller). */
+  subscribe(channel: ViewerChannel, options: VideoSubscribeOptions): VideoFrameSubscription {
+    const sub = new VideoFrameSubscription(channel, options, (s) => this.#unsubscribed(s));
+    let feed = this.#feeds.get(channel.id);
+    if (feed === undefined) {
+      feed = { channel, subs: new Set(), stream: undefined, closed: false };
+      this.#feeds.set(channel.id, feed);
+      this.#host.send({ op: "subscribe", channels: [{ id: channel.id, requestVideoTrack: true }] });
+      void this.#receive(feed, options.timeoutMs ?? 10_000);
+    }
+    feed.subs.add(sub);
+    const signal = options.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        sub.unsubscribe();
+      } else {
+        signal.addEventListener("abort", () => sub.unsubscribe(), { once: true });
+      }
+    }
+    return sub;
+  }
+
+  /** The channels are gone (unadvertised): their subscriptions end; nothing is sent. */
+  channelsGone(ids: readonly number[]): void {
+    for (const id of ids) {
+      this.#end(id, undefined);
+    }
+  }
+
+  /** Ends every video subscription (device reset, viewer close), with `error` if given. */
+  endAll(error?: FoxgloveError): void {
+    for (const id of [...this.#feeds.keys()]) {
+      this.#end(id, error);
+    }
+  }
+
+  #end(id: number, error: FoxgloveError | undefined): void {
+    const feed = this.#feeds.get(id);
+    if (feed === undefined) {
+      return;
+    }
+    this.#feeds.delete(id);
+    this.#stop(feed);
+    for (const sub of feed.subs) {
+      sub.end(error);
+    }
+  }
+
+  #unsubscribed(sub: VideoFrameSubscription): void {
+    const feed = this.#feeds.get(sub.channel.id);
+    if (feed === undefined || !feed.subs.delete(sub) || feed.subs.size > 0) {
+      return;
+    }
+    this.#feeds.delete(sub.channel.id);
+    this.#stop(feed);
+    this.#host.send({ op: "unsubscribe", channelIds: [sub.channel.id] });
+  }
+
+  #stop(feed: Feed): void {
+    feed.closed = true;
+    void feed.stream?.close();
+  }
+
+  async #receive(feed: Feed, timeoutMs: number): Promise<void> {
+    const name = videoTrackName(feed.channel.id);
+    try {
+      const device = this.#host.deviceIdentity();
+      if (device === undefined) {
+        throw new FoxgloveError("ERR_VALUE", "the device is not known yet");
+      }
+      const stream = await this.#host.room().subscribeVideo(device, name, {
+        queueSize: 2,
+        timeoutMs,
+      });
+      feed.stream = stream;
+      if (feed.closed) {
+        await stream.close();
+        return;
+      }
+      for await (const frame of stream) {
+        this.#deliver(feed, frame);
+      }
+    } catch (error) {
+      if (feed.closed) {
+        return;
+      }
+      log.debug(`video of channel ${feed.channel.id} failed:`, error);
+      const failure =
+        error instanceof FoxgloveError
+          ? error
+          : new FoxgloveError("ERR_LIVEKIT", `receiving ${name} failed: ${String(error)}`, {
+              cause: error,
+            });
+      this.#abandon(feed, failure);
+      return;
+    }
+    // The track ended (unpublished) while subscribed: end the subscriptions.
+    if (!feed.closed) {
+      this.#abandon(feed, undefined);
+    }
+  }
+
+  /** Ends a feed whose track failed or went away, and releases its subscription at the device. */
+  #abandon(feed: Feed, error: FoxgloveError | undefined): void {
+    if (this.#feeds.get(feed.channel.id) !== feed) {
+      return;
+    }
+    this.#end(feed.channel.id, error);
+    this.#host.send({ op: "unsubscribe", channelIds: [feed.channel.id] });
+  }
+
+  #deliver(feed: Feed, frame: DecodedVideoFrame): void {
+    let rgba: Uint8Array | undefined;
+    for (const sub of feed.subs) {
+      const asRgba = sub.format === "rgba" && frame.format === "i420";
+      if (asRgba) {
+        rgba ??= i420ToRgba(frame.data, frame.width, frame.height);
+      }
+      const out: ViewerVideoFrame = {
+        channel: feed.channel,
+        width: frame.width,
+        height: frame.height,
+        timestampUs: frame.timestampUs,
+        format: asRgba ? "rgba" : "i420",
+        data: asRgba ? rgba! : frame.data,
+      };
+      sub.deliver(out);
+    }
+  }
+}

@@ -1,0 +1,226 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { CdrWriter, EncapsulationKind } from "@foxglove/cdr";
+import sharp from "sharp";
+import {
+  resolveVideoCodecOptions,
+  type DecodedVideoFrame,
+  type LiveKitRoom,
+  type RemoteVideoTrackInfo,
+} from "../../src/livekit/index.js";
+import { VideoPublisher } from "../../src/media/VideoPublisher.js";
+import type { VideoSourceInfo } from "../../src/media/transcodeImage.js";
+import type { VideoInputSchema } from "../../src/media/videoInputSchema.js";
+import { assertMeanColour } from "../../src/media/testing/bt709.js";
+import { CompressedImage, RawImage } from "../../src/messages/index.js";
+import { EventLog, within } from "../helpers/EventLog.js";
+import { startLiveKitServer, type TestLiveKitServer } from "../helpers/livekitServer.js";
+
+// A real LiveKit server, a device participant publishing through VideoPublisher and a viewer
+// participant decoding the track with rtc-node.
+
+let server: TestLiveKitServer;
+let device: LiveKitRoom;
+let viewer: LiveKitRoom;
+const viewerTracks = new EventLog<{
+  type: "published" | "unpublished";
+  track: RemoteVideoTrackInfo;
+}>();
+
+before(async () => {
+  server = await startLiveKitServer("video-publisher");
+  device = await server.join("video", "device");
+  viewer = await server.join("video", "viewer", {
+    listener: {
+      onVideoTrackPublished: (track) => viewerTracks.push({ type: "published", track }),
+      onVideoTrackUnpublished: (track) => viewerTracks.push({ type: "unpublished", track }),
+    },
+  });
+});
+
+after(async () => {
+  await viewer?.close();
+  await device?.close();
+  await server?.stop();
+});
+
+const WIDTH = 640;
+const HEIGHT = 480;
+const COLOUR = [200, 100, 50] as const;
+
+function solidRgb(): Uint8Array {
+  const rgb = new Uint8Array(WIDTH * HEIGHT * 3);
+  for (let i = 0; i < rgb.length; i += 3) {
+    rgb.set(COLOUR, i);
+  }
+  return rgb;
+}
+
+/**
+ * Publishes `message` as channel `id`'s video at ~30 fps until the viewer decodes a frame; returns
+ * the frame and the sources reported. Closes the publisher and waits for the track to go away.
+ */
+async function roundTrip(id: number, schema: VideoInputSchema, message: Uint8Array) {
+  const name = `video-ch-${id}`;
+  const sources: VideoSourceInfo[] = [];
+  const publisher = new VideoPublisher({
+    name,
+    schema,
+    publish: (size) =>
+      device.publishVideo(name, {
+        ...size,
+        ...resolveVideoCodecOptions(process.env, process.platform),
+      }),
+    onSource: (source) => sources.push(source),
+  });
+  // The track is published once the first frame is converted.
+  const timer = setInterval(() => publisher.push(message, BigInt(Date.now()) * 1_000_000n), 33);
+  let frame: DecodedVideoFrame | undefined;
+  let subscription: Awaited<ReturnType<LiveKitRoom["subscribeVideo"]>> | undefined;
+  try {
+    await viewerTracks.waitFor(
+      (e) => e.type === "published" && e.track.name === name,
+      10_000,
+      name,
+    );
+    subscription = await viewer.subscribeVideo("device", name);
+    const frames = subscription;
+    frame = await within(
+      (async () => {
+        // Skip the first frames: the encoder starts at a low bitrate.
+        let n = 0;
+        for await (const f of frames) {
+          if (++n >= 5) {
+            return f;
+          }
+        }
+        throw new Error("video ended without a frame");
+      })(),
+      20_000,
+      `decoded frames on ${name}`,
+    );
+  } finally {
+    clearInterval(timer);
+    await subscription?.close();
+  }
+  const stats = publisher.stats;
+  await publisher.close();
+  await viewerTracks.waitFor(
+    (e) => e.type === "unpublished" && e.track.name === name,
+    10_000,
+    `${name} gone`,
+  );
+  return { frame, sources, stats };
+}
+
+test("a solid-colour protobuf RawImage arrives as a 640x480 frame of that colour", async () => {
+  const message = RawImage.encode({
+    timestamp: { sec: 1, nsec: 0 },
+    frame_id: "camera",
+    width: WIDTH,
+    height: HEIGHT,
+    encoding: "rgb8",
+    step: WIDTH * 3,
+    data: solidRgb(),
+  });
+  const { frame, sources, stats } = await roundTrip(
+    1,
+    { decoder: "protobuf", image: "raw" },
+    message,
+  );
+  assertSolidColour(frame, 3);
+  assert.deepEqual(sources, [{ sourceEncoding: "rgb8", frameId: "camera" }]);
+  assert.ok(stats.sent >= 5, `sent ${stats.sent}`);
+  assert.equal(stats.failed, 0);
+});
+
+test("a JPEG CompressedImage arrives as a frame of its size and colour", async () => {
+  const jpeg = await sharp(solidRgb(), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  const message = CompressedImage.encode({
+    timestamp: { sec: 1, nsec: 0 },
+    frame_id: "",
+    format: "jpeg",
+    data: jpeg,
+  });
+  const { frame, sources } = await roundTrip(
+    2,
+    { decoder: "protobuf", image: "compressed" },
+    message,
+  );
+  assertSolidColour(frame, 4);
+  assert.deepEqual(sources, [{ sourceEncoding: "jpeg", frameId: "" }]);
+});
+
+test("a ROS 2 sensor_msgs/Image (bgr8, CDR) arrives as a frame of its size and colour", async () => {
+  const bgr = solidRgb();
+  for (let i = 0; i < bgr.length; i += 3) {
+    bgr.set([COLOUR[2], COLOUR[1], COLOUR[0]], i);
+  }
+  const w = new CdrWriter({ kind: EncapsulationKind.CDR_LE });
+  w.int32(1).uint32(0).string("optical");
+  w.uint32(HEIGHT)
+    .uint32(WIDTH)
+    .string("bgr8")
+    .uint8(0)
+    .uint32(WIDTH * 3)
+    .uint8Array(bgr, true);
+  const { frame, sources } = await roundTrip(3, { decoder: "ros2", image: "raw" }, w.data);
+  assertSolidColour(frame, 3);
+  assert.deepEqual(sources, [{ sourceEncoding: "bgr8", frameId: "optical" }]);
+});
+
+test("closing while the publish is in flight leaves no track behind", async () => {
+  const name = "video-ch-4";
+  let publishing!: () => void;
+  const publishStarted = new Promise<void>((resolve) => (publishing = resolve));
+  const publisher = new VideoPublisher({
+    name,
+    schema: { decoder: "protobuf", image: "raw" },
+    publish: (size) => {
+      publishing();
+      return device.publishVideo(name, size);
+    },
+  });
+  const grey = RawImage.encode({
+    timestamp: { sec: 1, nsec: 0 },
+    frame_id: "",
+    width: 64,
+    height: 64,
+    encoding: "mono8",
+    step: 64,
+    data: new Uint8Array(64 * 64).fill(128),
+  });
+  publisher.push(grey, 0n);
+  await within(publishStarted, 10_000, "the publish to start");
+  await publisher.close(); // the publish has not completed yet
+  assert.equal(publisher.live, false);
+  // The track was published after the close and then unpublished: the viewer sees it go.
+  await viewerTracks.waitFor(
+    (e) => e.type === "unpublished" && e.track.name === name,
+    10_000,
+    `${name} gone`,
+  );
+});
+
+test("a publisher closed before its first frame publishes nothing", async () => {
+  let published = 0;
+  const publisher = new VideoPublisher({
+    name: "video-ch-5",
+    schema: { decoder: "protobuf", image: "raw" },
+    publish: (size) => {
+      published++;
+      return device.publishVideo("video-ch-5", size);
+    },
+  });
+  publisher.push(new Uint8Array([0xff, 0xff]), 0n); // garbage: never converts
+  await publisher.close();
+  assert.equal(published, 0);
+  assert.deepEqual(publisher.stats, { received: 1, sent: 0, dropped: 0, failed: 1 });
+});
+
+function assertSolidColour(frame: DecodedVideoFrame, tolerance: number): void {
+  assert.deepEqual([frame.width, frame.height, frame.format], [WIDTH, HEIGHT, "i420"]);
+  assertMeanColour(frame, COLOUR, tolerance);
+}
