@@ -360,14 +360,14 @@ const cloudSection = [
 const report = [
   "## Side by side with the reference gateway (`npm run bench:compare`)",
   "",
-  `Command: \`${command}\` (${fmt(minutes, 1)} min). Machine: ${machine}; load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadAfter.map((l) => l.toFixed(1)).join(" ")} after. Reference: foxglove-sdk ${REFERENCE_SDK_VERSION} (Python over the Rust core) from PyPI. livekit-server ${LIVEKIT_SERVER_VERSION}, our device API server, the same viewer for both. ${repeats} measured phase(s) of ${seconds} s per workload; medians.${stoppedEarly ? " **Stopped early at the time budget: some workloads are missing.**" : ""}`,
-  "",
-  "Lossy channels are logged twice: as fast as the device can (offered `max`: the throughput), and at a common paced rate of min(1000 msgs/s, 4 MB/s) (CPU and latency at equal load). " +
-    `Reliable channels are logged at the highest rate found sustained for each gateway in a search of ${probeSeconds} s probes (no reset, at least 95% of the rate logged, every message delivered, p99 latency ≤ 250 ms, drained within 0.5 s).`,
+  `Command: \`${command}\` (${fmt(minutes, 1)} min). Machine: ${machine}; load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadAfter.map((l) => l.toFixed(1)).join(" ")} after. Reference: foxglove-sdk ${cloudsOnly ? CLOUD_SDK_VERSION : REFERENCE_SDK_VERSION} (Python over the Rust core) from PyPI. livekit-server ${LIVEKIT_SERVER_VERSION}, our device API server, the same viewer for both. ${cloudsOnly ? `${repeats} session(s) per gateway` : `${repeats} measured phase(s) of ${seconds} s per workload`}; medians.${stoppedEarly ? " **Stopped early at the time budget: some workloads are missing.**" : ""}`,
   "",
   ...(cloudsOnly
     ? cloudSection
     : [
+        "Lossy channels are logged twice: as fast as the device can (offered `max`: the throughput), and at a common paced rate of min(1000 msgs/s, 4 MB/s) (CPU and latency at equal load). " +
+          `Reliable channels are logged at the highest rate found sustained for each gateway in a search of ${probeSeconds} s probes (no reset, at least 95% of the rate logged, every message delivered, p99 latency ≤ 250 ms, drained within 0.5 s).`,
+        "",
         figuresTable(rows),
         "",
         "Ratios ours / reference (delivered: higher is better for us; latency, CPU per message, RSS: lower is better):",
