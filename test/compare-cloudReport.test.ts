@@ -73,7 +73,7 @@ test("cloudTable: one row per gateway, the ratio row and the verdict line", () =
     sample({ impl: "reference", cpuSeconds: 2, delivered: 50, deliveredBytes: 50 * 80_000 }),
   ]);
   const lines = text.split("\n");
-  assert.match(lines[2]!, /^\| ours \| 20\.0 \| 100,000 \| 14\.0 \| 10\.0 \| 8\.00 \| 1 \|$/);
+  assert.match(lines[2]!, /^\| ours \| 20\.0 \| 100,000 \| 14\.0 \| 10\.0 \| 8\.0 \| 1 \|$/);
   assert.match(lines[3]!, /^\| reference \| 40\.0 \| 80,000 \| 17\.5 \| 10\.0 \| 10\.0 \| 1 \|$/);
   assert.match(
     lines[4]!,
