@@ -25,6 +25,7 @@ function sample(over: Partial<CloudSample> = {}): CloudSample {
 test("cloudFigures: CPU per logged cloud, bytes per delivered cloud, ratio, rates", () => {
   const f = cloudFigures(sample());
   assert.equal(f.cpuMsPerCloud, 50);
+  assert.equal(f.cpuMsPerDelivered, 62.5);
   assert.equal(f.compressedBytes, 100_000);
   assert.equal(f.compressionRatio, 14);
   assert.equal(f.deliveredPerSec, 8);
@@ -73,11 +74,17 @@ test("cloudTable: one row per gateway, the ratio row and the verdict line", () =
     sample({ impl: "reference", cpuSeconds: 2, delivered: 50, deliveredBytes: 50 * 80_000 }),
   ]);
   const lines = text.split("\n");
-  assert.match(lines[2]!, /^\| ours \| 20\.0 \| 100,000 \| 14\.0 \| 10\.0 \| 8\.0 \| 1 \|$/);
-  assert.match(lines[3]!, /^\| reference \| 40\.0 \| 80,000 \| 17\.5 \| 10\.0 \| 10\.0 \| 1 \|$/);
+  assert.match(
+    lines[2]!,
+    /^\| ours \| 20\.0 \| 25\.0 \| 100,000 \| 14\.0 \| 10\.0 \| 8\.0 \| 1 \|$/,
+  );
+  assert.match(
+    lines[3]!,
+    /^\| reference \| 40\.0 \| 40\.0 \| 80,000 \| 17\.5 \| 10\.0 \| 10\.0 \| 1 \|$/,
+  );
   assert.match(
     lines[4]!,
-    /^\| ours \/ reference \| 0\.50 \| 1\.25 \| 0\.80 \| 1\.00 \| 0\.80 \| \|$/,
+    /^\| ours \/ reference \| 0\.50 \| 0\.63 \| 1\.25 \| 0\.80 \| 1\.00 \| 0\.80 \| \|$/,
   );
   assert.match(text, /\*\*not met\*\* \(delivered 0\.80x, CPU 0\.50x\)/);
 });
