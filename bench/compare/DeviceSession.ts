@@ -71,6 +71,24 @@ export async function useBuiltDevicePrograms(): Promise<void> {
   builtPrograms = await buildDevicePrograms([DEVICE_PROGRAMS.ours, DEVICE_PROGRAMS.raw]);
 }
 
+/**
+ * The command line that starts the device program of `impl` with `args`: the reference's under
+ * `python`, ours built (after {@link useBuiltDevicePrograms}) or through tsx.
+ */
+export function deviceCommand(
+  impl: Impl,
+  python: string,
+  args: readonly string[],
+): { command: string; args: string[] } {
+  const program = DEVICE_PROGRAMS[impl];
+  const built = builtPrograms?.get(program);
+  if (impl === "reference") return { command: python, args: [program, ...args] };
+  return {
+    command: process.execPath,
+    args: built !== undefined ? [built, ...args] : ["--import", "tsx", program, ...args],
+  };
+}
+
 /** A drain ends when no viewer made progress for this long. */
 const QUIET_MS = 750;
 /** A drain never takes longer than this. */
@@ -116,16 +134,8 @@ export class DeviceSession implements AsyncDisposable {
     const device = env.nextDevice();
     const raw = impl === "raw" ? await env.rawGrants(viewers) : undefined;
     const args = deviceArgs(qos, `bench-${impl}`);
-    const program = DEVICE_PROGRAMS[impl];
-    const built = builtPrograms?.get(program);
     const proc = DeviceProcess.start({
-      command: impl === "reference" ? env.venv.python : process.execPath,
-      args:
-        impl === "reference"
-          ? [program, ...args]
-          : built !== undefined
-            ? [built, ...args]
-            : ["--import", "tsx", program, ...args],
+      ...deviceCommand(impl, env.venv.python, args),
       env:
         raw === undefined
           ? { FOXGLOVE_API_URL: env.api.url, FOXGLOVE_DEVICE_TOKEN: device.token }
@@ -234,7 +244,8 @@ export class DeviceSession implements AsyncDisposable {
   }
 }
 
-async function connectViewer(
+/** Asks the API server's viewer endpoint for viewer `i`'s grant to `device` (wakes the device). */
+export async function connectViewer(
   api: ApiServer,
   device: string,
   i: number,

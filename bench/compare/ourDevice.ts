@@ -1,7 +1,9 @@
 // Benchmark device program for OUR gateway: the TypeScript twin of reference_device.py, with the
 // same arguments, stdin commands and stdout events (see that file's docstring). Started by
 // bench/compare/run.ts as `node --import tsx bench/compare/ourDevice.ts --qos ... --name ...`.
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { Context } from "../../src/core/Context.js";
 import { setLogLevel } from "../../src/core/logger.js";
@@ -29,6 +31,9 @@ const { values } = parseArgs({
     name: { type: "string", default: "bench-ours" },
     backlog: { type: "string" },
     "log-level": { type: "string", default: "warn" },
+    "cloud-schema": { type: "string" },
+    "cloud-method": { type: "string" },
+    "cloud-bits": { type: "string" },
   },
 });
 const qos = values.qos as Qos;
@@ -50,20 +55,48 @@ const channel = new RawChannel(values.topic, {
     ),
   },
 });
+/** /cloud: a Lossy raw protobuf `foxglove.PointCloud` channel, with --cloud-schema (for cloudrun). */
+const CLOUD_TOPIC = "/cloud";
+const cloudChannel =
+  values["cloud-schema"] === undefined
+    ? undefined
+    : new RawChannel(CLOUD_TOPIC, {
+        context,
+        messageEncoding: "protobuf",
+        schema: {
+          name: "foxglove.PointCloud",
+          encoding: "protobuf",
+          data: readFileSync(values["cloud-schema"]),
+        },
+      });
+const cloudMethod = values["cloud-method"];
+const cloudBits = values["cloud-bits"];
 let subscribers = 0;
 emit("started", { impl: "ours", version: VERSION, pid: process.pid });
 const gateway = startGateway({
   name: values.name,
   context,
-  qosClassifier: () => ({ reliability: qos }),
+  qosClassifier: (ch) => ({ reliability: ch.topic === CLOUD_TOPIC ? "lossy" : qos }),
+  ...(cloudMethod !== undefined || cloudBits !== undefined
+    ? {
+        pointCloudCompression: {
+          method: cloudMethod === "sequential" ? "sequential" : "kdTree",
+          quantizationBits: Number(cloudBits ?? 12),
+        },
+      }
+    : {}),
   ...(values.backlog !== undefined ? { messageBacklogSize: Number(values.backlog) } : {}),
   listener: {
     onConnectionStatusChanged: (s) => emit("status", { status: STATUS_NAMES[s] }),
     onSubscribe: (_client, ch) => {
-      if (ch.topic === values.topic) emit("subscribers", { count: ++subscribers });
+      if (ch.topic === values.topic || ch.topic === CLOUD_TOPIC) {
+        emit("subscribers", { count: ++subscribers });
+      }
     },
     onUnsubscribe: (_client, ch) => {
-      if (ch.topic === values.topic) emit("subscribers", { count: --subscribers });
+      if (ch.topic === values.topic || ch.topic === CLOUD_TOPIC) {
+        emit("subscribers", { count: --subscribers });
+      }
     },
   },
 });
@@ -111,6 +144,36 @@ function run(size: number, rate: number, seconds: number): Promise<Record<string
   });
 }
 
+/**
+ * Logs the bytes of `file` on /cloud at `rate` clouds/s for `seconds`, waits 1 s for the encoder
+ * to finish, and reports (cpuSeconds includes that second), like reference_device.py.
+ */
+async function cloudRun(
+  file: string,
+  rate: number,
+  seconds: number,
+): Promise<Record<string, number>> {
+  if (cloudChannel === undefined) throw new RangeError("start with --cloud-schema for cloudrun");
+  const data = readFileSync(file);
+  resetPeakRss();
+  const cpu0 = cpuSeconds();
+  const t0 = performance.now();
+  let sent = 0;
+  for (;;) {
+    const elapsed = (performance.now() - t0) / 1000;
+    if (elapsed >= seconds) break;
+    if (sent <= elapsed * rate) {
+      cloudChannel.log(data, { logTime: wallNanos() });
+      sent++;
+    } else {
+      await sleep(Math.min(5, (sent / rate - elapsed) * 1000));
+    }
+  }
+  const ran = (performance.now() - t0) / 1000;
+  await sleep(1000);
+  return { sent, seconds: ran, cpuSeconds: cpuSeconds() - cpu0, peakRssBytes: peakRssBytes() };
+}
+
 const lines = createInterface({ input: process.stdin });
 let queue: Promise<void> = Promise.resolve();
 let stopping = false;
@@ -149,6 +212,15 @@ async function handle(line: string): Promise<void> {
           throw new RangeError("rate must be >= 0 and seconds > 0");
         }
         emit("result", await run(size, rate, seconds));
+        return;
+      }
+      case "cloudrun": {
+        const rate = Number(rest[1]);
+        const seconds = Number(rest[2]);
+        if (rest[0] === undefined || !(rate > 0) || !(seconds > 0)) {
+          throw new RangeError("cloudrun FILE RATE SECONDS, rate and seconds > 0");
+        }
+        emit("result", await cloudRun(rest[0], rate, seconds));
         return;
       }
       case "idle":

@@ -13,6 +13,12 @@ const run = promisify(execFile);
  */
 export const REFERENCE_SDK_VERSION = "0.26.0";
 
+/**
+ * The reference release of the point-cloud workload (compression since 0.27.0; 0.30.3 is the
+ * delta's HEAD), in its own venv `${referenceVenvDir()}-0.30.3`, as the interop tests use.
+ */
+export const CLOUD_SDK_VERSION = "0.30.3";
+
 /** The private venv for the reference gateway: `${XDG_CACHE_HOME:-~/.cache}/foxglove-remote/bench-venv`. */
 export function referenceVenvDir(env: NodeJS.ProcessEnv = process.env): string {
   const cache = env.XDG_CACHE_HOME || join(homedir(), ".cache");

@@ -9,7 +9,7 @@ line protocol, so the driver treats them alike.
 Line protocol. Each stdout line is one JSON object with an "event" field:
   started     {impl, version, pid}
   status      {status}                  connection status changes (Connecting, Connected, ...)
-  subscribers {count}                   viewers subscribed to the bench topic
+  subscribers {count}                   subscriptions to the bench topic and /cloud
   warmed      {sent}                    warm-up logging stopped after `sent` messages
   result      {sent, seconds, cpuSeconds, peakRssBytes}
   stopped     {cpuSeconds, peakRssBytes}
@@ -19,6 +19,9 @@ Stdin commands, one per line:
                              the next command
   idle                       stop warming up (any command does)
   cloud POINTS               log one POINTS-point cloud on /cloud (x = i, y = 2i, z = -i)
+  cloudrun FILE RATE SECONDS log the bytes of FILE (an encoded message of the /cloud schema) on
+                             /cloud at RATE msgs/s for SECONDS, wait 1 s for the encoder to
+                             finish, then report `result` (cpuSeconds includes that second)
   run SIZE RATE SECONDS      log SIZE-byte messages at RATE msgs/s (0 = as fast as possible) for
                              SECONDS, then report; peakRssBytes is the peak during this run
   stop (or EOF)              stop the gateway and exit
@@ -100,14 +103,14 @@ class Listener:
         emit("status", status=status.name)
 
     def on_subscribe(self, client, channel) -> None:  # noqa: ANN001
-        if channel.topic == self.topic:
+        if channel.topic in (self.topic, CLOUD_TOPIC):
             with self.lock:
                 self.count += 1
                 count = self.count
             emit("subscribers", count=count)
 
     def on_unsubscribe(self, client, channel) -> None:  # noqa: ANN001
-        if channel.topic == self.topic:
+        if channel.topic in (self.topic, CLOUD_TOPIC):
             with self.lock:
                 self.count -= 1
                 count = self.count
@@ -175,6 +178,44 @@ def log_cloud(channel, points: int) -> None:  # noqa: ANN001
     channel.log(PointCloud(frame_id="ref", point_stride=12, fields=fields, data=data))
 
 
+def cloud_run(channel, path: str, rate: float, seconds: float) -> dict:  # noqa: ANN001
+    """Logs the same encoded cloud at `rate` for `seconds`; CPU includes a 1 s encoder tail."""
+    with open(path, "rb") as f:
+        data = f.read()
+    reset_peak_rss()
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    sent = 0
+    while True:
+        elapsed = time.perf_counter() - t0
+        if elapsed >= seconds:
+            break
+        if sent <= elapsed * rate:
+            channel.log(data)
+            sent += 1
+        else:
+            time.sleep(min(0.005, sent / rate - elapsed))
+    seconds_run = time.perf_counter() - t0
+    time.sleep(1.0)
+    return {
+        "sent": sent,
+        "seconds": seconds_run,
+        "cpuSeconds": time.process_time() - cpu0,
+        "peakRssBytes": peak_rss_bytes(),
+    }
+
+
+def cloud_policy(args):  # noqa: ANN001, ANN201
+    """The point-cloud compression policy from --cloud-method/--cloud-bits (None: SDK default)."""
+    if args.cloud_method is None and args.cloud_bits is None:
+        return None
+    from foxglove.remote_access import DracoEncodeOptions, DracoMethod
+
+    method = DracoMethod.Sequential if args.cloud_method == "sequential" else DracoMethod.KdTree
+    options = DracoEncodeOptions(quantization_bits=args.cloud_bits or 12, method=method)
+    return lambda _ch: options
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--topic", default="/bench")
@@ -182,6 +223,14 @@ def main() -> int:
     parser.add_argument("--name", default="bench-reference")
     parser.add_argument("--backlog", type=int, default=None, help="message_backlog_size")
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument(
+        "--cloud-schema",
+        default=None,
+        help="file with the protobuf foxglove.PointCloud descriptor set: /cloud becomes a raw "
+        "protobuf channel with it (for cloudrun)",
+    )
+    parser.add_argument("--cloud-method", choices=["kdTree", "sequential"], default=None)
+    parser.add_argument("--cloud-bits", type=int, default=None)
     args = parser.parse_args()
 
     foxglove.set_log_level(args.log_level)
@@ -192,7 +241,17 @@ def main() -> int:
     )
     from foxglove.channels import PointCloudChannel
 
-    cloud_channel = PointCloudChannel(CLOUD_TOPIC, context=context)
+    if args.cloud_schema is not None:
+        with open(args.cloud_schema, "rb") as f:
+            cloud_schema = foxglove.Schema(
+                name="foxglove.PointCloud", encoding="protobuf", data=f.read()
+            )
+        cloud_channel = foxglove.Channel(
+            CLOUD_TOPIC, message_encoding="protobuf", schema=cloud_schema, context=context
+        )
+    else:
+        cloud_channel = PointCloudChannel(CLOUD_TOPIC, context=context)
+    policy = cloud_policy(args)
     reliability = Reliability.Reliable if args.qos == "reliable" else Reliability.Lossy
     listener = Listener(args.topic)
     emit("started", impl="reference", version=foxglove_version(), pid=os.getpid())
@@ -204,6 +263,7 @@ def main() -> int:
             reliability=Reliability.Lossy if ch.topic == CLOUD_TOPIC else reliability
         ),
         message_backlog_size=args.backlog,
+        **({} if policy is None else {"point_cloud_compression": policy}),
     )
 
     commands: queue.Queue[str] = queue.Queue()
@@ -246,6 +306,11 @@ def main() -> int:
                     emit("result", **run(channel, size, rate, seconds))
                 elif cmd == "cloud":
                     log_cloud(cloud_channel, int(words[1]))
+                elif cmd == "cloudrun":
+                    rate, seconds = float(words[2]), float(words[3])
+                    if rate <= 0 or seconds <= 0:
+                        raise ValueError("rate and seconds must be > 0")
+                    emit("result", **cloud_run(cloud_channel, words[1], rate, seconds))
                 elif cmd == "idle":
                     pass
                 elif cmd == "stop":

@@ -21,7 +21,14 @@ import {
   type Measurement,
 } from "./DeviceSession.js";
 import { bestRate, nextProbeRate, type Probe } from "./rateLadder.js";
-import { ensureReferenceVenv, REFERENCE_SDK_VERSION } from "./referenceVenv.js";
+import { cloudFigures, cloudTable, type CloudSample } from "./cloudReport.js";
+import { measureCloudSession, writeCloudFiles } from "./cloudWorkload.js";
+import {
+  CLOUD_SDK_VERSION,
+  ensureReferenceVenv,
+  REFERENCE_SDK_VERSION,
+  referenceVenvDir,
+} from "./referenceVenv.js";
 import {
   aggregate,
   figuresOf,
@@ -48,6 +55,13 @@ const HELP = `npm run bench:compare [-- options]
   --markdown FILE      also write the report as a markdown section to FILE
   --json FILE          also write every measured phase as JSON to FILE
   --verbose            print the devices' stderr
+  --workload W         all (default: the message workloads below and the raw ceiling) or
+                       pointcloud (only the point-cloud workload, against foxglove-sdk ${CLOUD_SDK_VERSION})
+  --cloud-points N     points per cloud (default 100000)
+  --cloud-rate R       clouds logged per second (default 10)
+  --cloud-seconds S    length of a measured point-cloud phase (default 5)
+  --cloud-method M     kdTree or sequential for both gateways (default: each SDK's default policy)
+  --cloud-bits B       quantization bits for both gateways (default 12)
   --tsx                run our device programs from src/ through tsx (default: the built package,
                        dist/, with plain node, as users run it)`;
 
@@ -67,6 +81,12 @@ const { values } = parseArgs({
     json: { type: "string" },
     verbose: { type: "boolean", default: false },
     tsx: { type: "boolean", default: false },
+    workload: { type: "string", default: "all" },
+    "cloud-points": { type: "string", default: "100000" },
+    "cloud-rate": { type: "string", default: "10" },
+    "cloud-seconds": { type: "string", default: "5" },
+    "cloud-method": { type: "string" },
+    "cloud-bits": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -90,6 +110,10 @@ const impls = list(values.impls).map((i) => {
   if (i !== "ours" && i !== "reference") throw new Error(`bad --impls ${i}`);
   return i;
 });
+if (values.workload !== "all" && values.workload !== "pointcloud") {
+  throw new Error(`bad --workload ${values.workload}`);
+}
+const cloudsOnly = values.workload === "pointcloud";
 const deadline = performance.now() + Number(values["max-minutes"]) * 60_000;
 
 setLogLevel(values.verbose ? "info" : "error");
@@ -107,6 +131,11 @@ if (!values.tsx) {
 }
 const venv = await ensureReferenceVenv();
 say(`reference: foxglove-sdk ${venv.version} (${venv.python})`);
+const cloudVenv = await ensureReferenceVenv(
+  `${referenceVenvDir()}-${CLOUD_SDK_VERSION}`,
+  CLOUD_SDK_VERSION,
+);
+say(`reference for point clouds: foxglove-sdk ${cloudVenv.version} (${cloudVenv.python})`);
 const logDir = join(os.tmpdir(), "foxglove-remote-bench");
 mkdirSync(logDir, { recursive: true });
 const livekit = await startDevServer({ logFile: join(logDir, "livekit-server.log") });
@@ -198,7 +227,7 @@ async function withSession(
   }
 }
 
-for (let r = 0; r < repeats && !stoppedEarly; r++) {
+for (let r = 0; r < repeats && !stoppedEarly && !cloudsOnly; r++) {
   for (const qos of qosList) {
     for (const viewers of viewerCounts) {
       // Alternate which gateway goes first, so neither always runs on a warmer machine.
@@ -264,8 +293,49 @@ async function searchRate(session: DeviceSession, size: number, viewers: number)
   return bestRate(history) ?? Math.min(...history.map((p) => p.rate));
 }
 
+// ---- point clouds ----
+const cloudSamples: CloudSample[] = [];
+const cloudPoints = Number(values["cloud-points"]);
+const cloudRate = Number(values["cloud-rate"]);
+const cloudSeconds = Number(values["cloud-seconds"]);
+const cloudBits = values["cloud-bits"] === undefined ? undefined : Number(values["cloud-bits"]);
+const cloudFiles = writeCloudFiles(logDir, cloudPoints);
+for (let r = 0; r < repeats && !stoppedEarly; r++) {
+  const order = r % 2 === 0 ? impls : [...impls].reverse();
+  for (const impl of order) {
+    if (performance.now() > deadline) {
+      stoppedEarly = true;
+      break;
+    }
+    try {
+      const got = await measureCloudSession(impl, {
+        api,
+        iceServers: livekit.iceServers,
+        python: cloudVenv.python,
+        device: env.nextDevice(),
+        files: cloudFiles,
+        rate: cloudRate,
+        seconds: cloudSeconds,
+        phases: 1,
+        method: values["cloud-method"],
+        bits: cloudBits,
+        ...(values.verbose ? { onDeviceLog: (l: string) => console.error(`  ${impl}| ${l}`) } : {}),
+      });
+      for (const s of got) {
+        const f = cloudFigures(s);
+        say(
+          `  ${impl} pointcloud ${cloudPoints} @${cloudRate}/s: ${fmt(f.cpuMsPerCloud)} ms CPU/cloud, ${fmt(f.compressedBytes, 0)} B/cloud (${fmt(f.compressionRatio, 1)}x), ${s.delivered}/${s.sent} delivered, ${fmt(f.deliveredPerSec, 1)} clouds/s`,
+        );
+      }
+      cloudSamples.push(...got);
+    } catch (error) {
+      say(`  ${impl} pointcloud: FAILED: ${String(error)}`);
+    }
+  }
+}
+
 // ---- raw ceiling ----
-if (!values["no-ceiling"] && !stoppedEarly) {
+if (!values["no-ceiling"] && !stoppedEarly && !cloudsOnly) {
   for (const qos of qosList) {
     await withSession("raw", qos, 1, (session) => measureSizes(session, 1));
   }
@@ -280,27 +350,39 @@ const loadAfter = os.loadavg();
 const rows = aggregate(samples);
 const minutes = (performance.now() - started) / 60_000;
 const command = `npm run bench:compare${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+const cloudSection = [
+  `### Point clouds (\`--workload pointcloud\`)`,
+  "",
+  `Both gateways log the same encoded synthetic lidar \`foxglove.PointCloud\` (protobuf, ${fmt(cloudPoints, 0)} points, float32 x/y/z + uint8 intensity/ring, ${fmt(cloudFiles.rawBytes, 0)} B), generated once and read from one file, on a Lossy channel at ${fmt(cloudRate, 0)} clouds/s for ${fmt(cloudSeconds, 0)} s to one viewer (our viewer library); reference: foxglove-sdk ${CLOUD_SDK_VERSION}. Draco: ${values["cloud-method"] === undefined && cloudBits === undefined ? "each SDK's default policy (kd-tree, 12 bits)" : `${values["cloud-method"] ?? "kdTree"}, ${cloudBits ?? 12} bits, the same policy on both`}. Both at the default 100 KiB data-track message limit (the reference's Python API cannot raise it, and Reliable channels are never compressed): clouds that compress to more are dropped after encoding. CPU per cloud = device process CPU from the first cloud until 1 s after the last / clouds logged (it includes the encoding, which runs in the background on both). Medians of ${repeats} session(s), ours and reference interleaved.`,
+  "",
+  cloudTable(cloudSamples),
+];
 const report = [
   "## Side by side with the reference gateway (`npm run bench:compare`)",
   "",
-  `Command: \`${command}\` (${fmt(minutes, 1)} min). Machine: ${machine}; load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadAfter.map((l) => l.toFixed(1)).join(" ")} after. Reference: foxglove-sdk ${REFERENCE_SDK_VERSION} (Python over the Rust core) from PyPI. livekit-server ${LIVEKIT_SERVER_VERSION}, our device API server, the same viewer for both. ${repeats} measured phase(s) of ${seconds} s per workload; medians.${stoppedEarly ? " **Stopped early at the time budget: some workloads are missing.**" : ""}`,
+  `Command: \`${command}\` (${fmt(minutes, 1)} min). Machine: ${machine}; load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadAfter.map((l) => l.toFixed(1)).join(" ")} after. Reference: foxglove-sdk ${cloudsOnly ? CLOUD_SDK_VERSION : REFERENCE_SDK_VERSION} (Python over the Rust core) from PyPI. livekit-server ${LIVEKIT_SERVER_VERSION}, our device API server, the same viewer for both. ${cloudsOnly ? `${repeats} session(s) per gateway` : `${repeats} measured phase(s) of ${seconds} s per workload`}; medians.${stoppedEarly ? " **Stopped early at the time budget: some workloads are missing.**" : ""}`,
   "",
-  "Lossy channels are logged twice: as fast as the device can (offered `max`: the throughput), and at a common paced rate of min(1000 msgs/s, 4 MB/s) (CPU and latency at equal load). " +
-    `Reliable channels are logged at the highest rate found sustained for each gateway in a search of ${probeSeconds} s probes (no reset, at least 95% of the rate logged, every message delivered, p99 latency ≤ 250 ms, drained within 0.5 s).`,
-  "",
-  figuresTable(rows),
-  "",
-  "Ratios ours / reference (delivered: higher is better for us; latency, CPU per message, RSS: lower is better):",
-  "",
-  ratioTable(rows),
-  ...(ceiling.length > 0
-    ? [
+  ...(cloudsOnly
+    ? cloudSection
+    : [
+        "Lossy channels are logged twice: as fast as the device can (offered `max`: the throughput), and at a common paced rate of min(1000 msgs/s, 4 MB/s) (CPU and latency at equal load). " +
+          `Reliable channels are logged at the highest rate found sustained for each gateway in a search of ${probeSeconds} s probes (no reset, at least 95% of the rate logged, every message delivered, p99 latency ≤ 250 ms, drained within 0.5 s).`,
         "",
-        "Raw ceiling: the same payloads between two bare LiveKit participants (our adapter), no protocol on top (lossy: one data-track frame per payload; reliable: one byte stream, 5-byte frames), measured the same way:",
+        figuresTable(rows),
         "",
-        figuresTable(aggregate(ceiling)),
-      ]
-    : []),
+        "Ratios ours / reference (delivered: higher is better for us; latency, CPU per message, RSS: lower is better):",
+        "",
+        ratioTable(rows),
+        ...(ceiling.length > 0
+          ? [
+              "",
+              "Raw ceiling: the same payloads between two bare LiveKit participants (our adapter), no protocol on top (lossy: one data-track frame per payload; reliable: one byte stream, 5-byte frames), measured the same way:",
+              "",
+              figuresTable(aggregate(ceiling)),
+            ]
+          : []),
+        ...(cloudSamples.length > 0 && !cloudsOnly ? ["", ...cloudSection] : []),
+      ]),
   "",
 ].join("\n");
 console.log(`\n${report}`);
@@ -308,8 +390,9 @@ if (values.markdown !== undefined) writeFileSync(values.markdown, report);
 if (values.json !== undefined) {
   writeFileSync(
     values.json,
-    JSON.stringify({ machine, samples: [...samples, ...ceiling] }, (_, v: unknown) =>
-      typeof v === "bigint" ? v.toString() : v,
+    JSON.stringify(
+      { machine, samples: [...samples, ...ceiling], clouds: cloudSamples },
+      (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
     ),
   );
 }

@@ -48,6 +48,25 @@ test("push returns at once; one cloud is encoded, the newest waiting one wins, s
   ]);
 });
 
+test("a Node Buffer the caller logs stays the caller's: copied, never detached by the worker", async () => {
+  const { transcoder, delivered, decoder } = setup();
+  const source = Buffer.alloc(cloud(5).byteLength); // owns its whole ArrayBuffer, as readFileSync's
+  source.set(cloud(5));
+  const before = Uint8Array.from(source);
+  transcoder.push(source, 1n);
+  await transcoder.idle();
+  await decoder;
+  assert.equal(source.buffer.byteLength > 0, true, "the caller's buffer is not detached");
+  assert.deepEqual(Uint8Array.from(source), before);
+  transcoder.push(source, 2n); // logging the same Buffer again works
+  await transcoder.idle();
+  await decoder;
+  assert.deepEqual(
+    delivered.map(([x]) => x),
+    [5, 5],
+  );
+});
+
 test("a malformed cloud produces the warning text and later clouds still flow", async () => {
   const { transcoder, delivered, failures, decoder } = setup();
   transcoder.push(new Uint8Array([0x25, 0, 0, 0, 0]), 1n); // point_stride 0

@@ -60,7 +60,9 @@ export class PointCloudTranscoder {
     if (this.#pending !== undefined) {
       this.#dropped++;
     }
-    this.#pending = { data: data.slice(), logTime };
+    // Uint8Array's slice copies; a Node Buffer's own slice() would share (and the transfer to the
+    // worker would then detach) the caller's memory.
+    this.#pending = { data: Uint8Array.prototype.slice.call(data), logTime };
     this.#running ??= this.#run().finally(() => {
       this.#running = undefined;
     });
