@@ -15,15 +15,15 @@ const STAGES: { name: string; code: string }[] = [
   { name: "node alone", code: "" },
   {
     name: "+ core and gateway",
-    code: `await import(${JSON.stringify(dist("core/index.js"))}); await import(${JSON.stringify(dist("gateway/index.js"))});`,
+    code: `await import(${JSON.stringify(dist("index.js"))}); await import(${JSON.stringify(dist("gateway/index.js"))});`,
   },
   {
     name: "+ connectRoom (rtc-node loaded)",
-    code: `await import(${JSON.stringify(dist("core/index.js"))}); await import(${JSON.stringify(dist("gateway/index.js"))}); await import(${JSON.stringify(dist("livekit/connectRoom.js"))});`,
+    code: `await import(${JSON.stringify(dist("index.js"))}); await import(${JSON.stringify(dist("gateway/index.js"))}); await import(${JSON.stringify(dist("livekit/connectRoom.js"))});`,
   },
   {
     name: "+ FFI initialized (before joining)",
-    code: `await import(${JSON.stringify(dist("core/index.js"))}); await import(${JSON.stringify(dist("gateway/index.js"))}); await import(${JSON.stringify(dist("livekit/connectRoom.js"))}); const n = await import(${JSON.stringify(dist("livekit/native.js"))}); n.ffiClient(); await new Promise((r) => setTimeout(r, 200));`,
+    code: `await import(${JSON.stringify(dist("index.js"))}); await import(${JSON.stringify(dist("gateway/index.js"))}); await import(${JSON.stringify(dist("livekit/connectRoom.js"))}); const n = await import(${JSON.stringify(dist("livekit/native.js"))}); n.ffiClient(); await new Promise((r) => setTimeout(r, 200));`,
   },
 ];
 
