@@ -123,9 +123,13 @@ export class DeviceSession implements AsyncDisposable {
       args:
         impl === "reference"
           ? [program, ...args]
-          : built !== undefined
-            ? [built, ...args]
-            : ["--import", "tsx", program, ...args],
+          : [
+              // e.g. BENCH_DEVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile
+              // our device (node refuses --cpu-prof in NODE_OPTIONS)
+              ...(process.env.BENCH_DEVICE_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+              ...(built !== undefined ? [built] : ["--import", "tsx", program]),
+              ...args,
+            ],
       env:
         raw === undefined
           ? { FOXGLOVE_API_URL: env.api.url, FOXGLOVE_DEVICE_TOKEN: device.token }
