@@ -68,6 +68,15 @@ const writeWaiters = new Map<number, WriteDone>();
 /** Byte streams being opened by stream id, and the writer handle once the FFI reported it. */
 const openingStreams = new Map<string, bigint | undefined>();
 let directWrites = 0;
+let directWritesEnabled = true;
+
+/**
+ * @internal For benchmarks: streams opened while false write through rtc-node's own writer
+ * (protobuf-es, one FFI listener per write), as before the hand-encoded path.
+ */
+export function setDirectByteStreamWrites(enabled: boolean): void {
+  directWritesEnabled = enabled;
+}
 let hooked: FfiClientLike | undefined;
 
 function route(ev: FfiEvent): void {
@@ -238,6 +247,9 @@ export function cancelByteStreamWrite(asyncId: number): void {
  * to stop and get the handle (undefined if none was reported).
  */
 export function captureByteStreamWriter(streamId: string): () => bigint | undefined {
+  if (!directWritesEnabled) {
+    return () => undefined;
+  }
   openingStreams.set(streamId, undefined);
   return () => {
     const handle = openingStreams.get(streamId);
