@@ -69,14 +69,6 @@ const writeWaiters = new Map<number, WriteDone>();
 const openingStreams = new Map<string, bigint | undefined>();
 let directWrites = 0;
 let directWritesEnabled = true;
-
-/**
- * @internal For benchmarks: streams opened while false write through rtc-node's own writer
- * (protobuf-es, one FFI listener per write), as before the hand-encoded path.
- */
-export function setDirectByteStreamWrites(enabled: boolean): void {
-  directWritesEnabled = enabled;
-}
 let hooked: FfiClientLike | undefined;
 
 function route(ev: FfiEvent): void {
@@ -256,6 +248,14 @@ export function captureByteStreamWriter(streamId: string): () => bigint | undefi
     openingStreams.delete(streamId);
     return handle;
   };
+}
+
+/**
+ * @internal For benchmarks: streams opened while false write through rtc-node's own writer
+ * (protobuf-es, one FFI listener per write), as before the hand-encoded path.
+ */
+export function setDirectByteStreamWrites(enabled: boolean): void {
+  directWritesEnabled = enabled;
 }
 
 /** Drops a native handle we own (no-op for undefined). */

@@ -36,7 +36,7 @@ test("take returns a single frame unchanged and frees capacity", () => {
   q.push(f);
   const taken = q.take();
   assert.equal(taken?.length, 1);
-  assert.equal(taken[0], f); // not copied
+  assert.equal(taken?.[0], f); // not copied
   assert.equal(q.push(bytes(4)), "queued");
 });
 
