@@ -85,7 +85,13 @@ export function deviceCommand(
   if (impl === "reference") return { command: python, args: [program, ...args] };
   return {
     command: process.execPath,
-    args: built !== undefined ? [built, ...args] : ["--import", "tsx", program, ...args],
+    args: [
+      // e.g. BENCH_DEVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile our device
+      // (node refuses --cpu-prof in NODE_OPTIONS)
+      ...(process.env.BENCH_DEVICE_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      ...(built !== undefined ? [built] : ["--import", "tsx", program]),
+      ...args,
+    ],
   };
 }
 

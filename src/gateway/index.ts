@@ -54,4 +54,5 @@ export {
 export type { AdapterJoinOptions } from "./AdapterRoomSession.js";
 export type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
 export type { SinkChannelFilter } from "../core/Sink.js";
-export { shutdownLiveKit, type IceServerConfig } from "../livekit/index.js";
+export { shutdownLiveKit } from "../livekit/shutdownLiveKit.js";
+export type { IceServerConfig } from "../livekit/index.js";

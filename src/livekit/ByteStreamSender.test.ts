@@ -5,9 +5,18 @@ import { ByteStreamSender, type ByteSink } from "./ByteStreamSender.js";
 /** A sink whose writes complete only when the test releases them. */
 class ManualSink implements ByteSink {
   writes: Uint8Array[] = [];
+  /** The chunk lists of each write, as received. */
+  chunks: (readonly Uint8Array[])[] = [];
   closed = false;
   #pending: { resolve: () => void; reject: (e: Error) => void }[] = [];
-  write(chunk: Uint8Array): Promise<void> {
+  write(chunks: readonly Uint8Array[], byteLength: number): Promise<void> {
+    this.chunks.push(chunks);
+    const chunk = new Uint8Array(byteLength);
+    let offset = 0;
+    for (const c of chunks) {
+      chunk.set(c, offset);
+      offset += c.byteLength;
+    }
     this.writes.push(chunk);
     return new Promise((resolve, reject) => this.#pending.push({ resolve, reject }));
   }
@@ -42,6 +51,24 @@ test("writes made while one is in flight are merged into the next write", async 
   await Promise.all([p2, p3]);
   assert.equal(s.bufferedBytes, 0);
   assert.equal(s.bytesSent, 4);
+});
+
+test("writeAll sends its chunks back to back, uncopied, batched with other writes", async () => {
+  const sink = new ManualSink();
+  const s = new ByteStreamSender(sink);
+  const shared = bytes(7, 7);
+  const p1 = s.write(bytes(1));
+  const p2 = s.writeAll([shared, bytes(8)]);
+  const p3 = s.writeAll([]);
+  const p4 = s.write(bytes(9));
+  assert.equal(s.bufferedBytes, 5);
+  await sink.complete();
+  await Promise.all([p1, p3]);
+  assert.deepEqual(sink.writes, [bytes(1), bytes(7, 7, 8, 9)]);
+  assert.equal(sink.chunks[1]?.[0], shared); // handed to the sink as is
+  await sink.complete();
+  await Promise.all([p2, p4]);
+  assert.equal(s.bytesSent, 5);
 });
 
 test("batches never exceed maxBatchBytes unless one chunk alone does", async () => {

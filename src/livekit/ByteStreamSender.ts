@@ -2,9 +2,10 @@ import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
 import { errorText } from "./errorText.js";
 
-/** The underlying writer: rtc-node's ByteStreamWriter (or a fake in unit tests). */
+/** The underlying writer: a LiveKit byte stream (or a fake in unit tests). */
 export interface ByteSink {
-  write(chunk: Uint8Array): Promise<void>;
+  /** Sends `chunks` back to back as one write (`byteLength` bytes in all). */
+  write(chunks: readonly Uint8Array[], byteLength: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -19,7 +20,8 @@ export interface ByteStreamSenderOptions {
 }
 
 interface Pending {
-  chunk: Uint8Array;
+  chunks: readonly Uint8Array[];
+  byteLength: number;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -75,6 +77,15 @@ export class ByteStreamSender implements AsyncDisposable {
    * ERR_CHANNEL_CLOSED after close(). The returned promise may be ignored safely.
    */
   write(chunk: Uint8Array): Promise<void> {
+    return this.writeAll([chunk]);
+  }
+
+  /**
+   * Queues `chunks` to be sent back to back, like one {@link write} of their concatenation but
+   * without copying them here: they are copied once, into LiveKit's write request. Do not modify
+   * them until the promise settles.
+   */
+  writeAll(chunks: readonly Uint8Array[]): Promise<void> {
     if (this.#error !== undefined) {
       return handled(Promise.reject(this.#error));
     }
@@ -83,13 +94,17 @@ export class ByteStreamSender implements AsyncDisposable {
         Promise.reject(new FoxgloveError("ERR_CHANNEL_CLOSED", `${this.#description} is closed`)),
       );
     }
-    if (chunk.byteLength === 0) {
+    let byteLength = 0;
+    for (const chunk of chunks) {
+      byteLength += chunk.byteLength;
+    }
+    if (byteLength === 0) {
       return Promise.resolve();
     }
     const promise = new Promise<void>((resolve, reject) => {
-      this.#queue.push({ chunk, resolve, reject });
+      this.#queue.push({ chunks, byteLength, resolve, reject });
     });
-    this.#buffered += chunk.byteLength;
+    this.#buffered += byteLength;
     this.#flushing ??= this.#flush();
     return handled(promise);
   }
@@ -125,15 +140,20 @@ export class ByteStreamSender implements AsyncDisposable {
     try {
       while (this.#queue.length > 0 && this.#error === undefined) {
         const batch = this.#takeBatch();
-        const bytes = concat(batch.map((p) => p.chunk));
+        let byteLength = 0;
+        const chunks: Uint8Array[] = [];
+        for (const p of batch) {
+          byteLength += p.byteLength;
+          chunks.push(...p.chunks);
+        }
         try {
-          await this.#sink.write(bytes);
+          await this.#sink.write(chunks, byteLength);
         } catch (cause) {
           this.#fail(cause, batch);
           return;
         }
-        this.#buffered -= bytes.byteLength;
-        this.#bytesSent += bytes.byteLength;
+        this.#buffered -= byteLength;
+        this.#bytesSent += byteLength;
         for (const p of batch) {
           p.resolve();
         }
@@ -147,10 +167,10 @@ export class ByteStreamSender implements AsyncDisposable {
     let size = 0;
     let n = 0;
     for (const p of this.#queue) {
-      if (n > 0 && size + p.chunk.byteLength > this.#maxBatch) {
+      if (n > 0 && size + p.byteLength > this.#maxBatch) {
         break;
       }
-      size += p.chunk.byteLength;
+      size += p.byteLength;
       n += 1;
     }
     return this.#queue.splice(0, n);
@@ -185,21 +205,4 @@ export class ByteStreamSender implements AsyncDisposable {
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
   return promise;
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) {
-    return chunks[0]!;
-  }
-  let size = 0;
-  for (const c of chunks) {
-    size += c.byteLength;
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }

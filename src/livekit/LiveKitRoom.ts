@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { RoomEvent as FfiRoomEvent } from "@livekit/rtc-ffi-bindings";
 import { RoomEvent, type Room } from "@livekit/rtc-node";
 import { FoxgloveError } from "../core/FoxgloveError.js";
@@ -7,7 +8,8 @@ import { errorText } from "./errorText.js";
 import { wrapByteStreamReader, type IncomingByteStream } from "./IncomingByteStream.js";
 import type { LocalDataTrack } from "./LocalDataTrack.js";
 import type { LocalVideoPublication } from "./LocalVideoPublication.js";
-import { detachFromFfi, onRoomEvents, trackOpenRoom } from "./native.js";
+import { captureByteStreamWriter, detachFromFfi, onRoomEvents, trackOpenRoom } from "./native.js";
+import { NativeByteSink, rtcByteSink } from "./NativeByteSink.js";
 import { disconnectReasonName, toParticipantInfo } from "./participantInfo.js";
 import { ParticipantRegistry, type ParticipantEvent } from "./ParticipantRegistry.js";
 import { publishDataTrack } from "./publishDataTrack.js";
@@ -171,16 +173,29 @@ export class LiveKitRoom implements AsyncDisposable {
       throw new FoxgloveError("ERR_CHANNEL_CLOSED", "the room is not connected");
     }
     let writer;
+    const streamId = randomUUID();
+    const writerHandle = captureByteStreamWriter(streamId);
+    let handle: bigint | undefined;
     try {
-      writer = await lp.streamBytes({ topic, destinationIdentities: [...destinationIdentities] });
+      writer = await lp.streamBytes({
+        topic,
+        destinationIdentities: [...destinationIdentities],
+        streamId,
+      });
     } catch (cause) {
       throw new FoxgloveError(
         "ERR_LIVEKIT",
         `opening byte stream "${topic}" to ${destinationIdentities.join(",") || "everyone"} failed: ${errorText(cause)}`,
         { cause },
       );
+    } finally {
+      handle = writerHandle();
     }
-    return new ByteStreamSender(writer, {
+    const sink =
+      handle === undefined
+        ? rtcByteSink(writer)
+        : new NativeByteSink(handle, writer, this.#closed.signal);
+    return new ByteStreamSender(sink, {
       ...(options.maxBatchBytes !== undefined ? { maxBatchBytes: options.maxBatchBytes } : {}),
       ...(options.onError !== undefined ? { onError: options.onError } : {}),
       description: `byte stream "${topic}" to ${destinationIdentities.join(",") || "everyone"}`,

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import {
   FfiHandle,
   livekitDispose,
+  livekitFfiRequest,
   type DataTrackStreamEvent,
   type FfiEvent,
   type FfiRequest,
@@ -11,6 +12,11 @@ import {
 } from "@livekit/rtc-ffi-bindings";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
+import {
+  decodeByteStreamWriteCallback,
+  decodeByteStreamWriteResponse,
+  encodeByteStreamWriteRequest,
+} from "./byteStreamCodec.js";
 import {
   interceptNativeLogs,
   quietRtcNodeLogger,
@@ -41,7 +47,7 @@ const { log: rtcLog } = require(join(rtcDist, "log.cjs")) as { log: PinoLike };
 /** rtc-node keeps its FFI client here; deleting it makes the next use initialize a new one. */
 const ffiGlobal = globalThis as { _ffiClientInstance?: unknown };
 
-interceptNativeLogs(require("@livekit/rtc-ffi-bindings") as NativeBindings);
+interceptNativeLogs(require("@livekit/rtc-ffi-bindings") as NativeBindings, claimWriteCallback);
 quietRtcNodeLogger(rtcLog);
 
 // ---------------------------------------------------------------------------------------------
@@ -57,6 +63,12 @@ interface Waiter {
 const roomHandlers = new Map<bigint, RoomEventHandler>();
 const streamHandlers = new Map<bigint, StreamEventHandler>();
 const waiters = new Map<string, Waiter>();
+/** Byte-stream writes in flight, by the async id of their request. */
+const writeWaiters = new Map<number, WriteDone>();
+/** Byte streams being opened by stream id, and the writer handle once the FFI reported it. */
+const openingStreams = new Map<string, bigint | undefined>();
+let directWrites = 0;
+let directWritesEnabled = true;
 let hooked: FfiClientLike | undefined;
 
 function route(ev: FfiEvent): void {
@@ -79,6 +91,12 @@ function route(ev: FfiEvent): void {
     routeNativeLogs(m.value.records); // Normally intercepted before rtc-node sees them.
   } else if (m.case === "panic") {
     log.error("livekit native layer panicked:", m.value.message ?? "");
+  } else if (m.case === "byteStreamOpen") {
+    const writer = m.value.result.case === "writer" ? m.value.result.value : undefined;
+    const streamId = writer?.info?.streamId;
+    if (streamId !== undefined && openingStreams.has(streamId)) {
+      openingStreams.set(streamId, writer?.handle?.id);
+    }
   } else if (m.case === "publishDataTrack") {
     const key = `${m.case}:${m.value.asyncId ?? ""}`;
     const waiter = waiters.get(key);
@@ -165,6 +183,79 @@ export function waitForCallback<T>(
       },
     });
   });
+}
+
+/** Called once when a byte-stream write completes: undefined, or LiveKit's error text. */
+export type WriteDone = (error: string | undefined) => void;
+
+/**
+ * Offered every encoded FFI event before rtc-node decodes it: completions of our byte-stream
+ * writes are settled here by async id (one map lookup, no protobuf-es decode, no per-write
+ * listener); everything else, including rtc-node's own writes, goes on to rtc-node.
+ */
+function claimWriteCallback(data: Uint8Array): boolean {
+  try {
+    const completion = decodeByteStreamWriteCallback(data);
+    const done = completion === undefined ? undefined : writeWaiters.get(completion.asyncId);
+    if (completion === undefined || done === undefined) {
+      return false;
+    }
+    writeWaiters.delete(completion.asyncId);
+    done(completion.error);
+    return true;
+  } catch (error) {
+    log.error("livekit write completion handling failed:", error);
+    return false;
+  }
+}
+
+/**
+ * Writes `chunks` (`byteLength` bytes in all) to the byte-stream writer whose encoded handle is
+ * `handle`, copying them once into the FFI request; `done` is called when LiveKit has taken them.
+ * Returns the request's async id (for {@link cancelByteStreamWrite}). Throws FoxgloveError
+ * ERR_LIVEKIT when the FFI refuses the request.
+ */
+export function requestByteStreamWrite(
+  handle: Uint8Array,
+  chunks: readonly Uint8Array[],
+  byteLength: number,
+  done: WriteDone,
+): number {
+  const reply = livekitFfiRequest(encodeByteStreamWriteRequest(handle, chunks, byteLength));
+  const asyncId = decodeByteStreamWriteResponse(reply);
+  directWrites += 1;
+  writeWaiters.set(asyncId, done); // the callback arrives in a later turn
+  return asyncId;
+}
+
+/** Forgets the completion of write `asyncId` (its stream's room closed). */
+export function cancelByteStreamWrite(asyncId: number): void {
+  writeWaiters.delete(asyncId);
+}
+
+/**
+ * Notes the writer handle the FFI reports for the byte stream `streamId` while it is being
+ * opened (by rtc-node, which keeps it private); call the returned function once the open settled
+ * to stop and get the handle (undefined if none was reported).
+ */
+export function captureByteStreamWriter(streamId: string): () => bigint | undefined {
+  if (!directWritesEnabled) {
+    return () => undefined;
+  }
+  openingStreams.set(streamId, undefined);
+  return () => {
+    const handle = openingStreams.get(streamId);
+    openingStreams.delete(streamId);
+    return handle;
+  };
+}
+
+/**
+ * @internal For benchmarks: streams opened while false write through rtc-node's own writer
+ * (protobuf-es, one FFI listener per write), as before the hand-encoded path.
+ */
+export function setDirectByteStreamWrites(enabled: boolean): void {
+  directWritesEnabled = enabled;
 }
 
 /** Drops a native handle we own (no-op for undefined). */
@@ -290,4 +381,9 @@ export function nativeLeaseCount(): number {
 /** True while an FFI client is initialized (for tests). */
 export function nativeInitialized(): boolean {
   return hooked !== undefined;
+}
+
+/** Byte-stream writes made through {@link requestByteStreamWrite} so far, and still awaited (for tests). */
+export function directWriteCounts(): { made: number; pending: number } {
+  return { made: directWrites, pending: writeWaiters.size };
 }

@@ -51,16 +51,20 @@ const LOGS_TAG_1 = 0x01;
  * The native layer forwards every Rust and libwebrtc log record (libwebrtc's verbose level
  * included: one event per SCTP packet under load) as an FFI event, which rtc-node decodes and
  * hands to every room. Catch those events before rtc-node does and route them to our logger;
- * this keeps the logs and saves about a fifth of the CPU of a busy data transfer.
+ * this keeps the logs and saves about a fifth of the CPU of a busy data transfer. Any other
+ * event is first offered to `claim` (encoded; true = handled here, rtc-node never sees it).
  */
-export function interceptNativeLogs(bindings: NativeBindings): void {
+export function interceptNativeLogs(
+  bindings: NativeBindings,
+  claim: (data: Uint8Array) => boolean = () => false,
+): void {
   const original = bindings.livekitInitialize.bind(bindings);
   bindings.livekitInitialize = (callback, captureLogs, version) =>
     original(
       (data) => {
         if (data[0] === LOGS_TAG_0 && data[1] === LOGS_TAG_1) {
           routeEncodedLogs(data);
-        } else {
+        } else if (!claim(data)) {
           callback(data);
         }
       },

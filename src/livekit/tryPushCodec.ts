@@ -36,7 +36,7 @@ const scratch = new DataView(new ArrayBuffer(8));
 const timestamp = new Uint8Array(10);
 
 /** Bytes of the varint encoding of a non-negative number below 2^53. */
-function varintSize(value: number): number {
+export function varintSize(value: number): number {
   let size = 1;
   while (value >= 0x80) {
     value = Math.floor(value / 128);
@@ -45,7 +45,8 @@ function varintSize(value: number): number {
   return size;
 }
 
-function writeVarint(out: Uint8Array, pos: number, value: number): number {
+/** Writes the varint encoding of a non-negative number below 2^53 at `pos`; returns the end. */
+export function writeVarint(out: Uint8Array, pos: number, value: number): number {
   while (value >= 0x80) {
     out[pos++] = (value & 0x7f) | 0x80;
     value = Math.floor(value / 128);

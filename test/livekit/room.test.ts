@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { RoomServiceClient } from "livekit-server-sdk";
 import { FoxgloveError } from "../../src/core/FoxgloveError.js";
+import { directWriteCounts } from "../../src/livekit/native.js";
 import { setLogger, setLogLevel, type Logger } from "../../src/core/logger.js";
 import {
   connectRoom,
@@ -152,6 +153,7 @@ test("two participants exchange framed control messages both ways; a third recei
   const atViewer = collectControl(viewer);
   const atOther = collectControl(other);
 
+  const made0 = directWriteCounts().made;
   const toViewer = await device.openByteStream({
     topic: "control",
     destinationIdentities: ["viewer"],
@@ -193,6 +195,10 @@ test("two participants exchange framed control messages both ways; a third recei
   ]);
   // Batching: 202 writes became far fewer LiveKit writes (the stream's chunks show it).
   assert.ok(toViewer.bytesSent > 40_000);
+  // The writes went through the hand-encoded FFI request, and every completion was routed.
+  const writes = directWriteCounts();
+  assert.ok(writes.made - made0 >= 2 && writes.made - made0 < 202, `direct writes: ${writes.made}`);
+  assert.equal(writes.pending, 0);
 
   // Barrier: a stream addressed to "other" arrives after the earlier streams were routed.
   const toOther = await device.openByteStream({

@@ -34,7 +34,9 @@ test("take returns a single frame unchanged and frees capacity", () => {
   const q = new ControlQueue(1);
   const f = bytes(1, 2, 3);
   q.push(f);
-  assert.equal(q.take(), f);
+  const taken = q.take();
+  assert.equal(taken?.length, 1);
+  assert.equal(taken?.[0], f); // not copied
   assert.equal(q.push(bytes(4)), "queued");
 });
 
@@ -44,8 +46,8 @@ test("take batches consecutive frames in FIFO order up to maxBytes", () => {
   q.push(bytes(2, 2));
   q.push(bytes(3, 3));
   q.push(bytes(4, 4));
-  assert.deepEqual(q.take(5), bytes(1, 1, 2, 2));
-  assert.deepEqual(q.take(100), bytes(3, 3, 4, 4));
+  assert.deepEqual(q.take(5), [bytes(1, 1), bytes(2, 2)]);
+  assert.deepEqual(q.take(100), [bytes(3, 3), bytes(4, 4)]);
   assert.equal(q.take(), undefined);
 });
 
@@ -53,8 +55,8 @@ test("take always returns at least one frame, even larger than maxBytes", () => 
   const q = new ControlQueue(4);
   q.push(new Uint8Array(10));
   q.push(bytes(7));
-  assert.equal(q.take(4)?.byteLength, 10);
-  assert.deepEqual(q.take(4), bytes(7));
+  assert.equal(q.take(4)?.[0]?.byteLength, 10);
+  assert.deepEqual(q.take(4), [bytes(7)]);
 });
 
 test("FIFO order survives wrap-around of the ring", () => {
@@ -63,11 +65,11 @@ test("FIFO order survives wrap-around of the ring", () => {
   for (let i = 0; i < 10; i++) {
     assert.equal(q.push(bytes(i)), "queued");
     if (q.length === q.capacity) {
-      out.push(...q.take(1)!);
+      out.push(...q.take(1)![0]!);
     }
   }
   while (q.length > 0) {
-    out.push(...q.take(1)!);
+    out.push(...q.take(1)![0]!);
   }
   assert.deepEqual(out, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });

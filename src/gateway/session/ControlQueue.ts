@@ -57,35 +57,25 @@ export class ControlQueue {
 
   /**
    * Removes the oldest messages, up to `maxBytes` in total (but always at least one), and returns
-   * them as one buffer (the frame itself when only one is taken). Undefined when empty.
+   * them in order, uncopied: a frame shared by many viewers is copied only into each viewer's
+   * LiveKit write request. Undefined when empty.
    */
-  take(maxBytes = DEFAULT_MAX_CONTROL_BATCH_BYTES): Uint8Array | undefined {
+  take(maxBytes = DEFAULT_MAX_CONTROL_BATCH_BYTES): Uint8Array[] | undefined {
     const first = this.#shift();
     if (first === undefined) {
       return undefined;
     }
+    const frames = [first];
     let total = first.byteLength;
-    let n = 0;
-    while (n < this.#count) {
-      const next = this.#peek(n);
+    while (this.#count > 0) {
+      const next = this.#peek(0);
       if (total + next.byteLength > maxBytes) {
         break;
       }
       total += next.byteLength;
-      n++;
+      frames.push(this.#shift()!);
     }
-    if (n === 0) {
-      return first;
-    }
-    const out = new Uint8Array(total);
-    out.set(first, 0);
-    let offset = first.byteLength;
-    for (let i = 0; i < n; i++) {
-      const frame = this.#shift()!;
-      out.set(frame, offset);
-      offset += frame.byteLength;
-    }
-    return out;
+    return frames;
   }
 
   /**

@@ -18,7 +18,7 @@ class FakeStream {
   hang = false;
   #waiters: (() => void)[] = [];
 
-  write = async (bytes: Uint8Array): Promise<void> => {
+  write = async (frames: readonly Uint8Array[]): Promise<void> => {
     this.attempts++;
     if (this.fail) {
       throw new Error("stream closed by peer");
@@ -26,7 +26,7 @@ class FakeStream {
     if (this.hang) {
       return await new Promise<void>(() => undefined);
     }
-    this.writes.push(bytes);
+    this.writes.push(new Uint8Array(Buffer.concat(frames)));
     this.#waiters.splice(0).forEach((w) => w());
   };
 

@@ -170,7 +170,7 @@ export class Participant implements ViewerConnection {
    * write requests a reset of this participant. Returns the task's completion; call once.
    */
   startFlush(
-    write: (bytes: Uint8Array) => Promise<void>,
+    write: (frames: readonly Uint8Array[]) => Promise<void>,
     maxBatchBytes?: number,
   ): Promise<FlushEnd> {
     if (this.#flush !== undefined) {

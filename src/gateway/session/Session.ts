@@ -246,7 +246,7 @@ export class Session implements AsyncDisposable {
       protocolVersion: check.parsed,
     });
     participant.signal.addEventListener("abort", () => void stream.close(), { once: true });
-    void participant.startFlush((bytes) => stream.write(bytes));
+    void participant.startFlush((frames) => stream.writeAll(frames));
     if (this.#admit(participant)) {
       log.info(`viewer ${info.identity} joined (client ${participant.clientId})`);
     }

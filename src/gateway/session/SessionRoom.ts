@@ -23,6 +23,8 @@ export interface SessionRoomParticipant {
 export interface SessionByteStream {
   /** Resolves when LiveKit accepted the bytes; rejects when the stream failed. */
   write(chunk: Uint8Array): Promise<void>;
+  /** Like {@link write} of the chunks' concatenation, without concatenating them first. */
+  writeAll(chunks: readonly Uint8Array[]): Promise<void>;
   /** Sends what is queued and ends the stream; never rejects. */
   close(): Promise<void>;
 }

@@ -11,8 +11,8 @@ export type FlushEnd =
 export interface FlushControlQueueOptions {
   /** The viewer's queue. */
   readonly queue: ControlQueue;
-  /** Writes one batch of frames to the viewer's control byte stream. */
-  readonly write: (bytes: Uint8Array) => Promise<void>;
+  /** Writes one batch of frames, in order and back to back, to the viewer's control byte stream. */
+  readonly write: (frames: readonly Uint8Array[]) => Promise<void>;
   /** Cancels the loop at once; an in-flight write is abandoned (not awaited). */
   readonly signal: AbortSignal;
   /** Largest batch per write in bytes (default 64 KiB; a batch always holds at least one frame). */
