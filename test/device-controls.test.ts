@@ -3,33 +3,24 @@
 // set each change what the device prints and what it logs on /diagnostics.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { startApiServer, TEST_DEVICE, type ApiServer } from "../src/api-server/index.js";
+import { TEST_DEVICE } from "../src/api-server/index.js";
 import { shutdownLiveKit } from "../src/livekit/index.js";
-import { startChild, type RunningChild } from "./helpers/childProcess.js";
-import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
+import type { RunningChild } from "./helpers/childProcess.js";
+import { startSampleDevice, type SampleDevice } from "./helpers/sampleDevice.js";
 import { TestViewer } from "./helpers/TestViewer.js";
 
-const main = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 const str = (b: Uint8Array) => new TextDecoder().decode(b);
 const WAIT = 20_000;
 
-let livekit: TestLiveKitServer;
-let api: ApiServer;
+let stack: SampleDevice;
 let device: RunningChild;
 let viewer: TestViewer;
 
 before(async () => {
-  livekit = await startLiveKitServer("device-controls");
-  api = await startApiServer({
-    devices: [TEST_DEVICE],
-    livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
-  });
-  device = startChild(process.execPath, ["--import", "tsx", main, "device", "--api-url", api.url], {
-    env: { ...process.env, FOXGLOVE_DEVICE_TOKEN: TEST_DEVICE.token },
-  });
-  await device.waitForOutput(/connected to/);
+  stack = await startSampleDevice("device-controls");
+  device = stack.device;
+  const { api, livekit } = stack;
   viewer = await TestViewer.viaApiServer(api.url, TEST_DEVICE.id, "operator", livekit.iceServers);
   await viewer.waitFor(
     "advertise",
@@ -40,10 +31,7 @@ before(async () => {
 
 after(async () => {
   await viewer?.close();
-  device?.proc.kill("SIGINT");
-  await device?.exit(10_000).catch(() => undefined);
-  await api?.stop();
-  await livekit?.stop();
+  await stack?.close();
   await shutdownLiveKit();
 });
 
