@@ -2,12 +2,10 @@
 // (child processes through pipes), through a real livekit-server and the device API server:
 // read and set its parameters, call /stop, steer it on /cmd_vel. The device prints each action.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { after, before, test } from "node:test";
-import { MAIN_TS, startSampleDevice, type SampleDevice } from "./helpers/sampleDevice.js";
+import { runCli } from "./helpers/cli.js";
+import { startSampleDevice, type SampleDevice } from "./helpers/sampleDevice.js";
 
-const run = promisify(execFile);
 let stack: SampleDevice;
 
 before(async () => {
@@ -18,12 +16,7 @@ after(async () => {
   await stack?.close();
 });
 
-async function cli(...args: string[]) {
-  return await run(process.execPath, ["--import", "tsx", MAIN_TS, ...args], {
-    timeout: 60_000,
-    env: { ...process.env, FOXGLOVE_API_URL: stack.api.url, FOXGLOVE_LOG_LEVEL: "error" },
-  });
-}
+const cli = (...args: string[]) => runCli(stack.api.url, args);
 
 test("param get lists the robot's parameters; param set changes one, and the device says so", async () => {
   const all = await cli("param", "get");

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { ApiServer } from "../src/api-server/index.js";
 import { startChild, type RunningChild } from "./helpers/childProcess.js";
-import { MAIN_TS, startSampleDevice, type SampleDevice } from "./helpers/sampleDevice.js";
+import { MAIN_TS } from "./helpers/cli.js";
+import { startSampleDevice, type SampleDevice } from "./helpers/sampleDevice.js";
 
 const cli = (...args: string[]) =>
   [process.execPath, ["--import", "tsx", MAIN_TS, ...args]] as const;

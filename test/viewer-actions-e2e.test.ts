@@ -3,12 +3,9 @@
 // a device that leaves features off; services, parameters, the connection graph and assets on a
 // device with all of them. CLI commands run as child processes through pipes.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
 import { TEST_DEVICE } from "../src/api-server/index.js";
 import { FoxgloveError } from "../src/core/FoxgloveError.js";
@@ -18,11 +15,9 @@ import type { ServiceDefinition } from "../src/remote/Services.js";
 import { CapabilityError, ServiceCallError, type Viewer } from "../src/viewer/index.js";
 import { startDeviceStack, type DeviceStack } from "./helpers/deviceStack.js";
 import { startChild } from "./helpers/childProcess.js";
+import { cliFailure, MAIN_TS, runCli } from "./helpers/cli.js";
 import { EventLog } from "./helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
-
-const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
-const run = promisify(execFile);
 
 let livekit: TestLiveKitServer;
 let stack: DeviceStack;
@@ -61,26 +56,11 @@ after(async () => {
   await livekit?.stop();
 });
 
-/** Runs the CLI as a child process (pipes) against the API server at `apiUrl`. */
-async function cliAt(apiUrl: string, ...args: string[]) {
-  return await run(process.execPath, ["--import", "tsx", MAIN, ...args], {
-    timeout: 60_000,
-    env: { ...process.env, FOXGLOVE_API_URL: apiUrl, FOXGLOVE_LOG_LEVEL: "error" },
-  });
-}
+const cliAt = (apiUrl: string, ...args: string[]) => runCli(apiUrl, args);
 const cli = (...args: string[]) => cliAt(stack.api.url, ...args);
-
-/** Runs the CLI, expects exit code `expected`, returns its stderr. */
-async function cliFailureAt(apiUrl: string, expected: number, ...args: string[]): Promise<string> {
-  const error = await cliAt(apiUrl, ...args).then(
-    () => assert.fail(`${args.join(" ")} should fail`),
-    (e: { code: number; stderr: string }) => e,
-  );
-  assert.equal(error.code, expected, error.stderr);
-  return error.stderr;
-}
-const cliFailure = (expected: number, ...args: string[]) =>
-  cliFailureAt(stack.api.url, expected, ...args);
+const cliFailureAt = (apiUrl: string, expected: number, ...args: string[]) =>
+  cliFailure(apiUrl, expected, args);
+const cliFails = (expected: number, ...args: string[]) => cliFailure(stack.api.url, expected, args);
 
 describe("the viewer library on our gateway", () => {
   test("client publish: the device's listener sees the channel, every message in order, the end", async () => {
@@ -154,20 +134,20 @@ describe("the CLI on our gateway (child processes through pipes)", () => {
   });
 
   test("a message that is not JSON is refused before connecting (exit 1)", async () => {
-    assert.match(await cliFailure(1, "publish", "/teleop", "{linear"), /not valid JSON/);
+    assert.match(await cliFails(1, "publish", "/teleop", "{linear"), /not valid JSON/);
   });
 
   test("call, graph and asset on a device without those capabilities exit 3", async () => {
-    assert.match(await cliFailure(3, "call", "/reset"), /services/);
-    assert.match(await cliFailure(3, "graph"), /connectionGraph/);
-    assert.match(await cliFailure(3, "asset", "package://r/x.stl", "-o", "/dev/null"), /assets/);
+    assert.match(await cliFails(3, "call", "/reset"), /services/);
+    assert.match(await cliFails(3, "graph"), /connectionGraph/);
+    assert.match(await cliFails(3, "asset", "package://r/x.stl", "-o", "/dev/null"), /assets/);
   });
 
   test("param watch subscribes at the device; SIGINT ends it with 0 and unsubscribes", async () => {
     const from = seen.items.length;
     const child = startChild(
       process.execPath,
-      ["--import", "tsx", MAIN, "param", "watch", "mode"],
+      ["--import", "tsx", MAIN_TS, "param", "watch", "mode"],
       {
         env: { ...process.env, FOXGLOVE_API_URL: stack.api.url, FOXGLOVE_LOG_LEVEL: "error" },
       },

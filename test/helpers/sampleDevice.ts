@@ -1,10 +1,7 @@
-import { fileURLToPath } from "node:url";
 import { startApiServer, TEST_DEVICE, type ApiServer } from "../../src/api-server/index.js";
 import { startChild, type RunningChild } from "./childProcess.js";
+import { MAIN_TS } from "./cli.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./livekitServer.js";
-
-/** The CLI's entry point, for child processes (`node --import tsx <MAIN_TS> …`). */
-export const MAIN_TS = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
 /** A real stack around the sample device, as a user runs it. */
 export interface SampleDevice {
