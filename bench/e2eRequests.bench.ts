@@ -57,9 +57,7 @@ export default async function bench(): Promise<BenchResult[]> {
   let viewer: TestViewer | undefined;
   try {
     viewer = await TestViewer.viaApiServer(
-      api.url,
-      TEST_DEVICE.id,
-      "bench-requests",
+      { apiUrl: api.url, device: TEST_DEVICE.id, identity: "bench-requests" },
       livekit.iceServers,
     );
     const v = viewer;

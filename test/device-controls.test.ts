@@ -21,7 +21,10 @@ before(async () => {
   stack = await startSampleDevice("device-controls");
   device = stack.device;
   const { api, livekit } = stack;
-  viewer = await TestViewer.viaApiServer(api.url, TEST_DEVICE.id, "operator", livekit.iceServers);
+  viewer = await TestViewer.viaApiServer(
+    { apiUrl: api.url, device: TEST_DEVICE.id, identity: "operator" },
+    livekit.iceServers,
+  );
   await viewer.waitFor(
     "advertise",
     (m) => m.channels.some((c) => c.topic === "/diagnostics"),
@@ -39,7 +42,9 @@ after(async () => {
 async function diagnosticsShow(text: string): Promise<void> {
   const diagnostics = viewer
     .messages()
-    .flatMap((m) => (m.op === "advertise" ? m.channels : []))
+    .flatMap((m): readonly { id: number; topic: string }[] =>
+      m.op === "advertise" ? m.channels : [],
+    )
     .find((c) => c.topic === "/diagnostics");
   assert.ok(diagnostics, "the device advertises /diagnostics");
   await viewer.send({ op: "subscribe", channels: [{ id: diagnostics.id }] });

@@ -99,9 +99,7 @@ after(async () => {
 /** A raw protocol viewer admitted by `device`, with credentials from its API server. */
 async function viewer(identity: string, device: DeviceStack = stack): Promise<TestViewer> {
   const v = await TestViewer.viaApiServer(
-    device.api.url,
-    TEST_DEVICE.id,
-    identity,
+    { apiUrl: device.api.url, device: TEST_DEVICE.id, identity },
     livekit.iceServers,
   );
   raws.push(v);

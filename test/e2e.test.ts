@@ -109,11 +109,13 @@ const inOrder = (log: EventLog<ViewerMessage>) => log.items.every((m, k) => inde
 /** Raw credentials from the API server's viewer endpoint, and a raw participant using them. */
 async function rawViewer(identity: string, protocolVersion?: string): Promise<TestViewer> {
   const viewer = await TestViewer.viaApiServer(
-    stack.api.url,
-    TEST_DEVICE.id,
-    identity,
+    {
+      apiUrl: stack.api.url,
+      device: TEST_DEVICE.id,
+      identity,
+      ...(protocolVersion ? { protocolVersion } : {}),
+    },
     livekit.iceServers,
-    protocolVersion,
   );
   raws.push(viewer);
   return viewer;
@@ -403,7 +405,7 @@ describe("end to end through the API server and a woken gateway", () => {
       op: "status",
       level: 2,
       message:
-        "Remote access protocol version 3.0.0 is not compatible with this device (supported: 2.2.0)",
+        "Remote access protocol version 3.0.0 is not compatible with this device (supported: 2.3.0)",
     });
     // Traffic the rejected viewer would see if it had been admitted: a broadcast status and data.
     const okGot = collect(ok, "/rel/version");

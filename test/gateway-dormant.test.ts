@@ -34,7 +34,7 @@ describe("gateway dormant phase against the real API server", () => {
     assert.equal(info?.endpoint, "deviceInfo");
     assert.equal(rest.filter((r) => r.endpoint === "deviceInfo").length, 0);
     const watch = h.watches()[0]!;
-    assert.deepEqual(watch.query, { protocolVersion: "2.2.0" });
+    assert.deepEqual(watch.query, { protocolVersion: "2.3.0" });
     assert.equal(watch.authorization, "DeviceToken <redacted>");
     assert.equal(watch.userAgent, `foxglove-sdk-typescript/${VERSION}`);
     assert.equal(info.userAgent, `foxglove-sdk-typescript/${VERSION}`);

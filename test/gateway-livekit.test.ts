@@ -153,7 +153,7 @@ describe("gateway wake and LiveKit session", () => {
     const idle = Number(second.timeNs - wokeAt) / 1e6;
     assert.ok(idle >= 400, `returned to dormant after ${idle} ms, before the 400 ms wait`);
     assert.deepEqual(second.query, {
-      protocolVersion: "2.2.0",
+      protocolVersion: "2.3.0",
       remoteAccessSessionId: wake.remoteAccessSessionId,
     });
     await h.until("dormant again", () => h.server.activeLease(TEST_DEVICE.id) !== undefined);

@@ -5,7 +5,14 @@ import { test } from "node:test";
 import * as protocol from "../src/protocol/index.js";
 
 const EXPECTED = [
+  "AdvertiseBroadcast",
   "CAPABILITIES",
+  "DEFAULT_PROTOCOL_VERSION",
+  "SCHEMA_TABLE_MIN_PROTOCOL_VERSION",
+  "SchemaTable",
+  "SchemaTableReader",
+  "checkProtocolVersion",
+  "supportsSchemaTable",
   "CONTROL_TOPIC",
   "ChannelMetadataKey",
   "ClientBinaryOpcode",
@@ -124,7 +131,7 @@ test("a device and a viewer talk through the public entry point only", () => {
     ["serverInfo", "advertise", "messageData"],
   );
   const advertise = messages[1]!;
-  assert.ok(advertise.op === "advertise");
+  assert.ok(advertise.op === "advertise" && !("schemas" in advertise));
   const channel = advertise.channels[0]!;
   assert.deepStrictEqual(
     protocol.decodeSchemaText(channel.schemaEncoding!, channel.schema),

@@ -189,7 +189,7 @@ test("an incompatible viewer gets exactly one error status and is not admitted",
     op: "status",
     level: 2,
     message:
-      "Remote access protocol version 3.0.0 is not compatible with this device (supported: 2.2.0)",
+      "Remote access protocol version 3.0.0 is not compatible with this device (supported: 2.3.0)",
   });
   const ok = await d.viewer("viewer-ok");
   await ok.waitFor("serverInfo");

@@ -39,6 +39,23 @@ export async function ensureReferenceVenv(
   const python = join(dir, "bin", "python");
   const installed = existsSync(python) ? await installedVersion(python) : undefined;
   if (installed === version) return { python, version };
+  await pipInstall(dir, [`foxglove-sdk==${version}`]);
+  const now = await installedVersion(python);
+  if (now !== version) {
+    throw new Error(
+      `reference venv at ${dir} has foxglove-sdk ${now ?? "missing"}, not ${version}`,
+    );
+  }
+  return { python, version };
+}
+
+/**
+ * Creates a venv at `dir` (with `python3 -m venv`, or `$PYTHON`) unless it exists, and installs
+ * `packages` into it from PyPI, binary wheels only. Returns the venv's python. Throws when python
+ * or pip fail.
+ */
+export async function pipInstall(dir: string, packages: readonly string[]): Promise<string> {
+  const python = join(dir, "bin", "python");
   if (!existsSync(python)) {
     await run(process.env.PYTHON || "python3", ["-m", "venv", dir]);
   }
@@ -50,15 +67,9 @@ export async function ensureReferenceVenv(
     "--disable-pip-version-check",
     "--only-binary",
     ":all:",
-    `foxglove-sdk==${version}`,
+    ...packages,
   ]);
-  const now = await installedVersion(python);
-  if (now !== version) {
-    throw new Error(
-      `reference venv at ${dir} has foxglove-sdk ${now ?? "missing"}, not ${version}`,
-    );
-  }
-  return { python, version };
+  return python;
 }
 
 async function installedVersion(python: string): Promise<string | undefined> {

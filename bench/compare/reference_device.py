@@ -2,8 +2,8 @@
 
 Started by bench/compare/run.ts inside the private venv that bench/compare/referenceVenv.ts
 creates. It starts the reference remote access gateway against the API server named by
-FOXGLOVE_API_URL with the token in FOXGLOVE_DEVICE_TOKEN, creates one channel, and logs a
-workload on command. The TypeScript twin is bench/compare/ourDevice.ts; both speak the same
+FOXGLOVE_API_URL with the token in FOXGLOVE_DEVICE_TOKEN, creates the bench channel (and an idle
+Lossy `foxglove.PointCloud` channel, /cloud, for the interop test), and logs a workload on command. The TypeScript twin is bench/compare/ourDevice.ts; both speak the same
 line protocol, so the driver treats them alike.
 
 Line protocol. Each stdout line is one JSON object with an "event" field:
@@ -18,6 +18,7 @@ Stdin commands, one per line:
   warm SIZE [MS]             log one warm-up message of SIZE bytes every MS ms (default 20) until
                              the next command
   idle                       stop warming up (any command does)
+  cloud POINTS               log one POINTS-point cloud on /cloud (x = i, y = 2i, z = -i)
   run SIZE RATE SECONDS      log SIZE-byte messages at RATE msgs/s (0 = as fast as possible) for
                              SECONDS, then report; peakRssBytes is the peak during this run
   stop (or EOF)              stop the gateway and exit
@@ -155,6 +156,25 @@ def run(channel: foxglove.Channel, size: int, rate: float, seconds: float) -> di
     }
 
 
+CLOUD_TOPIC = "/cloud"
+
+
+def log_cloud(channel, points: int) -> None:  # noqa: ANN001
+    """Logs one foxglove.PointCloud: float32 x = i, y = 2i, z = -i (i = point index), stride 12."""
+    from foxglove.messages import (
+        PackedElementField,
+        PackedElementFieldNumericType,
+        PointCloud,
+    )
+
+    data = b"".join(struct.pack("<fff", i, 2 * i, -i) for i in range(points))
+    fields = [
+        PackedElementField(name=n, offset=4 * k, type=PackedElementFieldNumericType.Float32)
+        for k, n in enumerate("xyz")
+    ]
+    channel.log(PointCloud(frame_id="ref", point_stride=12, fields=fields, data=data))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--topic", default="/bench")
@@ -170,6 +190,9 @@ def main() -> int:
     channel = foxglove.Channel(
         args.topic, message_encoding=MESSAGE_ENCODING, schema=schema, context=context
     )
+    from foxglove.channels import PointCloudChannel
+
+    cloud_channel = PointCloudChannel(CLOUD_TOPIC, context=context)
     reliability = Reliability.Reliable if args.qos == "reliable" else Reliability.Lossy
     listener = Listener(args.topic)
     emit("started", impl="reference", version=foxglove_version(), pid=os.getpid())
@@ -177,7 +200,9 @@ def main() -> int:
         name=args.name,
         listener=listener,
         context=context,
-        qos_classifier=lambda _ch: QosProfile(reliability=reliability),
+        qos_classifier=lambda ch: QosProfile(
+            reliability=Reliability.Lossy if ch.topic == CLOUD_TOPIC else reliability
+        ),
         message_backlog_size=args.backlog,
     )
 
@@ -219,6 +244,8 @@ def main() -> int:
                     if rate < 0 or seconds <= 0:
                         raise ValueError("rate must be >= 0 and seconds > 0")
                     emit("result", **run(channel, size, rate, seconds))
+                elif cmd == "cloud":
+                    log_cloud(cloud_channel, int(words[1]))
                 elif cmd == "idle":
                     pass
                 elif cmd == "stop":

@@ -1,7 +1,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import {
+  loadDracoEncoder,
+  rewritePointCloudAdvertisement,
+  syntheticLidarCloud,
+  transcodePointCloud,
+} from "../media/pointcloud/index.js";
+import { PointCloud } from "../messages/index.js";
 import { toViewerChannel } from "../viewer/ViewerChannel.js";
-import type { ViewerMessage } from "../viewer/index.js";
+import {
+  decodePointCloud,
+  isCompressedPointCloudChannel,
+  type ViewerMessage,
+} from "../viewer/index.js";
 import {
   channelJson,
   formatChannelTable,
@@ -77,4 +88,48 @@ test("echo lines decode JSON and summarize other encodings", () => {
   // Invalid JSON on a json channel is summarized, not thrown.
   const bad = msg(json, new Uint8Array([0xff, 0x7b]));
   assert.equal(formatMessageLine(bad, false), "2023-11-14T22:13:20.123456789Z /imu json 2 bytes");
+});
+
+test("echo summarizes a compressed point cloud: points, fields, bytes before and after", async () => {
+  const encoder = await loadDracoEncoder();
+  const source = syntheticLidarCloud(1, { points: 1000 });
+  const compressed = transcodePointCloud(encoder, "protobuf", PointCloud.encode(source));
+  const channel = toViewerChannel(
+    rewritePointCloudAdvertisement({
+      id: 5,
+      topic: "/lidar",
+      encoding: "protobuf",
+      schemaName: "foxglove.PointCloud",
+      schemaEncoding: "protobuf",
+      schema: "AA==",
+    }),
+  );
+  assert.equal(isCompressedPointCloudChannel(channel), true);
+  assert.equal(isCompressedPointCloudChannel(pb), false);
+  const m = msg(channel, compressed);
+  const cloud = await decodePointCloud(m);
+  assert.equal(cloud.frame_id, "lidar");
+  assert.deepEqual(cloud.timestamp, source.timestamp);
+  assert.deepEqual(
+    cloud.fields.map((f) => f.name),
+    ["x", "y", "z", "intensity", "ring"],
+  );
+  const line = formatMessageLine(m, false, cloud);
+  assert.match(
+    line,
+    new RegExp(
+      `^2023-11-14T22:13:20\\.123456789Z /lidar foxglove\\.CompressedPointCloud 1000 points ` +
+        `\\[x,y,z,intensity,ring\\] 14000 -> ${compressed.byteLength} bytes \\(\\d+\\.\\dx\\)$`,
+    ),
+  );
+  assert.deepEqual(
+    (JSON.parse(formatMessageLine(m, true, cloud)) as { pointCloud: unknown }).pointCloud,
+    {
+      points: 1000,
+      fields: ["x", "y", "z", "intensity", "ring"],
+      bytesBefore: 14000,
+      bytesAfter: compressed.byteLength,
+    },
+  );
+  await assert.rejects(decodePointCloud(new Uint8Array([0x2a, 1, 0x78])), { code: "ERR_DECODE" });
 });

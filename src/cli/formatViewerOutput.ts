@@ -1,3 +1,4 @@
+import type { PointCloud } from "@foxglove/schemas";
 import { statusLevelName, type Status } from "../protocol/index.js";
 import type { ViewerChannel, ViewerMessage } from "../viewer/index.js";
 import { alignColumns } from "./alignColumns.js";
@@ -64,8 +65,9 @@ function decodeJson(m: ViewerMessage): unknown {
  * object per line with topic, channel id, log time (ns as a decimal string), encoding, schema
  * name, size, and the decoded `data` for JSON messages (null otherwise).
  */
-export function formatMessageLine(m: ViewerMessage, json: boolean): string {
+export function formatMessageLine(m: ViewerMessage, json: boolean, cloud?: PointCloud): string {
   const decoded = decodeJson(m);
+  const summary = cloud === undefined ? undefined : pointCloudSummary(cloud, m.data.byteLength);
   if (json) {
     return JSON.stringify({
       topic: m.channel.topic,
@@ -75,11 +77,19 @@ export function formatMessageLine(m: ViewerMessage, json: boolean): string {
       schemaName: m.channel.schemaName,
       size: m.data.byteLength,
       data: decoded ?? null,
+      ...(summary === undefined ? {} : { pointCloud: summary }),
     });
   }
   const head = `${formatLogTime(m.logTime)} ${m.channel.topic}`;
   if (decoded !== undefined) {
     return `${head} ${JSON.stringify(decoded)}`;
+  }
+  if (summary !== undefined) {
+    const ratio = summary.bytesAfter === 0 ? 0 : summary.bytesBefore / summary.bytesAfter;
+    return (
+      `${head} ${m.channel.schemaName} ${summary.points} points [${summary.fields.join(",")}] ` +
+      `${summary.bytesBefore} -> ${summary.bytesAfter} bytes (${ratio.toFixed(1)}x)`
+    );
   }
   const schema = m.channel.schemaName === "" ? "" : ` ${m.channel.schemaName}`;
   return `${head} ${m.channel.messageEncoding}${schema} ${m.data.byteLength} bytes`;
@@ -95,4 +105,26 @@ export function formatStatusLine(status: Status, channels: readonly ViewerChanne
   const id = /^(?:channel-drops|point-cloud-compression)-(\d+)$/.exec(status.id ?? "")?.[1];
   const topic = channels.find((c) => String(c.id) === id)?.topic;
   return topic === undefined || status.message.includes(topic) ? line : `${line} (topic ${topic})`;
+}
+
+/** What `echo` shows of a compressed point cloud. */
+export interface PointCloudSummary {
+  /** Points in the cloud. */
+  points: number;
+  /** Field names, in order. */
+  fields: string[];
+  /** Size of the decoded points (points × stride), bytes. */
+  bytesBefore: number;
+  /** Size of the compressed message as received, bytes. */
+  bytesAfter: number;
+}
+
+/** The `echo` summary of a decoded cloud whose compressed message had `compressedBytes`. */
+export function pointCloudSummary(cloud: PointCloud, compressedBytes: number): PointCloudSummary {
+  return {
+    points: cloud.point_stride === 0 ? 0 : cloud.data.byteLength / cloud.point_stride,
+    fields: cloud.fields.map((f) => f.name),
+    bytesBefore: cloud.data.byteLength,
+    bytesAfter: compressedBytes,
+  };
 }

@@ -19,6 +19,7 @@ export class AdapterRoomSession implements RoomSession {
   readonly #isViewer: (participant: RemoteParticipantInfo) => boolean;
   #room: LiveKitRoom | undefined;
   #beforeClose: (() => Promise<void>) | undefined;
+  #stopping: Promise<void> | undefined;
   #endedReason: string | undefined;
 
   /** `isViewer` picks the participants that count as viewers. Default: every one. */
@@ -85,9 +86,15 @@ export class AdapterRoomSession implements RoomSession {
     return () => this.#listeners.delete(listener);
   }
 
-  async close(): Promise<void> {
+  /** Runs `beforeClose` once (stops the session); the room stays joined. */
+  stop(): Promise<void> {
     this.#endedReason ??= "closed";
-    await this.#beforeClose?.();
+    this.#stopping ??= this.#beforeClose?.() ?? Promise.resolve();
+    return this.#stopping;
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
     await this.#room?.close();
   }
 

@@ -57,6 +57,7 @@ export class RemoteAccessGateway implements AsyncDisposable {
   readonly #hub: ViewerHub;
   readonly #ctl = new AbortController();
   readonly #done: Promise<void>;
+  readonly #roomCloses = new Set<Promise<void>>();
   #status: ConnectionStatus = "connecting";
   #waiters: Waiter[] = [];
   #stopReason: GatewayStopReason | undefined;
@@ -203,7 +204,7 @@ export class RemoteAccessGateway implements AsyncDisposable {
 
   /**
    * Stops the gateway and resolves once it is `shutdown`: a watch or join is abandoned at once;
-   * a room is closed within the room-close timeout (5 s). Idempotent.
+   * rooms are left to completion first (however long that takes). Idempotent.
    */
   async stop(): Promise<void> {
     this.#ctl.abort();
@@ -228,6 +229,7 @@ export class RemoteAccessGateway implements AsyncDisposable {
         this.#sessionId = step.state.remoteAccessSessionId;
         if (step.command.kind === "exit") {
           this.#stopReason = step.command.reason;
+          await this.#roomsClosed();
           return;
         }
         const event = await this.#execute(step.command);
@@ -239,6 +241,7 @@ export class RemoteAccessGateway implements AsyncDisposable {
       this.#ctl.abort();
       this.#watch?.abort();
       await this.#closeSession();
+      await this.#roomsClosed();
       this.#stopReason = "stopped";
       this.#report([
         ...(this.#status === "shuttingDown" ? [] : ["shuttingDown" as const]),
@@ -408,7 +411,13 @@ export class RemoteAccessGateway implements AsyncDisposable {
       // Cancelled first: abandon the join, and close a room that arrives anyway.
       void joining.then(() => {
         if (settled !== undefined && "session" in settled) {
-          void closeQuietly(settled.session);
+          const closing = closeQuietly(
+            settled.session,
+            this.#config.timings.roomCloseTimeoutMs,
+            this.#clock,
+          );
+          this.#roomCloses.add(closing);
+          void closing.finally(() => this.#roomCloses.delete(closing));
         }
       });
       return { kind: "cancelled" };
@@ -479,7 +488,6 @@ export class RemoteAccessGateway implements AsyncDisposable {
     });
   }
 
-  /** Closes the current session within the room-close timeout; on timeout it is abandoned. */
   /** Says so when the API is the cloud default (a newcomer may expect a local server). */
   #cloudHint(): string {
     return this.#config.apiUrl === DEFAULT_API_URL
@@ -487,30 +495,48 @@ export class RemoteAccessGateway implements AsyncDisposable {
       : "";
   }
 
+  /**
+   * Ends the current session: stops serving its viewers (awaited), then leaves the room in the
+   * background, always to completion (delta 4: no cut-off). {@link stop} waits for every room
+   * still closing.
+   */
   async #closeSession(): Promise<void> {
     const session = this.#session;
     this.#session = undefined;
     if (session === undefined) {
       return;
     }
-    const timeoutMs = this.#config.timings.roomCloseTimeoutMs;
-    const closed = closeQuietly(session).then(() => true);
-    // Cancel the deadline once the room closed: a pending timer would keep the process alive.
-    const deadline = new AbortController();
-    const timedOut = sleep(this.#clock, timeoutMs, deadline.signal).then(() => false);
-    const inTime = await Promise.race([closed, timedOut]);
-    deadline.abort();
-    if (!inTime) {
-      log.warn(`gateway: the room did not close within ${timeoutMs} ms; abandoning it`);
+    try {
+      await session.stop?.();
+    } catch (error) {
+      log.warn("gateway: stopping the session failed:", message(error));
+    }
+    const closing = closeQuietly(session, this.#config.timings.roomCloseTimeoutMs, this.#clock);
+    this.#roomCloses.add(closing);
+    void closing.finally(() => this.#roomCloses.delete(closing));
+  }
+
+  /** Resolves once every room left in the background is closed. */
+  async #roomsClosed(): Promise<void> {
+    while (this.#roomCloses.size > 0) {
+      await Promise.all([...this.#roomCloses]);
     }
   }
 }
 
-async function closeQuietly(session: RoomSession): Promise<void> {
+/** Closes a room to completion; logs when it takes longer than `slowMs`, and the outcome. */
+async function closeQuietly(session: RoomSession, slowMs: number, clock: Clock): Promise<void> {
+  const slow = new AbortController();
+  void sleep(clock, slowMs, slow.signal).then((elapsed) => {
+    if (elapsed) log.warn(`gateway: the room is still closing after ${slowMs} ms; waiting for it`);
+  });
   try {
     await session.close();
+    log.debug("gateway: room closed");
   } catch (error) {
-    log.warn("gateway: closing the room failed:", message(error));
+    log.warn("gateway: failed to close room:", message(error));
+  } finally {
+    slow.abort();
   }
 }
 

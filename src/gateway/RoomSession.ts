@@ -34,7 +34,16 @@ export interface RoomSession {
    * function that removes it.
    */
   onChange(listener: () => void): () => void;
-  /** Leaves the room and releases everything. Idempotent; the gateway bounds how long it waits. */
+  /**
+   * Stops serving viewers without leaving the room yet (the gateway awaits it before it moves on,
+   * then lets {@link close} finish in the background). Optional; idempotent.
+   */
+  stop?(): Promise<void>;
+  /**
+   * Leaves the room and releases everything. Idempotent. The gateway never cuts it short: it
+   * runs to completion in the background (a room abandoned half-closed would stay in the room
+   * and get a reconnecting device evicted as a duplicate identity).
+   */
   close(): Promise<void>;
 }
 

@@ -29,6 +29,13 @@ export type { QosClassifier, QosProfile, Reliability } from "../remote/planChann
 export type { GatewayCapability } from "../remote/serverInfo.js";
 export type { VideoMetadata } from "../remote/channelMetadata.js";
 export type {
+  PointCloudCompressionSetting,
+  PointCloudCompressionPolicy,
+  PointCloudCompressionConfig,
+  DracoEncodeOptions,
+  DracoMethod,
+} from "../media/pointcloud/index.js";
+export type {
   ServiceDefinition,
   ServiceHandler,
   ServiceMessageDefinition,

@@ -114,7 +114,7 @@ describe("lifecycle: start and bootstrap (7.1, 7.2)", () => {
     assert.deepEqual(d.command, {
       kind: "connectWatch",
       query: {
-        protocolVersion: "2.2.0",
+        protocolVersion: "2.3.0",
         remoteAccessSessionId: undefined,
         previousWatchLeaseId: undefined,
       },
@@ -224,7 +224,7 @@ describe("lifecycle: dormant watch loop (7.3, 7.8)", () => {
       assert.deepEqual(d.command, {
         kind: "connectWatch",
         query: {
-          protocolVersion: "2.2.0",
+          protocolVersion: "2.3.0",
           remoteAccessSessionId: undefined,
           previousWatchLeaseId: "rwl_1",
         },
@@ -305,7 +305,7 @@ describe("lifecycle: dormant watch loop (7.3, 7.8)", () => {
     assert.deepEqual(d.command, {
       kind: "connectWatch",
       query: {
-        protocolVersion: "2.2.0",
+        protocolVersion: "2.3.0",
         remoteAccessSessionId: undefined,
         previousWatchLeaseId: undefined,
       },
@@ -344,7 +344,7 @@ describe("lifecycle: wake, join and session (7.4 to 7.6)", () => {
     assert.deepEqual(d.command, {
       kind: "connectWatch",
       query: {
-        protocolVersion: "2.2.0",
+        protocolVersion: "2.3.0",
         remoteAccessSessionId: "ras_1",
         previousWatchLeaseId: undefined,
       },

@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from "../protocol/protocolVersion.js";
 import type { DeviceInfo, WatchQuery } from "./ApiClient.js";
 import type { ConnectionStatus } from "./ConnectionStatus.js";
 import {
@@ -12,7 +13,7 @@ import type { WatchErrorKind } from "./WatchError.js";
 import type { WakeEvent, WatchHello, WatchOutcome } from "./WatchOutcome.js";
 
 /** The remote access protocol version this gateway speaks (sent on every watch). */
-export const REMOTE_ACCESS_PROTOCOL_VERSION = "2.2.0";
+export const REMOTE_ACCESS_PROTOCOL_VERSION = PROTOCOL_VERSION;
 
 /**
  * Why a gateway ended: `stop()`/its signal, the API rejected the device token (401), or the

@@ -17,7 +17,10 @@ export interface GatewayTimings {
   readonly minHeartbeatIntervalMs: number;
   /** Smallest viewer wait accepted from `hello`; smaller values are raised. Default 5000. */
   readonly minDeviceWaitForViewerMs: number;
-  /** Longest wait for a LiveKit room to close at the end of a session. Default 5000. */
+  /**
+   * After this long a room still closing is logged as slow (the close is never cut short, delta
+   * 4). Default 5000.
+   */
   readonly roomCloseTimeoutMs: number;
 }
 

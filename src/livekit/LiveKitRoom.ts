@@ -286,8 +286,9 @@ export class LiveKitRoom implements AsyncDisposable {
   }
 
   /**
-   * Leaves the room: unpublishes our tracks, ends subscriptions and disconnects (bounded by
-   * `closeTimeoutMs` of connectRoom, default 5 s). Idempotent; never rejects.
+   * Leaves the room: unpublishes our tracks, ends subscriptions and disconnects, always to
+   * completion (a disconnect slower than `closeTimeoutMs` of connectRoom, default 5 s, is
+   * logged). Idempotent; never rejects.
    */
   close(): Promise<void> {
     this.#closing ??= this.#shutDown("CLIENT_INITIATED", true);
@@ -334,18 +335,15 @@ export class LiveKitRoom implements AsyncDisposable {
     }
     await Promise.allSettled(closing);
     if (disconnect) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<"timeout">((resolve) => {
-        timer = setTimeout(() => resolve("timeout"), this.#closeTimeoutMs);
-      });
-      const result = await Promise.race([
-        this.#room.disconnect().catch((e: unknown) => e),
-        timeout,
-      ]);
-      clearTimeout(timer);
-      if (result === "timeout") {
-        log.warn(`leaving LiveKit room "${this.name}" timed out after ${this.#closeTimeoutMs} ms`);
-      } else if (result !== undefined) {
+      // Always run to completion (an abandoned disconnect leaves us in the room, and the SFU
+      // then evicts our reconnecting identity as a duplicate); only log when it is slow.
+      const slow = setTimeout(
+        () => log.warn(`leaving LiveKit room "${this.name}" takes over ${this.#closeTimeoutMs} ms`),
+        this.#closeTimeoutMs,
+      );
+      const result = await this.#room.disconnect().catch((e: unknown) => e);
+      clearTimeout(slow);
+      if (result !== undefined) {
         log.debug("disconnect failed:", result);
       }
     } else {

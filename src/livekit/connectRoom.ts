@@ -36,7 +36,7 @@ export interface ConnectOptions {
   autoSubscribeVideo?: boolean;
   /** Largest incoming byte stream accepted, in bytes (default LiveKit's 5 GB). */
   maxIncomingStreamBytes?: number;
-  /** Bound for leaving the room in {@link LiveKitRoom.close}, ms (default 5 000). */
+  /** Leaving the room in {@link LiveKitRoom.close} is logged as slow after this long, ms (default 5 000). */
   closeTimeoutMs?: number;
   /** Aborting cancels the join (rejects with ERR_ABORTED). */
   signal?: AbortSignal;

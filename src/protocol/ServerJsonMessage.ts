@@ -60,10 +60,47 @@ export interface AdvertisedChannel {
   metadata?: Record<string, string>;
 }
 
-/** Server `advertise` (3.2.4): new channels or replacements of known ids. */
+/** Server `advertise` (3.2.4), inline form: new channels or replacements of known ids. */
 export interface ServerAdvertise {
   op: "advertise";
   channels: AdvertisedChannel[];
+}
+
+/** A schema definition in a schema-table `advertise` (delta 1.3). */
+export interface AdvertisedSchema {
+  /** Connection-local schema id (u64, from 1, never reused while the table lives). */
+  id: number;
+  /** Schema name (the inline form's `schemaName`). */
+  name: string;
+  /** Schema encoding (`""` when the channel had none). */
+  encoding: string;
+  /** Schema as text (3.4: base64 for protobuf/flatbuffer). */
+  data: string;
+}
+
+/** A channel in a schema-table `advertise` (delta 1.3): no inline schema fields. */
+export interface SchemaTableChannel {
+  /** Channel id (u64, < 2^53 here). */
+  id: number;
+  topic: string;
+  /** Message encoding. */
+  encoding: string;
+  /** Id of a schema defined on this connection; omitted when the channel has no schema. */
+  schemaId?: number;
+  /** Channel metadata, keys sorted on output; omitted when empty. */
+  metadata?: Record<string, string>;
+}
+
+/**
+ * Server `advertise` with a connection-scoped schema table (protocol 2.3.0 for viewers at 2.3.0 or
+ * above; WebSocket subprotocol `foxglove.sdk.v1.1`). `schemas` lists only the definitions not
+ * sent before on this connection, in order of first use; it is omitted on the wire when empty and
+ * decoded as `[]`. Its presence tells this form from {@link ServerAdvertise} in TypeScript.
+ */
+export interface ServerAdvertiseWithSchemaTable {
+  op: "advertise";
+  schemas: AdvertisedSchema[];
+  channels: SchemaTableChannel[];
 }
 
 /** Server `unadvertise` (3.2.5). */
@@ -163,6 +200,7 @@ export type ServerJsonMessage =
   | Status
   | RemoveStatus
   | ServerAdvertise
+  | ServerAdvertiseWithSchemaTable
   | ServerUnadvertise
   | ParameterValues
   | AdvertiseServices

@@ -1,5 +1,5 @@
 /**
- * `foxglove-remote/protocol`: a pure codec of the Foxglove remote access wire protocol (v2, 2.2.0)
+ * `foxglove-remote/protocol`: a pure codec of the Foxglove remote access wire protocol (v2, 2.3.0)
  * and the local WebSocket protocol (v1). No I/O.
  */
 export type {
@@ -8,6 +8,9 @@ export type {
   RemoveStatus,
   AdvertisedChannel,
   ServerAdvertise,
+  AdvertisedSchema,
+  SchemaTableChannel,
+  ServerAdvertiseWithSchemaTable,
   ServerUnadvertise,
   ParameterValues,
   ServiceMessageSchema,
@@ -127,11 +130,19 @@ export {
   messageEncodingRequiresSchema,
 } from "./schemaText.js";
 export { encodeBase64, decodeBase64 } from "./base64.js";
+export { SchemaTable } from "./SchemaTable.js";
+export { SchemaTableReader } from "./SchemaTableReader.js";
+export type { ResolvedAdvertise } from "./SchemaTableReader.js";
+export { AdvertiseBroadcast } from "./AdvertiseBroadcast.js";
 export {
   PROTOCOL_VERSION,
   MIN_PROTOCOL_VERSION,
+  DEFAULT_PROTOCOL_VERSION,
+  SCHEMA_TABLE_MIN_PROTOCOL_VERSION,
   parseSemVer,
   compareSemVer,
+  checkProtocolVersion,
+  supportsSchemaTable,
   isCompatibleProtocolVersion,
   incompatibleVersionMessage,
 } from "./protocolVersion.js";

@@ -1,16 +1,34 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  checkProtocolVersion,
   compareSemVer,
   incompatibleVersionMessage,
   isCompatibleProtocolVersion,
   parseSemVer,
   PROTOCOL_VERSION,
+  supportsSchemaTable,
 } from "./protocolVersion.js";
 
 describe("protocol version (spec 2.1)", () => {
-  test("is 2.2.0", () => {
-    assert.equal(PROTOCOL_VERSION, "2.2.0");
+  test("is 2.3.0; absent attributes count as 2.2.0", () => {
+    assert.equal(PROTOCOL_VERSION, "2.3.0");
+    assert.deepStrictEqual(checkProtocolVersion(undefined), parseSemVer("2.2.0"));
+    assert.deepStrictEqual(checkProtocolVersion("2.4.1"), parseSemVer("2.4.1"));
+    assert.equal(checkProtocolVersion("3.0.0"), undefined);
+  });
+
+  test("schema tables need 2.3.0 or later (deduplicated_schemas_require_2_3)", () => {
+    for (const [v, expected] of [
+      ["2.3.0", true],
+      ["2.4.0", true],
+      ["2.17.4", true],
+      ["2.3.0-rc.1", false],
+      ["2.2.9", false],
+      ["2.2.0", false],
+    ] as const) {
+      assert.equal(supportsSchemaTable(parseSemVer(v)!), expected, v);
+    }
   });
 
   test("accepts absent, 2.2.0 and later 2.x versions", () => {
@@ -89,7 +107,7 @@ describe("protocol version (spec 2.1)", () => {
   test("builds the rejection text with the raw attribute", () => {
     assert.equal(
       incompatibleVersionMessage("3.0.0"),
-      "Remote access protocol version 3.0.0 is not compatible with this device (supported: 2.2.0)",
+      "Remote access protocol version 3.0.0 is not compatible with this device (supported: 2.3.0)",
     );
     assert.match(incompatibleVersionMessage(undefined), /version 2\.2\.0 is not/);
   });

@@ -1,8 +1,14 @@
-/** Remote access protocol version spoken by this SDK (spec 2.1). */
-export const PROTOCOL_VERSION = "2.2.0";
+/** Remote access protocol version spoken by this SDK (spec 2.1; 2.3.0 since delta 1.1). */
+export const PROTOCOL_VERSION = "2.3.0";
 
-/** Oldest peer version accepted; also assumed when the attribute is absent. */
+/** Oldest peer version accepted. */
 export const MIN_PROTOCOL_VERSION = "2.2.0";
+
+/** Version assumed when a peer's `protocolVersion` attribute is absent. */
+export const DEFAULT_PROTOCOL_VERSION = "2.2.0";
+
+/** First version whose viewers get the schema-table `advertise` (delta 1.1). */
+export const SCHEMA_TABLE_MIN_PROTOCOL_VERSION = "2.3.0";
 
 /** A parsed semantic version (semver 2.0). */
 export interface SemVer {
@@ -79,20 +85,34 @@ export function compareSemVer(a: SemVer, b: SemVer): number {
 }
 
 /**
- * The version check of spec 2.1, used by the device on a viewer's `protocolVersion` attribute and
- * mirrored by viewers on the device's: absent → `2.2.0`; accept when it parses, its major is 2
- * and it is not below 2.2.0 (so `2.2.0-rc.1` is rejected).
+ * The version check of spec 2.1 (delta 1.2), used by the device on a viewer's `protocolVersion`
+ * attribute and mirrored by viewers on the device's: absent → 2.2.0; accepted when it parses, its
+ * major is 2 and it is not below 2.2.0 (so `2.2.0-rc.1` is rejected). Returns the parsed version
+ * of an accepted peer, `undefined` for a rejected one.
  */
-export function isCompatibleProtocolVersion(attribute: string | undefined): boolean {
-  const v = parseSemVer(attribute ?? PROTOCOL_VERSION);
+export function checkProtocolVersion(attribute: string | undefined): SemVer | undefined {
+  const v = parseSemVer(attribute ?? DEFAULT_PROTOCOL_VERSION);
   const min = parseSemVer(MIN_PROTOCOL_VERSION)!;
-  return v !== undefined && v.major === min.major && compareSemVer(v, min) >= 0;
+  return v !== undefined && v.major === min.major && compareSemVer(v, min) >= 0 ? v : undefined;
+}
+
+/** True when {@link checkProtocolVersion} accepts `attribute`. */
+export function isCompatibleProtocolVersion(attribute: string | undefined): boolean {
+  return checkProtocolVersion(attribute) !== undefined;
+}
+
+/**
+ * True when a peer at `version` reads the schema-table `advertise` (`>= 2.3.0` in semver order,
+ * so `2.3.0-rc.1` is false).
+ */
+export function supportsSchemaTable(version: SemVer): boolean {
+  return compareSemVer(version, parseSemVer(SCHEMA_TABLE_MIN_PROTOCOL_VERSION)!) >= 0;
 }
 
 /** The status text sent to a rejected viewer; `attribute` is its raw value (absent → 2.2.0). */
 export function incompatibleVersionMessage(attribute: string | undefined): string {
   return (
-    `Remote access protocol version ${attribute ?? PROTOCOL_VERSION} is not compatible ` +
+    `Remote access protocol version ${attribute ?? DEFAULT_PROTOCOL_VERSION} is not compatible ` +
     `with this device (supported: ${PROTOCOL_VERSION})`
   );
 }

@@ -80,7 +80,7 @@ describe("server JSON codec", () => {
     ['{"op":"unadvertise","channelIds":[-1]}', /below 2\^53/],
     ['{"op":"unadvertise","channelIds":[1e3]}', /below 2\^53/],
     [
-      '{"op":"advertise","channels":[{"id":1,"topic":"t","encoding":"json","schemaName":""}]}',
+      '{"op":"advertise","channels":[{"id":1,"topic":"t","encoding":"json","schemaName":"","schema":7}]}',
       /channels\[0\].schema must be a string/,
     ],
     ['{"op":"advertise","channels":[1]}', /channels\[0\] must be an object/],
@@ -135,6 +135,79 @@ describe("server JSON codec", () => {
     ];
     for (const m of bad) {
       assert.throws(() => encodeServerJson(m as ServerJsonMessage), { code: "ERR_ENCODE" });
+    }
+  });
+});
+
+describe("schema-table advertise (delta 1.3)", () => {
+  test("encodes like the reference snapshot test_encode", () => {
+    assert.equal(
+      encodeServerJson({
+        op: "advertise",
+        schemas: [
+          { id: 1, name: "t2-schema", encoding: "jsonschema", data: '{"type": "object"}' },
+          { id: 2, name: "t3-schema", encoding: "protobuf", data: "3q2+7w==" },
+        ],
+        channels: [
+          { id: 10, topic: "/t1", encoding: "json" },
+          { id: 20, topic: "/t2", encoding: "json", schemaId: 1 },
+          { id: 30, topic: "/t3", encoding: "protobuf", schemaId: 2 },
+          {
+            id: 40,
+            topic: "/t4",
+            encoding: "json",
+            metadata: { "foxglove.hasVideoTrack": "true" },
+          },
+        ],
+      }),
+      '{"op":"advertise","schemas":[{"id":1,"name":"t2-schema","encoding":"jsonschema","data":"{\\"type\\": \\"object\\"}"},' +
+        '{"id":2,"name":"t3-schema","encoding":"protobuf","data":"3q2+7w=="}],' +
+        '"channels":[{"id":10,"topic":"/t1","encoding":"json"},{"id":20,"topic":"/t2","encoding":"json","schemaId":1},' +
+        '{"id":30,"topic":"/t3","encoding":"protobuf","schemaId":2},' +
+        '{"id":40,"topic":"/t4","encoding":"json","metadata":{"foxglove.hasVideoTrack":"true"}}]}',
+    );
+  });
+
+  test("decodes by shape, never by version", () => {
+    // no schemaName: the schema-table form even without schemas (test_parse_json_advertise_schema_table)
+    assert.deepStrictEqual(
+      decodeServerJson('{"op":"advertise","channels":[{"id":1,"topic":"/t","encoding":"json"}]}'),
+      { op: "advertise", schemas: [], channels: [{ id: 1, topic: "/t", encoding: "json" }] },
+    );
+    assert.deepStrictEqual(
+      decodeServerJson(
+        '{"op":"advertise","schemas":[{"id":3,"name":"n","encoding":"e","data":"d"}],' +
+          '"channels":[{"id":1,"topic":"/t","encoding":"json","schemaId":3,"metadata":{"a":"b"}}]}',
+      ),
+      {
+        op: "advertise",
+        schemas: [{ id: 3, name: "n", encoding: "e", data: "d" }],
+        channels: [{ id: 1, topic: "/t", encoding: "json", schemaId: 3, metadata: { a: "b" } }],
+      },
+    );
+    // complete inline channels: the inline form
+    const inline = decodeServerJson(
+      '{"op":"advertise","channels":[{"id":1,"topic":"/t","encoding":"json","schemaName":"","schema":""}]}',
+    );
+    assert.ok(inline.op === "advertise" && !("schemas" in inline));
+    // an empty schemas list still round-trips to the omitted form
+    assert.equal(
+      encodeServerJson({
+        op: "advertise",
+        schemas: [],
+        channels: [{ id: 1, topic: "/t", encoding: "json" }],
+      }),
+      '{"op":"advertise","channels":[{"id":1,"topic":"/t","encoding":"json"}]}',
+    );
+  });
+
+  test("rejects ill-typed schema-table fields", () => {
+    for (const bad of [
+      '{"op":"advertise","schemas":[{"id":-1,"name":"n","encoding":"e","data":"d"}],"channels":[]}',
+      '{"op":"advertise","schemas":{},"channels":[]}',
+      '{"op":"advertise","channels":[{"id":1,"topic":"/t","encoding":"json","schemaId":"1"}]}',
+    ]) {
+      assert.throws(() => decodeServerJson(bad), { code: "ERR_DECODE" }, bad);
     }
   });
 });

@@ -6,7 +6,9 @@ import { decodeParameter, encodeParameter } from "./parameterCodec.js";
 import { jsonMessageFields, unknownOpError } from "./jsonMessage.js";
 import type {
   AdvertisedChannel,
+  AdvertisedSchema,
   AdvertisedService,
+  SchemaTableChannel,
   ServerJsonMessage,
   ServiceMessageSchema,
 } from "./ServerJsonMessage.js";
@@ -31,6 +33,26 @@ function channelJson(c: AdvertisedChannel, field: string): string {
     .string("schema", c.schema)
     .record("metadata", c.metadata, true)
     .toString();
+}
+
+function tableSchemaJson(s: AdvertisedSchema, field: string): string {
+  return new JsonWriter(field)
+    .u64("id", s.id)
+    .string("name", s.name)
+    .string("encoding", s.encoding)
+    .string("data", s.data)
+    .toString();
+}
+
+function tableChannelJson(c: SchemaTableChannel, field: string): string {
+  const w = new JsonWriter(field)
+    .u64("id", c.id)
+    .string("topic", c.topic)
+    .string("encoding", c.encoding);
+  if (c.schemaId !== undefined) {
+    w.u64("schemaId", c.schemaId);
+  }
+  return w.record("metadata", c.metadata, true).toString();
 }
 
 function messageSchemaJson(s: ServiceMessageSchema, field: string): string {
@@ -94,7 +116,15 @@ export function encodeServerJson(message: ServerJsonMessage): string {
       w.stringArray("statusIds", m.statusIds);
       break;
     case "advertise":
-      w.rawArray("channels", mapItems(m.channels, "advertise.channels", channelJson));
+      if ("schemas" in m) {
+        const schemas = mapItems(m.schemas, "advertise.schemas", tableSchemaJson);
+        if (schemas.length > 0) {
+          w.rawArray("schemas", schemas);
+        }
+        w.rawArray("channels", mapItems(m.channels, "advertise.channels", tableChannelJson));
+      } else {
+        w.rawArray("channels", mapItems(m.channels, "advertise.channels", channelJson));
+      }
       break;
     case "unadvertise":
       w.u64Array("channelIds", m.channelIds);
@@ -162,6 +192,50 @@ function decodeChannel(f: JsonFields): AdvertisedChannel {
   return c;
 }
 
+function decodeTableChannel(f: JsonFields): SchemaTableChannel {
+  const c: SchemaTableChannel = {
+    id: f.u64("id"),
+    topic: f.string("topic"),
+    encoding: f.string("encoding"),
+  };
+  if (f.object.get("schemaId") != null) {
+    c.schemaId = f.u64("schemaId");
+  }
+  const metadata = f.optStringRecord("metadata");
+  if (metadata !== undefined) {
+    c.metadata = metadata;
+  }
+  return c;
+}
+
+/**
+ * Decodes either `advertise` form by its shape, never by a version (delta 1.5): the schema-table
+ * form when `schemas` is present or any channel lacks `schemaName` or `schema` or has `schemaId`.
+ */
+function decodeAdvertise(f: JsonFields): ServerJsonMessage {
+  const channels = f.objects("channels");
+  const isTable =
+    f.object.get("schemas") != null ||
+    channels.some(
+      (c) =>
+        c.object.get("schemaId") != null || !c.object.has("schemaName") || !c.object.has("schema"),
+    );
+  if (!isTable) {
+    return { op: "advertise", channels: channels.map(decodeChannel) };
+  }
+  const schemas = f.object.get("schemas") == null ? [] : f.objects("schemas");
+  return {
+    op: "advertise",
+    schemas: schemas.map((s) => ({
+      id: s.u64("id"),
+      name: s.string("name"),
+      encoding: s.string("encoding"),
+      data: s.string("data"),
+    })),
+    channels: channels.map(decodeTableChannel),
+  };
+}
+
 function decodeMessageSchema(f: JsonFields): ServiceMessageSchema {
   return {
     encoding: f.string("encoding"),
@@ -222,7 +296,7 @@ function decodeServer(input: string | Uint8Array): ServerJsonMessage {
     case "removeStatus":
       return { op, statusIds: f.stringArray("statusIds") };
     case "advertise":
-      return { op, channels: f.objects("channels").map(decodeChannel) };
+      return decodeAdvertise(f);
     case "unadvertise":
       return { op, channelIds: f.u64Array("channelIds") };
     case "parameterValues": {

@@ -5,6 +5,10 @@ import type { Reliability } from "./planChannels.js";
 import type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
 import { advertisedChannelMetadata, type VideoMetadata } from "./channelMetadata.js";
 import type { VideoInputSchema } from "./videoInputSchema.js";
+import {
+  rewritePointCloudAdvertisement,
+  type PointCloudCompressionConfig,
+} from "../media/pointcloud/index.js";
 
 /** The session's view of one advertised channel. Subscriber sets hold viewer viewer keys. */
 export interface ChannelState {
@@ -17,6 +21,8 @@ export interface ChannelState {
   readonly subscribers: ReadonlySet<ViewerKey>;
   /** viewer keys that asked for the video track (a subset of `subscribers`). */
   readonly videoSubscribers: ReadonlySet<ViewerKey>;
+  /** Set when the channel's point clouds are compressed (advertised as CompressedPointCloud). */
+  readonly compression: PointCloudCompressionConfig | undefined;
 }
 
 /** One requested subscription (`subscribe` message entry). */
@@ -53,6 +59,7 @@ export interface UnsubscribeChanges {
 
 interface Entry {
   channel: ChannelDescriptor;
+  compression: PointCloudCompressionConfig | undefined;
   schemaText: string;
   reliability: Reliability;
   videoSchema: VideoInputSchema | undefined;
@@ -82,6 +89,7 @@ export class ChannelRegistry {
     }
     this.#entries.set(plan.channel.id, {
       channel: plan.channel,
+      compression: plan.compression,
       schemaText: plan.schemaText,
       reliability: plan.reliability,
       videoSchema: plan.videoSchema,
@@ -153,7 +161,7 @@ export class ChannelRegistry {
     if (Object.keys(metadata).length > 0) {
       out.metadata = metadata;
     }
-    return out;
+    return e.compression === undefined ? out : rewritePointCloudAdvertisement(out);
   }
 
   /**

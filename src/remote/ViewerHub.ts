@@ -1,6 +1,7 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { nextSinkId } from "../core/ids.js";
 import { log } from "../core/logger.js";
+import type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
 import type { RawChannel } from "../core/RawChannel.js";
 import type { Metadata, Sink, SinkChannelFilter } from "../core/Sink.js";
 import {
@@ -25,6 +26,7 @@ import { ClientPublish } from "./ClientPublish.js";
 import { ConnectionGraphState, type ConnectionGraph } from "./ConnectionGraph.js";
 import { CHANNEL_WARNING_SWEEP_MS, DropWarnings } from "./DropWarnings.js";
 import { Parameters } from "./Parameters.js";
+import { PointCloudPublishers } from "./PointCloudPublishers.js";
 import { planChannels } from "./planChannels.js";
 import { RttTracker } from "./RttTracker.js";
 import { Semaphore } from "./Semaphore.js";
@@ -63,6 +65,11 @@ export interface HubTransport {
    * with `foxglove.hasVideoTrack`. Default false (they are plain data channels).
    */
   readonly videoTracks?: boolean | undefined;
+  /**
+   * True when the transport compresses point clouds for its viewers (remote access): Lossy
+   * point-cloud channels are then handled per the hub's `pointCloudCompression`. Default false.
+   */
+  readonly pointClouds?: boolean | undefined;
   /** Monotonic clock in ms for warning expiry. Default `performance.now`. For tests. */
   readonly now?: (() => number) | undefined;
 }
@@ -81,6 +88,7 @@ interface Attachment {
   readonly serverInfo: ServerInfo;
   readonly channels: ChannelRegistry;
   readonly dropWarnings: DropWarnings;
+  readonly pointClouds: PointCloudPublishers;
   readonly sweeper: NodeJS.Timeout;
 }
 
@@ -101,10 +109,12 @@ interface Attachment {
  * {@link disconnect} / {@link handleMessage} for its viewers, and {@link close} when it ends.
  * All methods are synchronous, so each runs as one critical section.
  *
- * Seams for later work: video publishers are driven through {@link ViewerMedia} (`startVideo`,
- * `pushVideo`) and feed back through {@link setVideoMetadata}; the 2.3.0 per-connection schema
- * table belongs in each connection's `send` (it rewrites `advertise` per connection); the
- * point-cloud advertisement rewrite belongs in `planChannels` / `ChannelRegistry.advertisedChannel`.
+ * Video publishers are driven through {@link ViewerMedia} (`startVideo`, `pushVideo`) and feed
+ * back through {@link setVideoMetadata}. The 2.3.0 per-connection schema table lives in each
+ * connection's `send` (it rewrites `advertise` per connection; the hub passes one inline message
+ * to all). Point clouds: `planChannels` decides compression per channel, the registry advertises
+ * compressed channels as `foxglove.CompressedPointCloud`, and {@link PointCloudPublishers}
+ * encodes their messages off the `log()` path (transports that set `pointClouds`).
  */
 export class ViewerHub implements Sink {
   /** The sink ID of this hub in the Context. */
@@ -190,9 +200,11 @@ export class ViewerHub implements Sink {
     }
     const sweeper = setInterval(() => this.sweepWarnings(), CHANNEL_WARNING_SWEEP_MS);
     sweeper.unref();
+    const channels = new ChannelRegistry();
+    const media = transport.media ?? NO_MEDIA;
     this.#open = {
       transport,
-      media: transport.media ?? NO_MEDIA,
+      media,
       gates: transport.gates ?? REMOTE_ACCESS_GATES,
       capabilities: new Set(capabilities),
       serverInfo: buildServerInfo({
@@ -202,8 +214,17 @@ export class ViewerHub implements Sink {
         metadata: this.#options.serverInfoMetadata,
         sessionId: transport.sessionId ?? "",
       }),
-      channels: new ChannelRegistry(),
+      channels,
       dropWarnings: new DropWarnings(transport.now),
+      pointClouds: new PointCloudPublishers({
+        channels,
+        pushLossy: (id, data, logTime, keys) => media.pushLossy(id, data, logTime, keys),
+        reportDrops: (id, report) => {
+          if (this.#open !== undefined) this.#reportDrops(this.#open, id, report);
+        },
+        send: (key, message) => this.#viewers.get(key)?.connection.send(message),
+        now: transport.now ?? (() => performance.now()),
+      }),
       sweeper,
     };
     this.#options.context.addSink(this);
@@ -220,6 +241,7 @@ export class ViewerHub implements Sink {
       return;
     }
     clearInterval(open.sweeper);
+    open.pointClouds.stopAll();
     this.#options.context.removeSink(this.id);
     const viewers = [...this.#viewers.values()];
     this.#viewers.clear();
@@ -301,6 +323,10 @@ export class ViewerHub implements Sink {
     if (state.subscribers.size === videoSubscribers.size) {
       return; // no data subscriber
     }
+    if (state.compression !== undefined) {
+      open.pointClouds.push(channel.id, data, metadata.logTime); // encoded off this path
+      return;
+    }
     if (state.reliability === "lossy") {
       const report = open.media.pushLossy(channel.id, data, metadata.logTime, state.subscribers);
       if (report !== undefined) {
@@ -331,6 +357,8 @@ export class ViewerHub implements Sink {
     const { accepted, skipped } = planChannels(channels, {
       qosClassifier: this.#options.qosClassifier,
       suppressVideoTranscode: videoTracks ? undefined : () => true,
+      pointCloudCompression:
+        open.transport.pointClouds === true ? this.#options.pointCloudCompression : undefined,
     });
     for (const s of skipped) {
       log.error(`not advertising channel ${s.channel.topic}: ${s.reason}`);
@@ -359,7 +387,10 @@ export class ViewerHub implements Sink {
     open.media.closeLossy(channel.id);
     this.#broadcast({ op: "unadvertise", channelIds: [channel.id] });
     open.dropWarnings.forget(channel.id);
-    this.#broadcast({ op: "removeStatus", statusIds: [channelDropsStatusId(channel.id)] });
+    const statusIds = [channelDropsStatusId(channel.id)];
+    const pointCloudWarning = open.pointClouds.stop(channel.id);
+    if (pointCloudWarning !== undefined) statusIds.push(pointCloudWarning);
+    this.#broadcast({ op: "removeStatus", statusIds });
     for (const key of removed.subscribers) {
       const client = this.#viewers.get(key)?.client;
       if (client !== undefined) {
@@ -492,10 +523,18 @@ export class ViewerHub implements Sink {
     }
   }
 
-  /** The periodic sweep (every 15 s while open): clears drop warnings idle for 60 s. */
+  /** Resolves once no point cloud is waiting for or in compression (tests, benchmarks). */
+  async pointCloudsIdle(): Promise<void> {
+    await this.#open?.pointClouds.idle();
+  }
+
+  /** The periodic sweep (every 15 s while open): clears drop and point-cloud warnings idle for 60 s. */
   sweepWarnings(): void {
     if (this.#open !== undefined) {
-      this.removeStatus(this.#open.dropWarnings.drainExpired());
+      this.removeStatus([
+        ...this.#open.dropWarnings.drainExpired(),
+        ...this.#open.pointClouds.drainExpired(),
+      ]);
     }
   }
 
@@ -611,9 +650,13 @@ export class ViewerHub implements Sink {
       this.#notify("onSubscribe", (l) => l.onSubscribe?.(v.client, channel));
     }
     for (const { channel, video } of changes.newlySubscribed) {
-      const warning = video ? undefined : open.dropWarnings.active(channel.id);
-      if (warning !== undefined) {
-        v.connection.send(warning);
+      const warnings = video
+        ? []
+        : [open.dropWarnings.active(channel.id), open.pointClouds.activeWarning(channel.id)];
+      for (const warning of warnings) {
+        if (warning !== undefined) {
+          v.connection.send(warning);
+        }
       }
     }
   }
@@ -632,7 +675,9 @@ export class ViewerHub implements Sink {
     if (changes.unsubscribed.length === 0) {
       return;
     }
-    const retract = open.dropWarnings.activeIds(changes.unsubscribed.map((c) => c.id));
+    const gone = changes.unsubscribed.map((c) => c.id);
+    const retract = [...open.dropWarnings.activeIds(gone), ...open.pointClouds.activeIds(gone)];
+    this.#stopPointClouds(open, changes.lastUnsubscribed);
     if (retract.length > 0) {
       v.connection.send({ op: "removeStatus", statusIds: retract });
     }
@@ -675,6 +720,7 @@ export class ViewerHub implements Sink {
       for (const id of subs.lastVideo) {
         open.media.stopVideo(id);
       }
+      this.#stopPointClouds(open, subs.lastUnsubscribed);
     }
     this.#parameters.unsubscribe(v);
     for (const channel of subs?.unsubscribed ?? []) {
@@ -711,6 +757,16 @@ export class ViewerHub implements Sink {
   #track(request: Promise<void>): void {
     this.#inFlight.add(request);
     void request.then(() => this.#inFlight.delete(request));
+  }
+
+  /** Stops the point-cloud publishers of channels left without subscribers (session.md 8.3). */
+  #stopPointClouds(open: Attachment, channels: readonly ChannelDescriptor[]): void {
+    const retract: string[] = [];
+    for (const c of channels) {
+      const id = open.pointClouds.stop(c.id);
+      if (id !== undefined) retract.push(id);
+    }
+    this.removeStatus(retract);
   }
 
   #reportDrops(open: Attachment, channelId: number, report: DropReport): void {

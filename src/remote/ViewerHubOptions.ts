@@ -4,6 +4,7 @@ import { FoxgloveError } from "../core/FoxgloveError.js";
 import type { Capability } from "../protocol/index.js";
 import type { AssetHandler } from "./Assets.js";
 import type { ParameterHandler } from "./Parameters.js";
+import type { PointCloudCompressionSetting } from "../media/pointcloud/index.js";
 import type { QosClassifier } from "./planChannels.js";
 import type { ServiceDefinition } from "./Services.js";
 import { serverCapabilities, type GatewayCapability } from "./serverInfo.js";
@@ -50,6 +51,15 @@ export interface ViewerHubOptions {
    * get/set); more are refused at once. Default 32.
    */
   maxRequestsInFlight?: number | undefined;
+  /**
+   * Point-cloud compression for remote viewers (session.md 8, delta 3.3): Lossy
+   * `foxglove.PointCloud` (protobuf, JSON, FlatBuffer) and ROS 1/ROS 2 `PointCloud2` channels are
+   * Draco-compressed and advertised as `foxglove.CompressedPointCloud`. `true` (default) compresses
+   * all with the defaults (kd-tree, 12 bits), `false` none; options apply to all; a policy
+   * `(channel) => options | true | false | undefined` decides per channel (an opt-out model).
+   * Only transports that offer it (remote access) apply it.
+   */
+  pointCloudCompression?: PointCloudCompressionSetting | undefined;
 }
 
 /** Default of {@link ViewerHubOptions.requestTimeoutMs}: 30 s. */
@@ -73,6 +83,7 @@ export interface ResolvedViewerHubOptions {
   readonly assetHandler: AssetHandler | undefined;
   readonly requestTimeoutMs: number;
   readonly maxRequestsInFlight: number;
+  readonly pointCloudCompression: PointCloudCompressionSetting;
 }
 
 /**
@@ -116,5 +127,6 @@ export function resolveViewerHubOptions(options: ViewerHubOptions = {}): Resolve
     assetHandler: options.assetHandler,
     requestTimeoutMs,
     maxRequestsInFlight,
+    pointCloudCompression: options.pointCloudCompression ?? true,
   };
 }

@@ -1,6 +1,11 @@
 import { log } from "../core/logger.js";
 import { encodeSchemaText, messageEncodingRequiresSchema } from "../protocol/index.js";
 import type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
+import {
+  resolvePointCloudCompression,
+  type PointCloudCompressionConfig,
+  type PointCloudCompressionSetting,
+} from "../media/pointcloud/index.js";
 import { videoInputSchema, type VideoInputSchema } from "./videoInputSchema.js";
 
 /**
@@ -26,6 +31,11 @@ export interface ChannelPlan {
   readonly videoSchema: VideoInputSchema | undefined;
   /** The schema as advertised (base64 for binary schema encodings, else text; `""` for none). */
   readonly schemaText: string;
+  /**
+   * Set when the channel's point clouds are compressed for viewers: it is then advertised as
+   * `foxglove.CompressedPointCloud` and its messages go through a Draco transcoder.
+   */
+  readonly compression?: PointCloudCompressionConfig | undefined;
 }
 
 /** A channel left out of the advertisement, and why (for an error log). */
@@ -40,6 +50,11 @@ export interface PlanChannelsOptions {
   readonly qosClassifier?: QosClassifier | undefined;
   /** True = advertise a video-capable channel as plain data. A throwing predicate counts as false. */
   readonly suppressVideoTranscode?: ((channel: ChannelDescriptor) => boolean) | undefined;
+  /**
+   * Point-cloud compression of Lossy point-cloud channels (session.md 8.1): the setting or policy
+   * consulted per channel. Default (undefined): no compression (the transport does not offer it).
+   */
+  readonly pointCloudCompression?: PointCloudCompressionSetting | undefined;
 }
 
 /**
@@ -74,7 +89,15 @@ export function planChannels(
       );
       reliability = "lossy";
     }
-    accepted.push({ channel, reliability, videoSchema, schemaText });
+    const compression =
+      options.pointCloudCompression === undefined
+        ? undefined
+        : resolvePointCloudCompression(
+            channel,
+            reliability === "reliable",
+            options.pointCloudCompression,
+          );
+    accepted.push({ channel, reliability, videoSchema, schemaText, compression });
   }
   return { accepted, skipped };
 }

@@ -65,6 +65,42 @@ describe("ViewerCore", () => {
     assert.deepEqual(core.subscribedChannelIds, [3]);
   });
 
+  test("reads schema-table advertisements; the table is cleared on every serverInfo", () => {
+    const { core, seen, handle, take } = setup();
+    handle({ op: "serverInfo", name: "d", capabilities: [] });
+    handle({
+      op: "advertise",
+      schemas: [{ id: 1, name: "S", encoding: "jsonschema", data: "{}" }],
+      channels: [
+        { id: 1, topic: "/a", encoding: "json", schemaId: 1 },
+        { id: 2, topic: "/b", encoding: "json" },
+      ],
+    });
+    handle({
+      op: "advertise",
+      schemas: [],
+      channels: [{ id: 3, topic: "/c", encoding: "json", schemaId: 1 }],
+    });
+    assert.deepEqual(
+      core.channels.map((c) => [c.id, c.schemaName, c.schema?.encoding]),
+      [
+        [1, "S", "jsonschema"],
+        [2, "", undefined],
+        [3, "S", "jsonschema"],
+      ],
+    );
+    take(seen);
+    // A new control stream starts with serverInfo: ids defined before it are unknown.
+    handle({ op: "serverInfo", name: "d", capabilities: [] });
+    handle({
+      op: "advertise",
+      schemas: [],
+      channels: [{ id: 4, topic: "/d", encoding: "json", schemaId: 1 }],
+    });
+    assert.deepEqual(take(seen), ["error ERR_DECODE"]);
+    assert.equal(core.channel(4), undefined);
+  });
+
   test("a Reliable channel is subscribed without a data track and fed by MessageData", async () => {
     const { core, sent, tracks, handle, take } = setup();
     handle({ op: "advertise", channels: [ch(4, "/battery", true)] });

@@ -1,11 +1,12 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
-import type {
-  AdvertisedService,
-  ClientMessage,
-  ServerInfo,
-  ServerMessage,
-  Status,
+import {
+  SchemaTableReader,
+  type AdvertisedService,
+  type ClientMessage,
+  type ServerInfo,
+  type ServerMessage,
+  type Status,
 } from "../protocol/index.js";
 import { ChannelTable, type ChannelChange } from "./ChannelTable.js";
 import type { Emitter } from "./Emitter.js";
@@ -45,6 +46,8 @@ export class ViewerCore {
   readonly #effects: ViewerCoreEffects;
   readonly #events: Emitter<ViewerEvents>;
   readonly #table = new ChannelTable();
+  /** Schemas defined on the current control stream (protocol 2.3.0); cleared on `serverInfo`. */
+  readonly #schemas = new SchemaTableReader();
   readonly #services = new Map<number, AdvertisedService>();
   readonly #statuses = new Map<string, Status>();
   readonly #subs = new Set<Subscription>();
@@ -169,13 +172,20 @@ export class ViewerCore {
     }
     switch (message.op) {
       case "serverInfo":
+        this.#schemas.clear();
         this.#serverInfo = message;
         this.#actions.restore(message);
         this.#events.emit("serverInfo", message);
         break;
-      case "advertise":
-        this.#advertise(message.channels);
+      case "advertise": {
+        // Either advertise form, told apart by shape: reads 2.2.0 and 2.3.0 devices alike.
+        const { channels, errors } = this.#schemas.read(message);
+        for (const error of errors) {
+          this.#events.emit("error", error);
+        }
+        this.#advertise(channels);
         break;
+      }
       case "unadvertise":
         this.#unadvertise(message.channelIds);
         break;

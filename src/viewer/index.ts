@@ -1,8 +1,8 @@
 /**
- * `foxglove-remote/viewer`: connect to a device over Foxglove remote access (protocol 2.2.0 on
- * LiveKit), follow its channels and receive their messages, and act on it: publish on client
- * channels, read and set parameters, call services, follow the connection graph, fetch assets.
- * See docs/viewer.md.
+ * `foxglove-remote/viewer`: connect to a device over Foxglove remote access (protocol 2.3.0 on
+ * LiveKit, reading 2.2.0 devices too), follow its channels and receive their messages, and act on
+ * it: publish on client channels, read and set parameters, call services, follow the connection
+ * graph, fetch assets. See docs/viewer.md.
  */
 export {
   connectViewer,
@@ -59,3 +59,4 @@ export type {
 export type { Schema } from "../core/Schema.js";
 export type { IceServerConfig } from "../livekit/index.js";
 export { shutdownLiveKit } from "../livekit/index.js";
+export { decodePointCloud, isCompressedPointCloudChannel } from "./decodePointCloud.js";

@@ -2,6 +2,7 @@ import { describeError, httpUrlProblem } from "../core/describeError.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { LIBRARY_ID } from "../core/version.js";
 import { redact } from "../core/redact.js";
+import { PROTOCOL_VERSION } from "../protocol/protocolVersion.js";
 
 /** How to ask a device API server (`foxglove-remote api-server`) for access to a device. */
 export interface ApiServerAccess {
@@ -16,8 +17,8 @@ export interface ApiServerAccess {
   /** Our display name in the room. Default none. */
   name?: string;
   /**
-   * `protocolVersion` attribute the server puts in our token. Default `2.2.0` (the server's
-   * default); for tests of incompatible versions.
+   * `protocolVersion` attribute the server puts in our token. Default `PROTOCOL_VERSION` (2.3.0:
+   * this library reads the schema-table `advertise`); other values are for tests.
    */
   protocolVersion?: string;
   /** How long the server may wait for an offline device to come online, ms. Default: the server's (10 000). */
@@ -72,7 +73,7 @@ export async function requestViewerCredentials(
   const body: Record<string, unknown> = { device: access.device };
   if (access.identity !== undefined) body.identity = access.identity;
   if (access.name !== undefined) body.name = access.name;
-  if (access.protocolVersion !== undefined) body.protocolVersion = access.protocolVersion;
+  body.protocolVersion = access.protocolVersion ?? PROTOCOL_VERSION;
   if (access.deviceWaitMs !== undefined) body.timeoutMs = access.deviceWaitMs;
   const headers: Record<string, string> = {
     "content-type": "application/json",

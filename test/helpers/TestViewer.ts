@@ -12,7 +12,10 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from "../../src/protocol/index.js";
-import { requestViewerCredentials } from "../../src/viewer/index.js";
+import {
+  requestViewerCredentials,
+  type ApiServerAccess,
+} from "../../src/viewer/requestViewerCredentials.js";
 import type { TestLiveKitServer } from "./livekitServer.js";
 import { Waiter } from "./Waiter.js";
 
@@ -67,23 +70,12 @@ export class TestViewer {
     );
   }
 
-  /**
-   * Joins the room of device `device` with credentials from the API server at `apiUrl` (its
-   * viewer endpoint, as a viewer application would), as `identity`.
-   */
+  /** Asks the API server's viewer endpoint for credentials (as `access` says), then joins. */
   static async viaApiServer(
-    apiUrl: string,
-    device: string,
-    identity: string,
+    access: ApiServerAccess,
     iceServers?: readonly IceServerConfig[],
-    protocolVersion?: string,
   ): Promise<TestViewer> {
-    const creds = await requestViewerCredentials({
-      apiUrl,
-      device,
-      identity,
-      ...(protocolVersion === undefined ? {} : { protocolVersion }),
-    });
+    const creds = await requestViewerCredentials(access);
     return await TestViewer.connect(
       creds.livekitUrl,
       creds.token,

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
 import { formatMessageLine } from "../formatViewerOutput.js";
 import { runViewerCommand } from "../runViewerCommand.js";
+import { decodePointCloud, isCompressedPointCloudChannel } from "../../viewer/index.js";
 import {
   addViewerAccessOptions,
   positiveInteger,
@@ -20,7 +21,7 @@ export function addEchoCommand(program: Command): void {
     program
       .command("echo")
       .description(
-        "print the messages of a topic (JSON decoded; other encodings summarized) until Ctrl-C",
+        "print the messages of a topic (JSON decoded; compressed point clouds and other encodings summarized) until Ctrl-C",
       )
       .argument("<topic>", "topic to print, e.g. /imu")
       .option("-n, --count <n>", "exit after this many messages", positiveInteger)
@@ -50,7 +51,10 @@ export function addEchoCommand(program: Command): void {
       process.stdout.once("error", onPipeError);
       try {
         for await (const message of sub) {
-          process.stdout.write(`${formatMessageLine(message, flags.json === true)}\n`);
+          const cloud = isCompressedPointCloudChannel(message.channel)
+            ? await decodePointCloud(message).catch(() => undefined)
+            : undefined;
+          process.stdout.write(`${formatMessageLine(message, flags.json === true, cloud)}\n`);
           printed += 1;
           if (flags.count !== undefined && printed >= flags.count) {
             break;

@@ -8,7 +8,8 @@ import type { ParameterHandler } from "../../remote/Parameters.js";
 import type { QosProfile } from "../../remote/planChannels.js";
 import type { ServiceDefinition } from "../../remote/Services.js";
 import type { ViewerHubOptions } from "../../remote/ViewerHubOptions.js";
-import { FrameTransform, LocationFix } from "../../messages/index.js";
+import { FrameTransform, LocationFix, PointCloud } from "../../messages/index.js";
+import { syntheticLidarCloud } from "../../media/pointcloud/index.js";
 
 /** A demo channel: its topic, rate (Hz) and how viewers get it. */
 export interface DemoTopic {
@@ -25,7 +26,16 @@ export const DEMO_TOPICS: readonly DemoTopic[] = [
   { topic: "/diagnostics", hz: 2, reliability: "reliable", description: "diagnostics, JSON" },
   { topic: "/gps", hz: 5, reliability: "lossy", description: "foxglove.LocationFix, protobuf" },
   { topic: "/tf", hz: 20, reliability: "lossy", description: "foxglove.FrameTransform, protobuf" },
+  {
+    topic: "/lidar",
+    hz: 10,
+    reliability: "lossy",
+    description: "foxglove.PointCloud, protobuf, 30,000 points (Draco-compressed for viewers)",
+  },
 ];
+
+/** Points per demo lidar cloud. */
+export const DEMO_LIDAR_POINTS = 30_000;
 
 /** The demo's QoS classifier: Reliable for the topics marked so, Lossy otherwise. */
 export function demoQos(channel: ChannelDescriptor): QosProfile {
@@ -58,7 +68,8 @@ const emptySchema = { name: "demo.Empty", encoding: "jsonschema", data: jsonByte
 
 /**
  * A pretend robot driving in circles: logs IMU readings at 100 Hz, its battery draining, periodic
- * diagnostics, a GPS fix and the transform of its base, on channels of `context`.
+ * diagnostics, a GPS fix, the transform of its base and a 30,000-point lidar cloud at 10 Hz, on
+ * channels of `context`.
  *
  * It can also be controlled ({@link gatewayOptions}): a parameter set (`speed_scale`,
  * `max_angular`, `label`), two services (`/stop`, `/reset_odometry`) and a teleop client channel
@@ -152,7 +163,8 @@ export class DemoRobot implements Disposable {
     const diagnostics = new Channel<object>("/diagnostics", { context, encoder: jsonEncoder() });
     const gps = new Channel<LocationFix>("/gps", { context, encoder: LocationFix });
     const tf = new Channel<FrameTransform>("/tf", { context, encoder: FrameTransform });
-    this.#channels.push(imu, battery, diagnostics, gps, tf);
+    const lidar = new Channel<PointCloud>("/lidar", { context, encoder: PointCloud });
+    this.#channels.push(imu, battery, diagnostics, gps, tf, lidar);
     const noise = () => (Math.random() - 0.5) * 0.02;
     this.#every("/imu", () => {
       const { linear, angular } = this.velocity;
@@ -207,6 +219,15 @@ export class DemoRobot implements Disposable {
         translation: { x: pose.x, y: pose.y, z: 0 },
         rotation: { x: 0, y: 0, z: Math.sin(pose.yaw / 2), w: Math.cos(pose.yaw / 2) },
       });
+    });
+    this.#every("/lidar", () => {
+      // Building the cloud costs time: only when someone receives it.
+      if (lidar.hasSinks()) {
+        lidar.log({
+          ...syntheticLidarCloud(t(), { points: DEMO_LIDAR_POINTS }),
+          timestamp: stamp(nowNanos()),
+        });
+      }
     });
   }
 

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setLogger } from "../../core/logger.js";
-import { decodeServerFrame, FrameDecoder, type ServerMessage } from "../../protocol/index.js";
+import {
+  decodeServerFrame,
+  FrameDecoder,
+  parseSemVer,
+  type ServerMessage,
+} from "../../protocol/index.js";
 import { Participant, sharedFrameEncoder } from "./Participant.js";
 import { PendingResets } from "./PendingResets.js";
 
@@ -174,4 +179,82 @@ test("pending resets are drained once, in request order, without duplicates", ()
   assert.equal(resets.has("A"), true);
   assert.deepEqual(resets.drain(), ["B", "A"]);
   assert.deepEqual(resets.drain(), []);
+});
+
+test("2.3.0 viewers get their own schema-table advertise; older viewers the shared inline frame", async () => {
+  const encode = sharedFrameEncoder();
+  const alice = make("A1", new PendingResets(), { encode, protocolVersion: parseSemVer("2.3.0") });
+  const bob = make("B1", new PendingResets(), { encode, protocolVersion: parseSemVer("2.4.1") });
+  const carol = make("C1", new PendingResets(), { encode, protocolVersion: parseSemVer("2.2.0") });
+  const rc = make("D1", new PendingResets(), {
+    encode,
+    protocolVersion: parseSemVer("2.3.0-rc.1"),
+  });
+  assert.deepEqual(
+    [alice, bob, carol, rc].map((p) => p.usesSchemaTable),
+    [true, true, false, false],
+  );
+  assert.deepEqual(make("E1").protocolVersion, parseSemVer("2.2.0"), "absent attribute");
+  assert.equal(bob.protocolVersion.minor, 4);
+  const streams = [alice, bob, carol, rc].map((p) => {
+    const s = new FakeStream();
+    void p.startFlush(s.write);
+    return s;
+  });
+  const channel = (id: number, schemaName: string) => ({
+    id,
+    topic: `/t${id}`,
+    encoding: "json",
+    schemaName,
+    schemaEncoding: "jsonschema",
+    schema: "{}",
+  });
+  const first: ServerMessage = { op: "advertise", channels: [channel(1, "A"), channel(2, "A")] };
+  const second: ServerMessage = { op: "advertise", channels: [channel(3, "A"), channel(4, "B")] };
+  for (const m of [first, second]) for (const p of [alice, bob, carol, rc]) p.send(m);
+  const received = async (s: FakeStream) => {
+    const decode = () => {
+      const decoder = new FrameDecoder();
+      return s.writes.flatMap((w) => decoder.push(w)).map(decodeServerFrame);
+    };
+    while (decode().length < 2) await s.written(s.writes.length + 1);
+    return decode();
+  };
+  const [a, , c, d] = await Promise.all(streams.map(received));
+  assert.deepEqual(a, [
+    {
+      op: "advertise",
+      schemas: [{ id: 1, name: "A", encoding: "jsonschema", data: "{}" }],
+      channels: [
+        { id: 1, topic: "/t1", encoding: "json", schemaId: 1 },
+        { id: 2, topic: "/t2", encoding: "json", schemaId: 1 },
+      ],
+    },
+    {
+      op: "advertise",
+      schemas: [{ id: 2, name: "B", encoding: "jsonschema", data: "{}" }],
+      channels: [
+        { id: 3, topic: "/t3", encoding: "json", schemaId: 1 },
+        { id: 4, topic: "/t4", encoding: "json", schemaId: 2 },
+      ],
+    },
+  ]);
+  assert.deepEqual(c, [first, second]);
+  assert.deepEqual(d, [first, second]);
+  // a reset replaces the participant: the new connection's table starts again from 1
+  const again = make("A2", new PendingResets(), { encode, protocolVersion: parseSemVer("2.3.0") });
+  const s = new FakeStream();
+  void again.startFlush(s.write);
+  again.send(second);
+  await s.written(1);
+  const [fresh] = s.writes.flatMap((w) => new FrameDecoder().push(w)).map(decodeServerFrame);
+  assert.ok(fresh?.op === "advertise" && "schemas" in fresh);
+  assert.deepEqual(
+    fresh.schemas.map((x) => [x.id, x.name]),
+    [
+      [1, "A"],
+      [2, "B"],
+    ],
+  );
+  await Promise.all([alice, bob, carol, rc, again].map((p) => p.close()));
 });

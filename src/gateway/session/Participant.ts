@@ -1,5 +1,12 @@
 import { log } from "../../core/logger.js";
-import { encodeServerFrame, type ServerMessage } from "../../protocol/index.js";
+import {
+  checkProtocolVersion,
+  encodeServerFrame,
+  SchemaTable,
+  supportsSchemaTable,
+  type SemVer,
+  type ServerMessage,
+} from "../../protocol/index.js";
 import { nextClientId, type ViewerConnection } from "../../remote/ViewerConnection.js";
 import { ControlQueue, type EnqueueResult } from "./ControlQueue.js";
 import { flushControlQueue, type FlushEnd } from "./flushControlQueue.js";
@@ -22,6 +29,11 @@ export interface ParticipantOptions {
   readonly messageBacklogSize?: number;
   /** Encodes a message as a v2 frame. Default a fresh encode per message. */
   readonly encode?: (message: ServerMessage) => Uint8Array;
+  /**
+   * The viewer's validated protocol version. From 2.3.0 the participant keeps a schema table and
+   * sends `advertise` in the schema-table form. Default 2.2.0 (inline).
+   */
+  readonly protocolVersion?: SemVer;
 }
 
 /**
@@ -45,7 +57,9 @@ export function sharedFrameEncoder(): (message: ServerMessage) => Uint8Array {
  * One viewer connection in the room, the LiveKit side of a hub {@link ViewerConnection}: its
  * identity, SID, join time, client ID, bounded control queue with its flush task, and
  * cancellation. {@link send} frames hub messages as v2; everything that reaches the viewer's
- * control stream goes through {@link sendControl}.
+ * control stream goes through {@link sendControl}. A viewer at 2.3.0 or above gets `advertise`
+ * deduplicated against this connection's own schema table (fresh for every connection instance,
+ * so every reset and reconnect starts again from id 1); older viewers get the inline form.
  */
 export class Participant implements ViewerConnection {
   /** LiveKit identity. */
@@ -56,12 +70,15 @@ export class Participant implements ViewerConnection {
   readonly joinedAt: number;
   /** Process-wide client ID of this connection instance (from 1). */
   readonly clientId: number;
+  /** The viewer's validated protocol version (2.2.0 when its attribute was absent). */
+  readonly protocolVersion: SemVer;
 
   readonly #queue: ControlQueue;
   readonly #controller = new AbortController();
   readonly #pendingResets: PendingResets;
   readonly #parent: AbortSignal | undefined;
   readonly #encode: (message: ServerMessage) => Uint8Array;
+  readonly #schemaTable: SchemaTable | undefined;
   readonly #onParentAbort = (): void => this.#controller.abort();
   #flush: Promise<FlushEnd> | undefined;
 
@@ -73,6 +90,10 @@ export class Participant implements ViewerConnection {
     this.#pendingResets = options.pendingResets;
     this.#queue = new ControlQueue(options.messageBacklogSize ?? DEFAULT_MESSAGE_BACKLOG_SIZE);
     this.#encode = options.encode ?? encodeServerFrame;
+    this.protocolVersion = options.protocolVersion ?? checkProtocolVersion(undefined)!;
+    if (supportsSchemaTable(this.protocolVersion)) {
+      this.#schemaTable = new SchemaTable();
+    }
     this.#parent = options.signal;
     if (this.#parent?.aborted === true) {
       this.#controller.abort();
@@ -96,11 +117,23 @@ export class Participant implements ViewerConnection {
     return this.#queue.length;
   }
 
-  /** Frames a hub message as v2 and queues it (see {@link sendControl}); never throws. */
+  /** True when this viewer gets the schema-table `advertise` (protocol 2.3.0 or above). */
+  get usesSchemaTable(): boolean {
+    return this.#schemaTable !== undefined;
+  }
+
+  /**
+   * Frames a hub message as v2 and queues it (see {@link sendControl}); never throws. An inline
+   * `advertise` is deduplicated against this viewer's schema table first, if it has one; the
+   * result is queued in the same synchronous step, so a definition precedes its first use.
+   */
   send(message: ServerMessage): void {
     let frame;
     try {
-      frame = this.#encode(message);
+      frame =
+        this.#schemaTable !== undefined && message.op === "advertise" && !("schemas" in message)
+          ? encodeServerFrame(this.#schemaTable.deduplicate(message))
+          : this.#encode(message);
     } catch (error) {
       log.error(`failed to encode ${message.op}`, error);
       return;

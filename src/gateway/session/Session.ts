@@ -108,6 +108,7 @@ export class Session implements AsyncDisposable {
     this.#hub.open({
       serverName: options.serverName,
       sessionId: options.sessionId,
+      pointClouds: true,
       media: {
         openLossy: (id) => this.#tracks.open(id),
         closeLossy: (id) => this.#tracks.close(id),
@@ -220,6 +221,7 @@ export class Session implements AsyncDisposable {
       signal: this.#controller.signal,
       messageBacklogSize: this.#messageBacklogSize,
       encode: this.#encode,
+      protocolVersion: check.parsed,
     });
     participant.signal.addEventListener("abort", () => void stream.close(), { once: true });
     void participant.startFlush((bytes) => stream.write(bytes));
@@ -378,8 +380,15 @@ export class Session implements AsyncDisposable {
         }
       }
     } catch (error) {
-      if (this.#ending === undefined) {
-        log.debug(`control stream from ${stream.identity} ended`, error);
+      if (this.#ending !== undefined) {
+        return;
+      }
+      // A stream that ends abnormally because its viewer left (a closed tab) is a normal end
+      // (delta 4); any other read failure is worth a warning.
+      if (this.#room.getParticipant(stream.identity) === undefined) {
+        log.debug(`control stream from ${stream.identity} ended with its viewer`, error);
+      } else {
+        log.warn(`control stream from ${stream.identity} failed`, error);
       }
     }
   }

@@ -1,14 +1,30 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { supportsSchemaTable } from "../../protocol/index.js";
 import { checkViewerProtocolVersion } from "./checkViewerProtocolVersion.js";
 
 test("an absent attribute counts as 2.2.0 and is accepted", () => {
-  assert.deepEqual(checkViewerProtocolVersion(undefined), { compatible: true, version: "2.2.0" });
+  const check = checkViewerProtocolVersion(undefined);
+  assert.ok(check.compatible);
+  assert.equal(check.version, "2.2.0");
+  assert.equal(supportsSchemaTable(check.parsed), false);
 });
 
-test("2.x versions at or above 2.2.0 are accepted", () => {
-  for (const v of ["2.2.0", "2.2.1", "2.3.0", "2.17.4", "2.2.1-rc.1", "2.2.0+build.5"]) {
-    assert.equal(checkViewerProtocolVersion(v).compatible, true, v);
+test("2.x versions at or above 2.2.0 are accepted; the parsed version picks the advertise form", () => {
+  for (const [v, table] of [
+    ["2.2.0", false],
+    ["2.2.1", false],
+    ["2.3.0-rc.1", false],
+    ["2.3.0", true],
+    ["2.3.4", true],
+    ["2.4.0", true],
+    ["2.17.4", true],
+    ["2.2.1-rc.1", false],
+    ["2.2.0+build.5", false],
+  ] as const) {
+    const check = checkViewerProtocolVersion(v);
+    assert.ok(check.compatible, v);
+    assert.equal(supportsSchemaTable(check.parsed), table, v);
   }
 });
 
@@ -45,7 +61,7 @@ test("a rejected viewer gets exactly one error status naming both versions", () 
     op: "status",
     level: 2,
     message:
-      "Remote access protocol version 3.0.0 is not compatible with this device (supported: 2.2.0)",
+      "Remote access protocol version 3.0.0 is not compatible with this device (supported: 2.3.0)",
   });
 });
 

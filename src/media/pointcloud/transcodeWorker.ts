@@ -1,0 +1,29 @@
+// Worker-thread entry of PointCloudWorker: transcodes clouds with its own Draco module.
+import { parentPort } from "node:worker_threads";
+import { FoxgloveError } from "../../core/FoxgloveError.js";
+import { discardDracoEncoder, loadDracoEncoder } from "./dracoModules.js";
+import { transcodePointCloud } from "./transcodePointCloud.js";
+import type { TranscodeJob, TranscodeReply } from "./PointCloudWorker.js";
+
+const port = parentPort!;
+port.on("message", (job: TranscodeJob) => {
+  void (async (): Promise<TranscodeReply> => {
+    try {
+      const draco = await loadDracoEncoder();
+      // A fresh buffer of its own, so it can be transferred back without copying again.
+      const data = new Uint8Array(transcodePointCloud(draco, job.format, job.data, job.options));
+      return { id: job.id, data };
+    } catch (error) {
+      if (error instanceof Error && error.name === "RuntimeError") {
+        discardDracoEncoder(); // the module aborted: the next job gets a fresh one
+      }
+      return {
+        id: job.id,
+        error:
+          error instanceof FoxgloveError ? { code: error.code, message: error.message } : undefined,
+      };
+    }
+  })().then((reply) =>
+    port.postMessage(reply, reply.data ? [reply.data.buffer as ArrayBuffer] : []),
+  );
+});
