@@ -3,34 +3,25 @@
 // (`foxglove-remote device`, a child process) — must end by themselves, and Ctrl-C must stop them.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { startApiServer, TEST_DEVICE, type ApiServer } from "../src/api-server/index.js";
+import type { ApiServer } from "../src/api-server/index.js";
 import { startChild, type RunningChild } from "./helpers/childProcess.js";
-import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
+import { MAIN_TS } from "./helpers/cli.js";
+import { startSampleDevice, type SampleDevice } from "./helpers/sampleDevice.js";
 
-const main = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
-const cli = (...args: string[]) => [process.execPath, ["--import", "tsx", main, ...args]] as const;
+const cli = (...args: string[]) =>
+  [process.execPath, ["--import", "tsx", MAIN_TS, ...args]] as const;
 
-let livekit: TestLiveKitServer;
+let stack: SampleDevice;
 let api: ApiServer;
 let device: RunningChild;
 
 before(async () => {
-  livekit = await startLiveKitServer("cli-terminal");
-  api = await startApiServer({
-    devices: [TEST_DEVICE],
-    livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
-  });
-  device = startChild(...cli("device", "--api-url", api.url), {
-    env: { ...process.env, FOXGLOVE_DEVICE_TOKEN: TEST_DEVICE.token },
-  });
-  await device.waitForOutput(/connected to/);
+  stack = await startSampleDevice("cli-terminal");
+  ({ api, device } = stack);
 });
 
 after(async () => {
-  device?.proc.kill("SIGKILL");
-  await api?.stop();
-  await livekit?.stop();
+  await stack?.close();
 });
 
 /** Runs a CLI command in a pseudo-terminal. */

@@ -2,36 +2,26 @@
 // livekit-server and the device API server: teleop on /cmd_vel, the /stop service and a parameter
 // set each change what the device prints and what it logs on /diagnostics.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-import { startApiServer, TEST_DEVICE, type ApiServer } from "../src/api-server/index.js";
+import { TEST_DEVICE } from "../src/api-server/index.js";
 import { shutdownLiveKit } from "../src/livekit/index.js";
-import { startChild, type RunningChild } from "./helpers/childProcess.js";
-import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
+import type { RunningChild } from "./helpers/childProcess.js";
+import { runCli } from "./helpers/cli.js";
+import { startSampleDevice, type SampleDevice } from "./helpers/sampleDevice.js";
 import { TestViewer } from "./helpers/TestViewer.js";
 
-const main = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 const str = (b: Uint8Array) => new TextDecoder().decode(b);
 const WAIT = 20_000;
 
-let livekit: TestLiveKitServer;
-let api: ApiServer;
+let stack: SampleDevice;
 let device: RunningChild;
 let viewer: TestViewer;
 
 before(async () => {
-  livekit = await startLiveKitServer("device-controls");
-  api = await startApiServer({
-    devices: [TEST_DEVICE],
-    livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
-  });
-  device = startChild(process.execPath, ["--import", "tsx", main, "device", "--api-url", api.url], {
-    env: { ...process.env, FOXGLOVE_DEVICE_TOKEN: TEST_DEVICE.token },
-  });
-  await device.waitForOutput(/connected to/);
+  stack = await startSampleDevice("device-controls");
+  device = stack.device;
+  const { api, livekit } = stack;
   viewer = await TestViewer.viaApiServer(
     { apiUrl: api.url, device: TEST_DEVICE.id, identity: "operator" },
     livekit.iceServers,
@@ -45,10 +35,7 @@ before(async () => {
 
 after(async () => {
   await viewer?.close();
-  device?.proc.kill("SIGINT");
-  await device?.exit(10_000).catch(() => undefined);
-  await api?.stop();
-  await livekit?.stop();
+  await stack?.close();
   await shutdownLiveKit();
 });
 
@@ -121,15 +108,7 @@ test("the /stop service stops the robot; a parameter set is applied and printed"
 
 /** Runs a `foxglove-remote` command through pipes, as a user's script would. */
 async function cli(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ["--import", "tsx", main, ...args],
-    {
-      timeout: 60_000,
-      env: { ...process.env, FOXGLOVE_API_URL: api.url, FOXGLOVE_LOG_LEVEL: "error" },
-    },
-  );
-  return stdout;
+  return (await runCli(stack.api.url, args)).stdout;
 }
 
 test("the CLI drives the sample device: publish on /cmd_vel, call a service, set a parameter", async () => {
@@ -143,6 +122,9 @@ test("the CLI drives the sample device: publish on /cmd_vel, call a service, set
     "10",
   );
   await device.waitForOutput(/teleop: linear\.x=0\.8 angular\.z=0\.2 from /, WAIT);
+  // A single publish (no --rate) reaches the device before the viewer leaves.
+  await cli("publish", "/cmd_vel", '{"linear":{"x":0.3},"angular":{"z":0.1}}');
+  await device.waitForOutput(/teleop: linear\.x=0\.3 angular\.z=0\.1 from /, WAIT);
   const reset = await cli("call", "/reset_odometry");
   assert.match(reset, /\{"x":0,"y":0,"yaw":0\}/);
   await device.waitForOutput(/service \/reset_odometry called by .*: pose reset/, WAIT);

@@ -3,14 +3,13 @@
 // graph, client publish and capability gating, through OUR device API server and a real
 // livekit-server. The device program is test/fixtures/reference_actions_device.py.
 import assert from "node:assert/strict";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
 import { startApiServer, type ApiServer } from "../src/api-server/index.js";
 import type { FoxgloveError } from "../src/core/FoxgloveError.js";
@@ -30,11 +29,11 @@ import {
   referenceVenvDir,
 } from "../bench/compare/referenceVenv.js";
 import { startChild } from "./helpers/childProcess.js";
+import { cliFailure, MAIN_TS, runCli } from "./helpers/cli.js";
 import { EventLog } from "./helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
 
 const SCRIPT = fileURLToPath(new URL("./fixtures/reference_actions_device.py", import.meta.url));
-const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 const account = (id: string) => ({
   id: `dev_${id.replaceAll("-", "_")}`,
   name: id,
@@ -380,7 +379,7 @@ describe(`assets on the reference device ${ASSETS_SDK_VERSION} (Python asset_han
     const dir = await mkdtemp(join(tmpdir(), "fr-asset-"));
     try {
       const out = join(dir, "base.stl");
-      const { stderr } = await runCli(
+      const { stderr } = await runCliFor(
         accounts.assets.id,
         "asset",
         "package://robot/base.stl",
@@ -389,7 +388,12 @@ describe(`assets on the reference device ${ASSETS_SDK_VERSION} (Python asset_han
       );
       assert.match(stderr, /wrote 25 bytes/);
       assert.equal(await readFile(out, "utf8"), "solid base\nendsolid base\n");
-      const failure = await cliFailure(2, accounts.assets.id, "asset", "package://robot/none.stl");
+      const failure = await cliFailureFor(
+        2,
+        accounts.assets.id,
+        "asset",
+        "package://robot/none.stl",
+      );
       assert.match(failure, /package:\/\/robot\/none.stl/);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -398,8 +402,9 @@ describe(`assets on the reference device ${ASSETS_SDK_VERSION} (Python asset_han
 });
 
 describe("the CLI on the reference device (child processes through pipes)", () => {
-  const cli = (...args: string[]) => runCli(accounts.main.id, ...args);
-  const failing = (code: number, ...args: string[]) => cliFailure(code, accounts.main.id, ...args);
+  const cli = (...args: string[]) => runCliFor(accounts.main.id, ...args);
+  const failing = (code: number, ...args: string[]) =>
+    cliFailureFor(code, accounts.main.id, ...args);
 
   test("call prints the JSON response; a failing service exits 2 with the device's text", async () => {
     const { stdout } = await cli("call", "/add", '{"a": 20, "b": 22}');
@@ -485,33 +490,21 @@ describe("the CLI on the reference device (child processes through pipes)", () =
   });
 });
 
-const run = promisify(execFile);
-
 /** Runs the CLI as a child process (pipes), for the device `deviceId`. */
-async function runCli(deviceId: string, ...args: string[]) {
-  return await run(process.execPath, ["--import", "tsx", MAIN, ...args, "--device", deviceId], {
-    timeout: 60_000,
-    env: { ...process.env, FOXGLOVE_API_URL: api.url, FOXGLOVE_LOG_LEVEL: "error" },
-  });
-}
+const runCliFor = (deviceId: string, ...args: string[]) =>
+  runCli(api.url, [...args, "--device", deviceId]);
 
 /** Starts the CLI for the device `deviceId` as a child process (pipes, or a terminal). */
 function cliChild(deviceId: string, args: string[], options: { terminal?: boolean } = {}) {
-  return startChild(process.execPath, ["--import", "tsx", MAIN, ...args, "--device", deviceId], {
+  return startChild(process.execPath, ["--import", "tsx", MAIN_TS, ...args, "--device", deviceId], {
     env: { ...process.env, FOXGLOVE_API_URL: api.url, FOXGLOVE_LOG_LEVEL: "error" },
     ...options,
   });
 }
 
-/** Runs the CLI, expects exit code `expected`, returns its stderr. */
-async function cliFailure(expected: number, deviceId: string, ...args: string[]): Promise<string> {
-  const error = await runCli(deviceId, ...args).then(
-    () => assert.fail(`${args.join(" ")} should fail`),
-    (e: { code: number; stderr: string }) => e,
-  );
-  assert.equal(error.code, expected, error.stderr);
-  return error.stderr;
-}
+/** Runs the CLI for the device `deviceId`, expects exit code `expected`, returns its stderr. */
+const cliFailureFor = (expected: number, deviceId: string, ...args: string[]) =>
+  cliFailure(api.url, expected, [...args, "--device", deviceId]);
 
 async function nextUpdate<T>(sub: AsyncIterable<T>): Promise<T> {
   const iterator = sub[Symbol.asyncIterator]();

@@ -3,6 +3,7 @@ import type { ServerInfo } from "../protocol/index.js";
 import type { ActionFeature, SendToDevice } from "./ActionFeature.js";
 import { requireCapability } from "./CapabilityError.js";
 import { ClientPublisher, type AdvertiseOptions } from "./ClientPublisher.js";
+import { U32Ids } from "./PendingRequests.js";
 
 /**
  * Control-stream backlog above which `ClientPublisher.publish` drops the message instead of
@@ -21,7 +22,7 @@ export class ClientPublishers implements ActionFeature {
   readonly #serverInfo: () => ServerInfo | undefined;
   readonly #backlogBytes: () => number;
   readonly #publishers = new Map<number, ClientPublisher>();
-  #nextId = 1;
+  readonly #ids = new U32Ids();
   #closed = false;
 
   constructor(
@@ -52,7 +53,8 @@ export class ClientPublishers implements ActionFeature {
     if (this.#publishers.size >= MAX_CLIENT_CHANNELS) {
       throw new FoxgloveError("ERR_VALUE", `at most ${MAX_CLIENT_CHANNELS} client channels`);
     }
-    const publisher = new ClientPublisher(this.#allocate(), options, {
+    const id = this.#ids.next((i) => this.#publishers.has(i));
+    const publisher = new ClientPublisher(id, options, {
       publish: (p, data) => this.#publish(p, data),
       unadvertise: (p) => this.#unadvertise(p),
     });
@@ -101,16 +103,6 @@ export class ClientPublishers implements ActionFeature {
   #unadvertise(publisher: ClientPublisher): void {
     if (this.#publishers.delete(publisher.id) && !this.#closed) {
       this.#send({ op: "unadvertise", channelIds: [publisher.id] });
-    }
-  }
-
-  #allocate(): number {
-    for (;;) {
-      const id = this.#nextId;
-      this.#nextId = id >= 0xffff_ffff ? 1 : id + 1;
-      if (!this.#publishers.has(id)) {
-        return id;
-      }
     }
   }
 }

@@ -39,7 +39,7 @@ export class PendingRequests<T, C> {
   readonly #entries = new Map<number, Entry<T, C>>();
   readonly #limit: number;
   readonly #errors: PendingRequestErrors<C>;
-  #nextKey = 1;
+  readonly #keys: U32Ids;
 
   /**
    * `limit`: most requests in flight (the spec's per-viewer limit is 32); `firstKey`: the first
@@ -48,7 +48,7 @@ export class PendingRequests<T, C> {
   constructor(limit: number, errors: PendingRequestErrors<C>, firstKey = 1) {
     this.#limit = limit;
     this.#errors = errors;
-    this.#nextKey = firstKey;
+    this.#keys = new U32Ids(firstKey);
   }
 
   /** Requests waiting for an answer. */
@@ -79,7 +79,7 @@ export class PendingRequests<T, C> {
     if (this.#entries.size >= this.#limit) {
       return { key: 0, answer: Promise.reject(this.#errors.tooMany(this.#limit, context)) };
     }
-    const key = this.#allocate();
+    const key = this.#keys.next((k) => this.#entries.has(k));
     const answer = new Promise<T>((resolve, reject) => {
       const timer = setTimeout(
         () => this.fail(key, this.#errors.timeout(options.timeoutMs, context)),
@@ -130,14 +130,27 @@ export class PendingRequests<T, C> {
     }
     return entry;
   }
+}
 
-  #allocate(): number {
-    // At most `limit` keys are taken, so this finds a free one within limit + 1 steps.
+/**
+ * Hands out u32 ids (1 ..= 2^32 − 1), wrapping around and skipping ids still in use, for call
+ * ids, request ids and client channel ids.
+ */
+export class U32Ids {
+  #next: number;
+
+  /** `first`: the first id handed out (default 1). */
+  constructor(first = 1) {
+    this.#next = first;
+  }
+
+  /** The next id for which `inUse` is false (there must be one). */
+  next(inUse: (id: number) => boolean): number {
     for (;;) {
-      const key = this.#nextKey;
-      this.#nextKey = key >= 0xffff_ffff ? 1 : key + 1;
-      if (!this.#entries.has(key)) {
-        return key;
+      const id = this.#next;
+      this.#next = id >= 0xffff_ffff ? 1 : id + 1;
+      if (!inUse(id)) {
+        return id;
       }
     }
   }
