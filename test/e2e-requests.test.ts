@@ -331,7 +331,10 @@ describe("the same requests from the viewer library", () => {
     ]);
     const updates = new EventLog<ViewerParameter[]>();
     watcher.subscribeParameterUpdates(["speed"], { onUpdate: updates.push });
-    await deviceEvents.waitFor((e) => e === "psub speed", WAIT);
+    // The device reads a viewer's control stream in order: once this get is answered, the
+    // subscription before it is in place ("psub speed" may already be in the log from an earlier
+    // test, and the device hears it only for a name's first subscriber).
+    await watcher.getParameters(["speed"]);
     const applied = await setter.setParameters([{ name: "speed", value: 3.5 }]);
     assert.deepEqual(applied, [{ name: "speed", value: 3.5, type: "float64" }]);
     const update = await updates.waitFor((u) => u.some((p) => p.value === 3.5), WAIT);
