@@ -1,12 +1,13 @@
 import { VideoCodec, VideoEncoderBackend } from "@livekit/rtc-ffi-bindings";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 
-/** Video codecs LiveKit can encode with. */
-export type VideoCodecName = "h264" | "vp8" | "vp9" | "av1" | "h265";
+import type { VideoCodecName, VideoEncoderName } from "./videoCodecNames.js";
 
-/** Encoder implementations to prefer ("auto" lets LiveKit choose). */
-export type VideoEncoderName =
-  "auto" | "software" | "hardware" | "nvenc" | "vaapi" | "videotoolbox";
+export {
+  resolveVideoCodecOptions,
+  type VideoCodecName,
+  type VideoEncoderName,
+} from "./videoCodecNames.js";
 
 /** Options of `LiveKitRoom.publishVideo`. */
 export interface VideoPublishOptions {
@@ -57,42 +58,4 @@ export function encoderBackend(name: VideoEncoderName): VideoEncoderBackend {
     throw new FoxgloveError("ERR_VALUE", `unknown video encoder ${String(name)}`);
   }
   return backend;
-}
-
-/**
- * The codec and encoder a device's video tracks use (session spec §7.5): the codec is
- * `FOXGLOVE_VIDEO_CODEC` (`av1`, `h264`, `h265`, `vp8`, `vp9`, case-insensitive) if set, else
- * H.264, or VP8 on macOS; the encoder is `encoder` unless "auto", else `FOXGLOVE_VIDEO_ENCODER`
- * (`auto`, `software`, `hardware`, `nvenc`, `vaapi`, `videotoolbox`), else "auto". Invalid
- * environment values are reported through `warn` and ignored.
- */
-export function resolveVideoCodecOptions(
-  env: Readonly<Record<string, string | undefined>>,
-  platform: string,
-  encoder: VideoEncoderName = "auto",
-  warn: (message: string) => void = () => {},
-): { codec: VideoCodecName; encoder: VideoEncoderName } {
-  let codec: VideoCodecName = platform === "darwin" ? "vp8" : "h264";
-  const codecEnv = env.FOXGLOVE_VIDEO_CODEC?.trim().toLowerCase();
-  if (codecEnv !== undefined && codecEnv !== "") {
-    if (Object.hasOwn(CODECS, codecEnv)) {
-      codec = codecEnv as VideoCodecName;
-    } else {
-      warn(
-        `ignoring FOXGLOVE_VIDEO_CODEC="${codecEnv}": expected one of ${Object.keys(CODECS).join(", ")}`,
-      );
-    }
-  }
-  let chosen = encoder;
-  const encoderEnv = env.FOXGLOVE_VIDEO_ENCODER?.trim().toLowerCase();
-  if (chosen === "auto" && encoderEnv !== undefined && encoderEnv !== "") {
-    if (Object.hasOwn(ENCODERS, encoderEnv)) {
-      chosen = encoderEnv as VideoEncoderName;
-    } else {
-      warn(
-        `ignoring FOXGLOVE_VIDEO_ENCODER="${encoderEnv}": expected one of ${Object.keys(ENCODERS).join(", ")}`,
-      );
-    }
-  }
-  return { codec, encoder: chosen };
 }

@@ -17,10 +17,7 @@ import { ParticipantRegistry } from "./ParticipantRegistry.js";
 import { PendingResets } from "./PendingResets.js";
 import { resolveSessionOptions } from "./resolveSessionOptions.js";
 import { VideoTracks } from "./VideoTracks.js";
-import {
-  resolveVideoCodecOptions,
-  type VideoEncoderName,
-} from "../../livekit/VideoPublishOptions.js";
+import { resolveVideoCodecOptions, type VideoEncoderName } from "../../livekit/videoCodecNames.js";
 import type { SessionIncomingStream, SessionRoom, SessionRoomParticipant } from "./SessionRoom.js";
 
 /** Options of {@link Session.start}. */
