@@ -19,6 +19,8 @@ const EXPECTED = [
   "Viewer",
   "applyConnectionGraphUpdate",
   "connectViewer",
+  "decodePointCloud",
+  "isCompressedPointCloudChannel",
   "requestViewerCredentials",
   "shutdownLiveKit",
 ];
