@@ -1,6 +1,6 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
-import { AsyncQueue } from "../livekit/AsyncQueue.js";
+import { AsyncQueue } from "../core/async/AsyncQueue.js";
 import type { ViewerChannel } from "./ViewerChannel.js";
 import type { ViewerMessage } from "./ViewerMessage.js";
 
