@@ -1,0 +1,325 @@
+import { McapWriter as CoreMcapWriter, LIBRARY_IDENTIFIER } from "@mcap/core";
+import { SerialQueue } from "../core/async/SerialQueue.js";
+import { Context } from "../core/Context.js";
+import { FoxgloveError } from "../core/FoxgloveError.js";
+import { nextSinkId } from "../core/ids.js";
+import { log } from "../core/logger.js";
+import type { RawChannel } from "../core/RawChannel.js";
+import { schemasEqual, type Schema } from "../core/Schema.js";
+import type { Metadata, Sink, SinkChannelFilter, SinkId } from "../core/Sink.js";
+import { Throttler } from "../core/Throttler.js";
+import { nowNanos, toNanos, type TimeLike } from "../core/time.js";
+import { LIBRARY_ID } from "../core/version.js";
+import { loadChunkCompressor } from "./chunkCompression.js";
+import { FileWritable, type McapWritable } from "./FileWritable.js";
+import { resolveMcapWriteOptions, type OpenMcapOptions } from "./McapWriteOptions.js";
+
+/** An attachment for {@link McapWriter.attach}. */
+export interface McapAttachment {
+  /** Name, e.g. a file name. */
+  name: string;
+  /** Media type, e.g. `application/octet-stream`. */
+  mediaType: string;
+  /** The content (copied). */
+  data: Uint8Array;
+  /** When it was recorded. Default: now. */
+  logTime?: TimeLike;
+  /** When it was created. Default: its `logTime`. */
+  createTime?: TimeLike;
+}
+
+/** One unit of work for the file, in log order. */
+type Work =
+  | { kind: "message"; channel: RawChannel; data: Uint8Array; logTime: bigint }
+  | { kind: "metadata"; name: string; metadata: Map<string, string> }
+  | {
+      kind: "attachment";
+      attachment: Required<Omit<McapAttachment, "logTime" | "createTime">> & {
+        logTime: bigint;
+        createTime: bigint;
+      };
+    };
+
+/** How often a warning about dropped messages may repeat, in milliseconds. */
+const DROP_WARN_INTERVAL_MS = 10_000;
+
+/**
+ * Opens an MCAP file (or any {@link McapWritable}) and records the context's channels into it
+ * until {@link McapWriter.close}. A path that exists is refused unless `allowOverwrite` is set.
+ * @throws {FoxgloveError} `ERR_IO` when the file exists or cannot be created; `ERR_VALUE` for
+ *   invalid options
+ */
+export async function openMcap(
+  target: string | URL | McapWritable,
+  options: OpenMcapOptions = {},
+): Promise<McapWriter> {
+  const resolved = resolveMcapWriteOptions(options);
+  const compressChunk = await loadChunkCompressor(resolved.compression);
+  const file =
+    typeof target === "string" || target instanceof URL
+      ? await FileWritable.create(target, options.allowOverwrite ?? false)
+      : undefined;
+  const writable = file ?? (target as McapWritable);
+  const core = new CoreMcapWriter({
+    writable,
+    useStatistics: resolved.emitStatistics,
+    useSummaryOffsets: resolved.emitSummaryOffsets,
+    useChunks: true,
+    repeatSchemas: resolved.repeatSchemas,
+    repeatChannels: resolved.repeatChannels,
+    useAttachmentIndex: resolved.emitAttachmentIndexes,
+    useMetadataIndex: resolved.emitMetadataIndexes,
+    useMessageIndex: resolved.emitMessageIndexes,
+    useChunkIndex: resolved.emitChunkIndexes,
+    chunkSize: resolved.chunkSize,
+    ...(compressChunk === undefined ? {} : { compressChunk }),
+  });
+  try {
+    await core.start({ profile: resolved.profile, library: `${LIBRARY_ID} ${LIBRARY_IDENTIFIER}` });
+  } catch (cause) {
+    await file?.close();
+    throw new FoxgloveError("ERR_IO", "cannot write the MCAP header", { cause });
+  }
+  const writer = new McapWriter({
+    core,
+    writable,
+    file,
+    queueBytes: resolved.queueBytes,
+    channelFilter: options.channelFilter,
+    context: options.context ?? Context.default(),
+  });
+  writer.context.addSink(writer);
+  return writer;
+}
+
+/**
+ * A sink that records messages into an MCAP file; create it with {@link openMcap}.
+ *
+ * `log` copies each message into a bounded queue that one writer drains in order, so logging
+ * never waits for the disk. Schema and Channel records are written when a channel's first
+ * message is. Chunks reach the file as they fill, so a killed process leaves a file readable up
+ * to its last complete chunk; {@link close} finishes the file with its summary and indexes.
+ */
+export class McapWriter implements Sink, AsyncDisposable {
+  /** This writer's sink id. */
+  readonly id: SinkId = nextSinkId();
+  /** The channel filter given to `openMcap`, read by the context. */
+  readonly channelFilter: SinkChannelFilter | undefined;
+  /** The context being recorded. */
+  readonly context: Context;
+  readonly #core: CoreMcapWriter;
+  readonly #writable: McapWritable;
+  readonly #file: FileWritable | undefined;
+  readonly #queue: SerialQueue<Work>;
+  /** MCAP channel id and last message sequence number of each recorded channel. */
+  readonly #channels = new Map<RawChannel, { id: number; sequence: number }>();
+  readonly #schemaIds = new Map<string, { schema: Schema; id: number }[]>();
+  readonly #dropWarning = new Throttler(DROP_WARN_INTERVAL_MS);
+  #messages = 0;
+  #dropped = 0;
+  #closing: Promise<void> | undefined;
+
+  /** @internal Use {@link openMcap}. */
+  constructor(init: {
+    core: CoreMcapWriter;
+    writable: McapWritable;
+    file: FileWritable | undefined;
+    queueBytes: number;
+    channelFilter: SinkChannelFilter | undefined;
+    context: Context;
+  }) {
+    this.#core = init.core;
+    this.#writable = init.writable;
+    this.#file = init.file;
+    this.channelFilter = init.channelFilter;
+    this.context = init.context;
+    this.#queue = new SerialQueue((work) => this.#write(work), {
+      maxBytes: init.queueBytes,
+      onError: (error) => log.warn("MCAP writer failed; later messages are dropped:", error),
+    });
+  }
+
+  /** Messages written to the file (or queued for it). */
+  get messageCount(): number {
+    return this.#messages;
+  }
+
+  /** Messages dropped because the queue was full or the writer had failed or closed. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Bytes handed to the file so far. */
+  get bytesWritten(): bigint {
+    return this.#writable.position();
+  }
+
+  /** @internal Sink callback: queues a copy of the message. */
+  log(channel: RawChannel, data: Uint8Array, metadata: Metadata): void {
+    if (
+      this.#queue.push(
+        { kind: "message", channel, data: data.slice(), logTime: metadata.logTime },
+        data.byteLength,
+      )
+    ) {
+      this.#messages += 1;
+      return;
+    }
+    this.#dropped += 1;
+    const suppressed = this.#dropWarning.tryAcquire();
+    if (suppressed !== undefined && this.#closing === undefined) {
+      log.warn(
+        `MCAP writer dropped a message on ${channel.topic}: ${this.#queue.error !== undefined ? "the writer failed" : "the write queue is full"}` +
+          (suppressed > 0 ? ` (${suppressed} similar warnings suppressed)` : ""),
+      );
+    }
+  }
+
+  /**
+   * Writes a Metadata record, in order with the messages logged before. An empty `metadata` is
+   * not written.
+   * @throws {FoxgloveError} `ERR_SINK_CLOSED` after close; the writer's error if it failed
+   */
+  async writeMetadata(name: string, metadata: Readonly<Record<string, string>>): Promise<void> {
+    const entries = Object.entries(metadata);
+    if (entries.length === 0) {
+      return;
+    }
+    for (const [key, value] of entries) {
+      if (typeof value !== "string") {
+        throw new FoxgloveError("ERR_VALUE", `metadata ${name}: value of ${key} must be a string`);
+      }
+    }
+    await this.#enqueue({ kind: "metadata", name, metadata: new Map(entries) });
+  }
+
+  /**
+   * Writes an Attachment record (a copy of `attachment.data`), in order with the messages logged
+   * before.
+   * @throws {FoxgloveError} `ERR_SINK_CLOSED` after close; the writer's error if it failed
+   */
+  async attach(attachment: McapAttachment): Promise<void> {
+    const logTime = attachment.logTime === undefined ? nowNanos() : toNanos(attachment.logTime);
+    await this.#enqueue({
+      kind: "attachment",
+      attachment: {
+        name: attachment.name,
+        mediaType: attachment.mediaType,
+        data: attachment.data.slice(),
+        logTime,
+        createTime: attachment.createTime === undefined ? logTime : toNanos(attachment.createTime),
+      },
+    });
+  }
+
+  /** Resolves once everything logged before the call was handed to the file. */
+  async flush(): Promise<void> {
+    await this.#queue.flush();
+  }
+
+  /**
+   * Stops recording, writes what is queued, the last chunk and the summary, and closes the file.
+   * Idempotent. Rejects with the writer's error if a write failed (the file is still closed).
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  /** Same as {@link close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #close(): Promise<void> {
+    this.context.removeSink(this.id);
+    let failure: unknown;
+    try {
+      await this.#queue.close();
+    } catch (error) {
+      failure = error;
+    }
+    try {
+      // Even after a failed write, try to finish the file: a transient error may have passed.
+      await this.#core.end();
+    } catch (error) {
+      failure ??= error;
+    }
+    try {
+      await this.#file?.close();
+    } catch (error) {
+      failure ??= error;
+    }
+    if (failure !== undefined) {
+      throw failure instanceof FoxgloveError
+        ? failure
+        : new FoxgloveError(
+            "ERR_IO",
+            `cannot finish the MCAP file: ${failure instanceof Error ? failure.message : "unknown error"}`,
+            {
+              cause: failure,
+            },
+          );
+    }
+  }
+
+  async #enqueue(work: Work): Promise<void> {
+    if (this.#closing !== undefined || !this.#queue.push(work)) {
+      throw this.#queue.error ?? new FoxgloveError("ERR_SINK_CLOSED", "the MCAP writer is closed");
+    }
+    await this.#queue.flush();
+  }
+
+  async #write(work: Work): Promise<void> {
+    switch (work.kind) {
+      case "message": {
+        const channel = this.#channels.get(work.channel) ?? (await this.#register(work.channel));
+        channel.sequence = (channel.sequence + 1) >>> 0;
+        await this.#core.addMessage({
+          channelId: channel.id,
+          sequence: channel.sequence,
+          logTime: work.logTime,
+          publishTime: work.logTime,
+          data: work.data,
+        });
+        return;
+      }
+      case "metadata":
+        await this.#core.addMetadata({ name: work.name, metadata: work.metadata });
+        return;
+      case "attachment":
+        await this.#core.addAttachment(work.attachment);
+        return;
+    }
+  }
+
+  async #register(channel: RawChannel): Promise<{ id: number; sequence: number }> {
+    const schemaId = channel.schema === undefined ? 0 : await this.#schemaId(channel.schema);
+    const id = await this.#core.registerChannel({
+      topic: channel.topic,
+      messageEncoding: channel.messageEncoding,
+      schemaId,
+      metadata: new Map(Object.entries(channel.metadata)),
+    });
+    const entry = { id, sequence: 0 };
+    this.#channels.set(channel, entry);
+    return entry;
+  }
+
+  async #schemaId(schema: Schema): Promise<number> {
+    const key = `${schema.name}\0${schema.encoding}`;
+    const known = this.#schemaIds.get(key) ?? [];
+    const found = known.find((k) => schemasEqual(k.schema, schema));
+    if (found !== undefined) {
+      return found.id;
+    }
+    const id = await this.#core.registerSchema({
+      name: schema.name,
+      encoding: schema.encoding,
+      data: schema.data,
+    });
+    known.push({ schema, id });
+    this.#schemaIds.set(key, known);
+    return id;
+  }
+}
