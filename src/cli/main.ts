@@ -5,6 +5,7 @@ import { addApiServerCommand } from "./commands/apiServer.js";
 import { addDemoCommand } from "./commands/demo.js";
 import { addEchoCommand } from "./commands/echo.js";
 import { addLivekitCommand } from "./commands/livekit.js";
+import { addRecordCommand } from "./commands/record.js";
 import { addTopicsCommand } from "./commands/topics.js";
 
 /**
@@ -16,6 +17,7 @@ const commands: ((program: Command) => void)[] = [
   addDemoCommand,
   addEchoCommand,
   addLivekitCommand,
+  addRecordCommand,
   addTopicsCommand,
 ];
 

@@ -116,6 +116,7 @@ export class McapWriter implements Sink, AsyncDisposable {
   readonly #schemaIds = new Map<string, { schema: Schema; id: number }[]>();
   readonly #dropWarning = new Throttler(DROP_WARN_INTERVAL_MS);
   #messages = 0;
+  #messageBytes = 0;
   #dropped = 0;
   #closing: Promise<void> | undefined;
 
@@ -144,6 +145,11 @@ export class McapWriter implements Sink, AsyncDisposable {
     return this.#messages;
   }
 
+  /** Payload bytes of the messages counted in {@link messageCount}. */
+  get messageBytes(): number {
+    return this.#messageBytes;
+  }
+
   /** Messages dropped because the queue was full or the writer had failed or closed. */
   get dropped(): number {
     return this.#dropped;
@@ -163,6 +169,7 @@ export class McapWriter implements Sink, AsyncDisposable {
       )
     ) {
       this.#messages += 1;
+      this.#messageBytes += data.byteLength;
       return;
     }
     this.#dropped += 1;
