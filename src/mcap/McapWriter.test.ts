@@ -91,6 +91,7 @@ for (const compression of ["zstd", "lz4", null] as McapCompression[]) {
       [1, 2, 3],
     );
     assert.equal(indexed.statistics?.messageCount, 600n);
+    assert.equal(indexed.dataSectionCrcValid, true);
     assert.ok((indexed.statistics?.chunkCount ?? 0) > 10, "several chunks");
     assert.deepEqual(
       indexed.metadata.map((m) => [m.name, Object.fromEntries(m.metadata)]),

@@ -1,4 +1,4 @@
-import { McapWriter as CoreMcapWriter, LIBRARY_IDENTIFIER } from "@mcap/core";
+import { LIBRARY_IDENTIFIER, type McapTypes } from "@mcap/core";
 import { SerialQueue } from "../core/async/SerialQueue.js";
 import { Context } from "../core/Context.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
@@ -12,6 +12,7 @@ import { nowNanos, toNanos, type TimeLike } from "../core/time.js";
 import { LIBRARY_ID } from "../core/version.js";
 import { loadChunkCompressor } from "./chunkCompression.js";
 import { FileWritable, type McapWritable } from "./FileWritable.js";
+import { McapEncoder, type PendingChunk } from "./McapEncoder.js";
 import { resolveMcapWriteOptions, type OpenMcapOptions } from "./McapWriteOptions.js";
 
 /** An attachment for {@link McapWriter.attach}. */
@@ -30,15 +31,10 @@ export interface McapAttachment {
 
 /** One unit of work for the file, in log order. */
 type Work =
-  | { kind: "message"; channel: RawChannel; data: Uint8Array; logTime: bigint }
-  | { kind: "metadata"; name: string; metadata: Map<string, string> }
-  | {
-      kind: "attachment";
-      attachment: Required<Omit<McapAttachment, "logTime" | "createTime">> & {
-        logTime: bigint;
-        createTime: bigint;
-      };
-    };
+  | { kind: "chunk"; chunk: PendingChunk }
+  | { kind: "metadata"; metadata: McapTypes.Metadata }
+  | { kind: "attachment"; attachment: McapTypes.Attachment }
+  | { kind: "end" };
 
 /** How often a warning about dropped messages may repeat, in milliseconds. */
 const DROP_WARN_INTERVAL_MS = 10_000;
@@ -54,34 +50,24 @@ export async function openMcap(
   options: OpenMcapOptions = {},
 ): Promise<McapWriter> {
   const resolved = resolveMcapWriteOptions(options);
-  const compressChunk = await loadChunkCompressor(resolved.compression);
+  const encoder = new McapEncoder({
+    options: resolved,
+    compressChunk: await loadChunkCompressor(resolved.compression),
+    library: `${LIBRARY_ID} ${LIBRARY_IDENTIFIER}`,
+  });
   const file =
     typeof target === "string" || target instanceof URL
       ? await FileWritable.create(target, options.allowOverwrite ?? false)
       : undefined;
   const writable = file ?? (target as McapWritable);
-  const core = new CoreMcapWriter({
-    writable,
-    useStatistics: resolved.emitStatistics,
-    useSummaryOffsets: resolved.emitSummaryOffsets,
-    useChunks: true,
-    repeatSchemas: resolved.repeatSchemas,
-    repeatChannels: resolved.repeatChannels,
-    useAttachmentIndex: resolved.emitAttachmentIndexes,
-    useMetadataIndex: resolved.emitMetadataIndexes,
-    useMessageIndex: resolved.emitMessageIndexes,
-    useChunkIndex: resolved.emitChunkIndexes,
-    chunkSize: resolved.chunkSize,
-    ...(compressChunk === undefined ? {} : { compressChunk }),
-  });
   try {
-    await core.start({ profile: resolved.profile, library: `${LIBRARY_ID} ${LIBRARY_IDENTIFIER}` });
+    await writable.write(encoder.start());
   } catch (cause) {
     await file?.close();
     throw new FoxgloveError("ERR_IO", "cannot write the MCAP header", { cause });
   }
   const writer = new McapWriter({
-    core,
+    encoder,
     writable,
     file,
     queueBytes: resolved.queueBytes,
@@ -95,10 +81,12 @@ export async function openMcap(
 /**
  * A sink that records messages into an MCAP file; create it with {@link openMcap}.
  *
- * `log` copies each message into a bounded queue that one writer drains in order, so logging
- * never waits for the disk. Schema and Channel records are written when a channel's first
- * message is. Chunks reach the file as they fill, so a killed process leaves a file readable up
- * to its last complete chunk; {@link close} finishes the file with its summary and indexes.
+ * `log` copies each message into the open chunk at once. A full chunk goes to a bounded queue
+ * that one writer drains in order (compressing, then writing), so logging never waits for the
+ * disk; while more than `queueBytes` wait, new messages are dropped and counted. Schema and
+ * Channel records are written with a channel's first message. Chunks reach the file as they
+ * fill, so a killed process leaves a file readable up to its last complete chunk; {@link close}
+ * finishes the file with its summary and indexes.
  */
 export class McapWriter implements Sink, AsyncDisposable {
   /** This writer's sink id. */
@@ -107,9 +95,10 @@ export class McapWriter implements Sink, AsyncDisposable {
   readonly channelFilter: SinkChannelFilter | undefined;
   /** The context being recorded. */
   readonly context: Context;
-  readonly #core: CoreMcapWriter;
+  readonly #encoder: McapEncoder;
   readonly #writable: McapWritable;
   readonly #file: FileWritable | undefined;
+  readonly #queueBytes: number;
   readonly #queue: SerialQueue<Work>;
   /** MCAP channel id and last message sequence number of each recorded channel. */
   readonly #channels = new Map<RawChannel, { id: number; sequence: number }>();
@@ -122,25 +111,25 @@ export class McapWriter implements Sink, AsyncDisposable {
 
   /** @internal Use {@link openMcap}. */
   constructor(init: {
-    core: CoreMcapWriter;
+    encoder: McapEncoder;
     writable: McapWritable;
     file: FileWritable | undefined;
     queueBytes: number;
     channelFilter: SinkChannelFilter | undefined;
     context: Context;
   }) {
-    this.#core = init.core;
+    this.#encoder = init.encoder;
     this.#writable = init.writable;
     this.#file = init.file;
+    this.#queueBytes = init.queueBytes;
     this.channelFilter = init.channelFilter;
     this.context = init.context;
     this.#queue = new SerialQueue((work) => this.#write(work), {
-      maxBytes: init.queueBytes,
       onError: (error) => log.warn("MCAP writer failed; later messages are dropped:", error),
     });
   }
 
-  /** Messages written to the file (or queued for it). */
+  /** Messages recorded (in the file, or on their way to it). */
   get messageCount(): number {
     return this.#messages;
   }
@@ -160,31 +149,35 @@ export class McapWriter implements Sink, AsyncDisposable {
     return this.#writable.position();
   }
 
-  /** @internal Sink callback: queues a copy of the message. */
+  /** @internal Sink callback: adds the message to the open chunk. */
   log(channel: RawChannel, data: Uint8Array, metadata: Metadata): void {
     if (
-      this.#queue.push(
-        { kind: "message", channel, data: data.slice(), logTime: metadata.logTime },
-        data.byteLength,
-      )
+      this.#closing !== undefined ||
+      this.#queue.closed ||
+      this.#queue.bytes >= this.#queueBytes
     ) {
-      this.#messages += 1;
-      this.#messageBytes += data.byteLength;
+      this.#drop(channel);
       return;
     }
-    this.#dropped += 1;
-    const suppressed = this.#dropWarning.tryAcquire();
-    if (suppressed !== undefined && this.#closing === undefined) {
-      log.warn(
-        `MCAP writer dropped a message on ${channel.topic}: ${this.#queue.error !== undefined ? "the writer failed" : "the write queue is full"}` +
-          (suppressed > 0 ? ` (${suppressed} similar warnings suppressed)` : ""),
-      );
+    const entry = this.#channels.get(channel) ?? this.#register(channel);
+    entry.sequence = (entry.sequence + 1) >>> 0;
+    const chunk = this.#encoder.addMessage({
+      channelId: entry.id,
+      sequence: entry.sequence,
+      logTime: metadata.logTime,
+      publishTime: metadata.logTime,
+      data,
+    });
+    this.#messages += 1;
+    this.#messageBytes += data.byteLength;
+    if (chunk !== undefined) {
+      this.#queue.push({ kind: "chunk", chunk }, chunk.records.byteLength);
     }
   }
 
   /**
-   * Writes a Metadata record, in order with the messages logged before. An empty `metadata` is
-   * not written.
+   * Writes a Metadata record after the messages logged before. An empty `metadata` is not
+   * written.
    * @throws {FoxgloveError} `ERR_SINK_CLOSED` after close; the writer's error if it failed
    */
   async writeMetadata(name: string, metadata: Readonly<Record<string, string>>): Promise<void> {
@@ -197,12 +190,11 @@ export class McapWriter implements Sink, AsyncDisposable {
         throw new FoxgloveError("ERR_VALUE", `metadata ${name}: value of ${key} must be a string`);
       }
     }
-    await this.#enqueue({ kind: "metadata", name, metadata: new Map(entries) });
+    await this.#enqueue({ kind: "metadata", metadata: { name, metadata: new Map(entries) } });
   }
 
   /**
-   * Writes an Attachment record (a copy of `attachment.data`), in order with the messages logged
-   * before.
+   * Writes an Attachment record (a copy of `attachment.data`) after the messages logged before.
    * @throws {FoxgloveError} `ERR_SINK_CLOSED` after close; the writer's error if it failed
    */
   async attach(attachment: McapAttachment): Promise<void> {
@@ -219,13 +211,18 @@ export class McapWriter implements Sink, AsyncDisposable {
     });
   }
 
-  /** Resolves once everything logged before the call was handed to the file. */
+  /**
+   * Writes the open chunk and everything queued to the file; resolves once it was handed to the
+   * operating system. Flushing often makes small chunks.
+   * @throws the writer's error if it failed
+   */
   async flush(): Promise<void> {
+    this.#pushOpenChunk();
     await this.#queue.flush();
   }
 
   /**
-   * Stops recording, writes what is queued, the last chunk and the summary, and closes the file.
+   * Stops recording, writes the open chunk, the queue and the summary, and closes the file.
    * Idempotent. Rejects with the writer's error if a write failed (the file is still closed).
    */
   close(): Promise<void> {
@@ -240,17 +237,12 @@ export class McapWriter implements Sink, AsyncDisposable {
 
   async #close(): Promise<void> {
     this.context.removeSink(this.id);
+    this.#queue.push({ kind: "end" }); // writes the open chunk first
     let failure: unknown;
     try {
       await this.#queue.close();
     } catch (error) {
       failure = error;
-    }
-    try {
-      // Even after a failed write, try to finish the file: a transient error may have passed.
-      await this.#core.end();
-    } catch (error) {
-      failure ??= error;
     }
     try {
       await this.#file?.close();
@@ -263,46 +255,59 @@ export class McapWriter implements Sink, AsyncDisposable {
         : new FoxgloveError(
             "ERR_IO",
             `cannot finish the MCAP file: ${failure instanceof Error ? failure.message : "unknown error"}`,
-            {
-              cause: failure,
-            },
+            { cause: failure },
           );
     }
   }
 
+  #drop(channel: RawChannel): void {
+    this.#dropped += 1;
+    const suppressed = this.#dropWarning.tryAcquire();
+    if (suppressed !== undefined && this.#closing === undefined) {
+      const why = this.#queue.error !== undefined ? "the writer failed" : "the write queue is full";
+      log.warn(
+        `MCAP writer dropped a message on ${channel.topic}: ${why}` +
+          (suppressed > 0 ? ` (${suppressed} similar warnings suppressed)` : ""),
+      );
+    }
+  }
+
+  #pushOpenChunk(): void {
+    const chunk = this.#encoder.takeChunk();
+    if (chunk !== undefined) {
+      this.#queue.push({ kind: "chunk", chunk }, chunk.records.byteLength);
+    }
+  }
+
   async #enqueue(work: Work): Promise<void> {
-    if (this.#closing !== undefined || !this.#queue.push(work)) {
+    if (this.#closing !== undefined || this.#queue.closed) {
       throw this.#queue.error ?? new FoxgloveError("ERR_SINK_CLOSED", "the MCAP writer is closed");
     }
+    this.#pushOpenChunk(); // keep file order = log order
+    this.#queue.push(work);
     await this.#queue.flush();
   }
 
   async #write(work: Work): Promise<void> {
     switch (work.kind) {
-      case "message": {
-        const channel = this.#channels.get(work.channel) ?? (await this.#register(work.channel));
-        channel.sequence = (channel.sequence + 1) >>> 0;
-        await this.#core.addMessage({
-          channelId: channel.id,
-          sequence: channel.sequence,
-          logTime: work.logTime,
-          publishTime: work.logTime,
-          data: work.data,
-        });
+      case "chunk":
+        await this.#writable.write(this.#encoder.encodeChunk(work.chunk));
         return;
-      }
       case "metadata":
-        await this.#core.addMetadata({ name: work.name, metadata: work.metadata });
+        await this.#writable.write(this.#encoder.encodeMetadata(work.metadata));
         return;
       case "attachment":
-        await this.#core.addAttachment(work.attachment);
+        await this.#writable.write(this.#encoder.encodeAttachment(work.attachment));
+        return;
+      case "end":
+        await this.#writable.write(this.#encoder.finish());
         return;
     }
   }
 
-  async #register(channel: RawChannel): Promise<{ id: number; sequence: number }> {
-    const schemaId = channel.schema === undefined ? 0 : await this.#schemaId(channel.schema);
-    const id = await this.#core.registerChannel({
+  #register(channel: RawChannel): { id: number; sequence: number } {
+    const schemaId = channel.schema === undefined ? 0 : this.#schemaId(channel.schema);
+    const id = this.#encoder.addChannel({
       topic: channel.topic,
       messageEncoding: channel.messageEncoding,
       schemaId,
@@ -313,14 +318,14 @@ export class McapWriter implements Sink, AsyncDisposable {
     return entry;
   }
 
-  async #schemaId(schema: Schema): Promise<number> {
+  #schemaId(schema: Schema): number {
     const key = `${schema.name}\0${schema.encoding}`;
     const known = this.#schemaIds.get(key) ?? [];
     const found = known.find((k) => schemasEqual(k.schema, schema));
     if (found !== undefined) {
       return found.id;
     }
-    const id = await this.#core.registerSchema({
+    const id = this.#encoder.addSchema({
       name: schema.name,
       encoding: schema.encoding,
       data: schema.data,

@@ -1,5 +1,6 @@
 // Reads an MCAP file back with @mcap/core's own readers (the independent check of our writer).
 import { readFile } from "node:fs/promises";
+import { crc32 } from "node:zlib";
 import { McapIndexedReader, McapStreamReader, type McapTypes } from "@mcap/core";
 import { loadDecompressHandlers } from "../chunkCompression.js";
 import { FileReadable } from "../FileReadable.js";
@@ -22,6 +23,8 @@ export interface IndexedContent {
   attachments: McapTypes.Attachment[];
   chunkCompressions: string[];
   statistics: McapTypes.Statistics | undefined;
+  /** The Data End record's CRC equals the CRC of the bytes before it. */
+  dataSectionCrcValid: boolean;
 }
 
 /** Reads `path` with `McapIndexedReader`: every message in log-time order, metadata, attachments. */
@@ -59,6 +62,9 @@ export async function readIndexed(path: string): Promise<IndexedContent> {
     attachments,
     chunkCompressions: [...new Set(reader.chunkIndexes.map((c) => c.compression))],
     statistics: reader.statistics,
+    dataSectionCrcValid:
+      reader.dataSectionCrc ===
+      crc32((await readFile(path)).subarray(0, Number(reader.dataEndOffset))),
   };
 }
 
