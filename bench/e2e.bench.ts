@@ -257,16 +257,16 @@ export default async function bench(): Promise<BenchResult[]> {
   const gateway = startGateway({
     deviceToken: TEST_DEVICE.token,
     foxgloveApiUrl: api.url,
-    joinRoom: sessionJoiner({
-      context,
-      iceServers: livekit.iceServers,
-      qosClassifier: (c) => ({ reliability: c.topic.startsWith("/rel") ? "reliable" : "lossy" }),
-      onSession: (s) => (session = s),
-      listener: {
-        onUnsubscribe: (c) => {
-          if (c.identity === "stopped-viewer") unsubscribes.push(performance.now());
-        },
+    context,
+    qosClassifier: (c) => ({ reliability: c.topic.startsWith("/rel") ? "reliable" : "lossy" }),
+    listener: {
+      onUnsubscribe: (c) => {
+        if (c.identity === "stopped-viewer") unsubscribes.push(performance.now());
       },
+    },
+    joinRoom: sessionJoiner({
+      iceServers: livekit.iceServers,
+      onSession: (s) => (session = s),
     }),
   });
   const channels = SIZES.map((size) => ({
@@ -317,7 +317,7 @@ export default async function bench(): Promise<BenchResult[]> {
         kb.rel,
         kb.lossy,
         unsubscribes,
-        () => session?.core.participant("stopped-viewer") !== undefined,
+        () => session?.participant("stopped-viewer") !== undefined,
       )),
     );
     await viewer.close();

@@ -4,14 +4,14 @@
 import { Context } from "../src/core/Context.js";
 import { setLogger } from "../src/core/logger.js";
 import { RawChannel } from "../src/core/RawChannel.js";
-import { buildServerInfo } from "../src/gateway/session/buildServerInfo.js";
 import {
   LossyDataTracks,
   type PublishedDataTrack,
 } from "../src/gateway/session/LossyDataTracks.js";
-import { Participant } from "../src/gateway/session/Participant.js";
+import { Participant, sharedFrameEncoder } from "../src/gateway/session/Participant.js";
 import { PendingResets } from "../src/gateway/session/PendingResets.js";
-import { SessionCore } from "../src/gateway/session/SessionCore.js";
+import { NO_MEDIA } from "../src/remote/ViewerMedia.js";
+import { ViewerHub } from "../src/remote/ViewerHub.js";
 import { median, type BenchResult } from "./harness.js";
 
 const BURST = 1000; // messages logged back to back; fits the default 1024-message viewer queue
@@ -36,12 +36,9 @@ async function perMessage(log: () => void): Promise<number> {
 
 async function reliable(viewers: number, size: number): Promise<number> {
   const context = new Context();
-  const core = new SessionCore({
-    context,
-    serverInfo: buildServerInfo({ name: "bench", capabilities: [] }),
-    qosClassifier: () => ({ reliability: "reliable" }),
-  });
-  context.addSink(core);
+  const core = new ViewerHub({ context, qosClassifier: () => ({ reliability: "reliable" }) });
+  core.open({ serverName: "bench" });
+  const encode = sharedFrameEncoder();
   const channel = new RawChannel("/bench", { context, messageEncoding: "json" });
   const resets = new PendingResets();
   for (let i = 0; i < viewers; i++) {
@@ -50,9 +47,10 @@ async function reliable(viewers: number, size: number): Promise<number> {
       sid: `PA_${i}`,
       joinedAt: 1,
       pendingResets: resets,
+      encode,
     });
     void p.startFlush(() => Promise.resolve());
-    core.admit(p);
+    core.connect(p);
     core.handleMessage(p, { op: "subscribe", channels: [{ id: channel.id }] });
   }
   const data = new Uint8Array(size);
@@ -79,16 +77,16 @@ async function lossy(size: number): Promise<number> {
     publish: () => Promise.resolve(track),
     signal: session.signal,
   });
-  const core = new SessionCore({
-    context,
-    serverInfo: buildServerInfo({ name: "bench", capabilities: [] }),
-    dataPlane: {
-      openDataTrack: (id) => tracks.open(id),
-      closeDataTrack: (id) => tracks.close(id),
+  const core = new ViewerHub({ context });
+  core.open({
+    serverName: "bench",
+    media: {
+      ...NO_MEDIA,
+      openLossy: (id) => tracks.open(id),
+      closeLossy: (id) => tracks.close(id),
       pushLossy: (id, d, t) => tracks.push(id, d, t),
     },
   });
-  context.addSink(core);
   const channel = new RawChannel("/bench", { context, messageEncoding: "json" });
   await new Promise<void>((r) => setImmediate(r)); // let the track "publish"
   const p = new Participant({
@@ -97,7 +95,7 @@ async function lossy(size: number): Promise<number> {
     joinedAt: 1,
     pendingResets: new PendingResets(),
   });
-  core.admit(p);
+  core.connect(p);
   core.handleMessage(p, { op: "subscribe", channels: [{ id: channel.id }] });
   const data = new Uint8Array(size);
   const ns = await perMessage(() => channel.log(data, { logTime: 1n }));

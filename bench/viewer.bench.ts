@@ -4,7 +4,6 @@
 import { Context } from "../src/core/Context.js";
 import { RawChannel } from "../src/core/RawChannel.js";
 import { startApiServer, TEST_DEVICE } from "../src/api-server/index.js";
-import { sessionJoiner } from "../src/gateway/sessionJoiner.js";
 import { startGateway } from "../src/gateway/startGateway.js";
 import { shutdownLiveKit, startDevServer } from "../src/livekit/index.js";
 import {
@@ -87,11 +86,9 @@ async function endToEnd(): Promise<BenchResult[]> {
   const gateway = startGateway({
     deviceToken: TEST_DEVICE.token,
     foxgloveApiUrl: api.url,
-    joinRoom: sessionJoiner({
-      context,
-      iceServers: livekit.iceServers,
-      qosClassifier: (c) => ({ reliability: c.topic === "/rel" ? "reliable" : "lossy" }),
-    }),
+    context,
+    iceServers: livekit.iceServers,
+    qosClassifier: (c) => ({ reliability: c.topic === "/rel" ? "reliable" : "lossy" }),
   });
   const rel = new RawChannel("/rel", { context, messageEncoding: "json" });
   const lossy = new RawChannel("/lossy", { context, messageEncoding: "json" });

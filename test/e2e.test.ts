@@ -390,8 +390,8 @@ describe("end to end through the API server and a woken gateway", () => {
     await stayRel.waitFor(() => stayRel.items.length >= total, WAIT);
     assert.equal(stayRel.items.length, total);
     assert.ok(inOrder(stayRel));
-    assert.equal(stack.session?.core.participant("leave"), undefined);
-    assert.equal(stack.session?.core.participant("stay")?.identity, "stay");
+    assert.equal(stack.session?.participant("leave"), undefined);
+    assert.equal(stack.session?.participant("stay")?.identity, "stay");
     await stay!.close();
     steady.close();
     lossy.close();
@@ -413,7 +413,7 @@ describe("end to end through the API server and a woken gateway", () => {
     // Traffic the rejected viewer would see if it had been admitted: a broadcast status and data.
     const okGot = collect(ok, "/rel/version");
     await subscribed("ok", "/rel/version");
-    stack.session!.core.publishStatus({ level: 0, message: "broadcast", id: "b" });
+    stack.gateway.publishStatus({ level: "info", message: "broadcast", id: "b" });
     ch.log(text('{"i":0}'));
     await okGot.waitFor(() => true, WAIT);
     await ok.ping(); // a round trip after the broadcast
@@ -421,8 +421,8 @@ describe("end to end through the API server and a woken gateway", () => {
       old.messages().map((m) => m.op),
       ["status"],
     );
-    assert.equal(stack.session?.core.participant("v3"), undefined);
-    stack.session!.core.removeStatus(["b"]);
+    assert.equal(stack.session?.participant("v3"), undefined);
+    stack.gateway.removeStatus(["b"]);
     await Promise.all([ok.close(), old.close()]);
     ch.close();
   });
@@ -475,7 +475,7 @@ describe("end to end through the API server and a woken gateway", () => {
         ),
         `${id}: the device says why it stopped reading`,
       );
-      assert.equal(stack.session?.core.participant(id)?.identity, id, "still admitted");
+      assert.equal(stack.session?.participant(id)?.identity, id, "still admitted");
     }
     assert.ok(deviceLogs.items.some((l) => l.includes("Frame payload of 16777217 bytes exceeds")));
     assert.ok(deviceLogs.items.some((l) => l.includes("Unknown frame opcode 0x07")));

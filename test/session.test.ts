@@ -5,11 +5,11 @@ import { after, before, test } from "node:test";
 import type { ChannelDescriptor } from "../src/core/ChannelDescriptor.js";
 import { Context } from "../src/core/Context.js";
 import { RawChannel } from "../src/core/RawChannel.js";
-import { buildServerInfo } from "../src/gateway/session/buildServerInfo.js";
-import { serverCapabilities } from "../src/gateway/session/serverCapabilities.js";
 import { Session, type SessionOptions } from "../src/gateway/session/Session.js";
-import type { SessionListener } from "../src/gateway/session/SessionListener.js";
 import type { SessionRoom } from "../src/gateway/session/SessionRoom.js";
+import { ViewerHub } from "../src/remote/ViewerHub.js";
+import type { ViewerHubOptions } from "../src/remote/ViewerHubOptions.js";
+import type { ViewerListener } from "../src/remote/ViewerListener.js";
 import { shutdownLiveKit, type DataTrackFrame, type LiveKitRoom } from "../src/livekit/index.js";
 import { decodeDataTrackFrame } from "../src/protocol/index.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
@@ -29,30 +29,36 @@ const text = (s: string) => new TextEncoder().encode(s);
 const str = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** A device in `roomName` running a session over a fresh Context, plus cleanup. */
-async function device(roomName: string, extra: Partial<SessionOptions> = {}) {
+async function device(
+  roomName: string,
+  extra: Partial<SessionOptions> = {},
+  hubOptions: ViewerHubOptions = {},
+) {
   const room: LiveKitRoom = await server.join(roomName, "device");
   const sessionRoom: SessionRoom = room; // the adapter satisfies the session's interface
   const context = new Context();
   const events = new Waiter<string>();
-  const listener: SessionListener = {
+  const listener: ViewerListener = {
     onSubscribe: (c, ch) => events.push(`sub ${c.identity} ${ch.topic}`),
     onUnsubscribe: (c, ch) => events.push(`unsub ${c.identity} ${ch.topic}`),
     onClientAdvertise: (c, ch) => events.push(`adv ${c.identity} ${ch.topic}`),
     onMessageData: (c, ch, p) => events.push(`data ${c.identity} ${ch.topic} ${str(p)}`),
   };
-  const session = Session.start({
-    room: sessionRoom,
+  const hub = new ViewerHub({
     context,
-    serverInfo: buildServerInfo({
-      name: "test-device",
-      capabilities: serverCapabilities(["clientPublish"]),
-      supportedEncodings: ["json"],
-      sessionId: roomName,
-    }),
+    capabilities: ["clientPublish"],
+    supportedEncodings: ["json"],
     listener,
     qosClassifier: (ch: ChannelDescriptor) => ({
       reliability: ch.topic.startsWith("/rel") ? "reliable" : "lossy",
     }),
+    ...hubOptions,
+  });
+  const session = Session.start({
+    room: sessionRoom,
+    hub,
+    serverName: "test-device",
+    sessionId: roomName,
     ...extra,
   });
   const viewers: TestViewer[] = [];
@@ -187,8 +193,8 @@ test("an incompatible viewer gets exactly one error status and is not admitted",
   });
   const ok = await d.viewer("viewer-ok");
   await ok.waitFor("serverInfo");
-  assert.equal(d.session.core.participant("viewer-3"), undefined);
-  assert.equal(d.session.core.participant("viewer-ok")?.identity, "viewer-ok");
+  assert.equal(d.session.participant("viewer-3"), undefined);
+  assert.equal(d.session.participant("viewer-ok")?.identity, "viewer-ok");
   assert.deepEqual(
     old.messages().map((m) => m.op),
     ["status"],
@@ -219,7 +225,7 @@ test("a viewer that leaves is cleaned up: onUnsubscribe, Context unsubscribed", 
   await v.close();
   await d.events.waitFor((e) => e === "unsub viewer-1 /rel/a");
   assert.equal(ch.hasSinks(), false);
-  assert.equal(d.session.core.participantCount, 0);
+  assert.equal(d.session.participantCount, 0);
 });
 
 test("an overflowing control queue resets the viewer on a fresh control stream", async () => {
@@ -235,7 +241,7 @@ test("an overflowing control queue resets the viewer on a fresh control stream",
   await d.events.waitFor((e) => e === "unsub viewer-1 /rel/flood");
   const again = await v.received.waitFor((r) => r.stream > 0 && r.message.op === "serverInfo");
   assert.ok(again.stream >= 1);
-  assert.equal(d.session.core.participant("viewer-1")?.identity, "viewer-1");
+  assert.equal(d.session.participant("viewer-1")?.identity, "viewer-1");
   assert.equal(ch.hasSinks(), false, "the viewer must resubscribe after a reset");
 });
 

@@ -1,32 +1,30 @@
-import type { Context } from "../core/Context.js";
-import type { SinkChannelFilter } from "../core/Sink.js";
 import type { IceServerConfig } from "../livekit/index.js";
+import type { ViewerHubOptions } from "../remote/ViewerHubOptions.js";
+import type { ViewerListener, ViewerStatus } from "../remote/ViewerListener.js";
 import type { Clock } from "./Clock.js";
 import type { ConnectionStatus } from "./ConnectionStatus.js";
 import type { JoinRoom } from "./RoomSession.js";
-import type { QosClassifier } from "./session/QosProfile.js";
-import type { GatewayCapability } from "./session/serverCapabilities.js";
-import type { SessionListener } from "./session/SessionListener.js";
+import type { SessionLimitOptions } from "./session/resolveSessionOptions.js";
 import type { GatewayTimings } from "./timings.js";
 
 /**
  * Callbacks of a gateway; all optional, run synchronously, must not block. Throws are logged.
- * The viewer callbacks (`onSubscribe`, `onMessageData`, ...) come from the session.
+ * The viewer callbacks (`onSubscribe`, `onMessageData`, ...) come from the viewer hub.
  */
-export interface GatewayListener extends SessionListener {
+export interface GatewayListener extends ViewerListener {
   /** The connection status changed (the initial `connecting` is always reported). */
   onConnectionStatusChanged?(status: ConnectionStatus): void;
 }
 
 /** A status message shown to viewers (`id` lets {@link RemoteAccessGateway.removeStatus} retract it). */
-export interface GatewayStatus {
-  readonly level: "info" | "warning" | "error";
-  readonly message: string;
-  readonly id?: string;
-}
+export type GatewayStatus = ViewerStatus;
 
-/** Options of `startGateway`. */
-export interface GatewayOptions {
+/**
+ * Options of `startGateway`: what viewers are served (the {@link ViewerHubOptions}: context,
+ * channel filter, capabilities, encodings, QoS ...), the LiveKit session's limits, and how the
+ * gateway reaches the API.
+ */
+export interface GatewayOptions extends ViewerHubOptions, SessionLimitOptions {
   /** Server name shown to viewers. Default: the device's name from the API. */
   name?: string;
   /** The device token (`fox_dt_...`). Default env `FOXGLOVE_DEVICE_TOKEN`; required. Secret. */
@@ -42,27 +40,11 @@ export interface GatewayOptions {
   listener?: GatewayListener;
   /** Aborting it stops the gateway, as `stop()` does. */
   signal?: AbortSignal;
-  /** Whose channels viewers see. Default `Context.default()`. */
-  context?: Context;
-  /** Channels offered to viewers. Default all. */
-  channelFilter?: SinkChannelFilter;
-  /** Capabilities announced to viewers (`parameters` adds `parametersSubscribe`). Default none. */
-  capabilities?: GatewayCapability[];
-  /** Encodings accepted for client publish and service requests. Default none. */
-  supportedEncodings?: string[];
-  /** Extra ServerInfo metadata (`fg-library` is always set). Default none. */
-  serverInfo?: Record<string, string>;
-  /** Reliable or lossy delivery per channel. Default lossy (data tracks). */
-  qosClassifier?: QosClassifier;
-  /** Per-viewer control queue, in messages; a viewer that overflows it is reset. Default 1024. */
-  messageBacklogSize?: number;
-  /** Largest lossy message in bytes; at least 1200. Default 102 400. */
-  maxDataTrackMessageSize?: number;
   /** ICE servers for the LiveKit connection instead of the server's. Default the server's. */
   iceServers?: readonly IceServerConfig[];
   /**
-   * Joins the LiveKit room of a wake. Default: the SDK's session built from the options above.
-   * Custom session layers (and tests) pass their own; the options above are then unused.
+   * Joins the LiveKit room of a wake. Default: the SDK's session (`sessionJoiner`) with the
+   * limits and ICE servers above. A custom joiner gets the gateway's viewer hub in its request.
    */
   joinRoom?: JoinRoom;
   /**

@@ -1,5 +1,6 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
+import type { ViewerHub } from "../remote/ViewerHub.js";
 import { ApiClient, type DeviceInfo } from "./ApiClient.js";
 import { ApiError } from "./ApiError.js";
 import { sleep, systemClock, type Clock } from "./Clock.js";
@@ -16,7 +17,6 @@ import {
   type LifecycleStep,
 } from "./lifecycle.js";
 import type { JoinRoom, RoomSession } from "./RoomSession.js";
-import type { Session } from "./session/Session.js";
 import { Watch } from "./Watch.js";
 import { WatchError } from "./WatchError.js";
 
@@ -27,11 +27,9 @@ export interface RemoteAccessGatewayInit {
   readonly listener?: Partial<GatewayListener> | undefined;
   readonly clock?: Clock | undefined;
   readonly signal?: AbortSignal | undefined;
-  /** The running SDK session, if any (for the status methods). */
-  readonly session?: (() => Session | undefined) | undefined;
+  /** The viewer hub: owned by the gateway, opened by each room that serves viewers. */
+  readonly hub: ViewerHub;
 }
-
-const STATUS_LEVELS = { info: 0, warning: 1, error: 2 } as const;
 
 interface Waiter {
   readonly status: ConnectionStatus;
@@ -52,7 +50,7 @@ export class RemoteAccessGateway implements AsyncDisposable {
   readonly #joinRoom: JoinRoom;
   readonly #listener: Partial<GatewayListener> | undefined;
   readonly #clock: Clock;
-  readonly #currentSession: () => Session | undefined;
+  readonly #hub: ViewerHub;
   readonly #ctl = new AbortController();
   readonly #done: Promise<void>;
   #status: ConnectionStatus = "connecting";
@@ -74,7 +72,7 @@ export class RemoteAccessGateway implements AsyncDisposable {
     this.#joinRoom = init.joinRoom;
     this.#listener = init.listener;
     this.#clock = init.clock ?? systemClock;
-    this.#currentSession = init.session ?? (() => undefined);
+    this.#hub = init.hub;
     const signal = init.signal;
     if (signal !== undefined) {
       if (signal.aborted) {
@@ -107,20 +105,16 @@ export class RemoteAccessGateway implements AsyncDisposable {
   }
 
   /**
-   * Shows a status to every viewer of the current session (and only them). Does nothing while
-   * no session runs, or when a custom `joinRoom` is used.
+   * Shows a status to every viewer connected at this moment (not stored: viewers who join later do
+   * not see it). Does nothing while no viewer is connected.
    */
   publishStatus(status: GatewayStatus): void {
-    this.#currentSession()?.core.publishStatus({
-      level: STATUS_LEVELS[status.level],
-      message: status.message,
-      ...(status.id !== undefined ? { id: status.id } : {}),
-    });
+    this.#hub.publishStatus(status);
   }
 
-  /** Retracts statuses by ID from the viewers of the current session. Does nothing without one. */
+  /** Retracts statuses by ID from the viewers connected at this moment. */
   removeStatus(ids: readonly string[]): void {
-    this.#currentSession()?.core.removeStatus(ids);
+    this.#hub.removeStatus(ids);
   }
 
   /**
@@ -343,6 +337,7 @@ export class RemoteAccessGateway implements AsyncDisposable {
             remoteAccessSessionId,
             serverName: this.#config.name ?? deviceInfo.name,
             deviceInfo,
+            hub: this.#hub,
           },
           joinCtl.signal,
         );

@@ -1,3 +1,4 @@
+import type { ViewerHub } from "../remote/ViewerHub.js";
 import type { DeviceInfo } from "./ApiClient.js";
 
 /** What a wake asks of the room adapter: join this LiveKit room as this device. */
@@ -12,6 +13,11 @@ export interface RoomJoinRequest {
   readonly serverName: string;
   /** The device as the API described it. */
   readonly deviceInfo: DeviceInfo;
+  /**
+   * The gateway's viewer hub (channels, viewers' requests, services, statuses): a joiner that
+   * serves viewers opens it for the room's life (as `sessionJoiner` does).
+   */
+  readonly hub: ViewerHub;
 }
 
 /**

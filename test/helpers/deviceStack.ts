@@ -2,7 +2,8 @@ import { startApiServer, TEST_DEVICE, type ApiServer } from "../../src/api-serve
 import { Context } from "../../src/core/Context.js";
 import type { RemoteAccessGateway } from "../../src/gateway/RemoteAccessGateway.js";
 import type { Session } from "../../src/gateway/session/Session.js";
-import { sessionJoiner, type SessionJoinOptions } from "../../src/gateway/sessionJoiner.js";
+import type { GatewayOptions } from "../../src/gateway/GatewayOptions.js";
+import { sessionJoiner } from "../../src/gateway/sessionJoiner.js";
 import { startGateway } from "../../src/gateway/startGateway.js";
 import { connectViewer, type Viewer, type ViewerConnectOptions } from "../../src/viewer/index.js";
 import type { TestLiveKitServer } from "./livekitServer.js";
@@ -27,7 +28,7 @@ export interface DeviceStack extends AsyncDisposable {
  */
 export async function startDeviceStack(
   livekit: TestLiveKitServer,
-  options: Omit<SessionJoinOptions, "context" | "iceServers" | "onSession"> = {},
+  options: Omit<GatewayOptions, "context" | "iceServers" | "joinRoom" | "deviceToken"> = {},
 ): Promise<DeviceStack> {
   const context = new Context();
   const api = await startApiServer({
@@ -38,10 +39,12 @@ export async function startDeviceStack(
   const gateway = startGateway({
     deviceToken: TEST_DEVICE.token,
     foxgloveApiUrl: api.url,
+    ...options,
+    context,
     joinRoom: sessionJoiner({
-      ...options,
-      context,
       iceServers: livekit.iceServers,
+      messageBacklogSize: options.messageBacklogSize,
+      maxDataTrackMessageSize: options.maxDataTrackMessageSize,
       onSession: (s) => (session = s),
     }),
   });

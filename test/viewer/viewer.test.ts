@@ -168,13 +168,13 @@ describe("against a gateway woken through the API server", () => {
         removeStatus: (ids) => statuses.push(`remove ${ids.join(",")}`),
       },
     });
-    stack.session!.core.publishStatus({ level: 1, message: "battery low", id: "bat" });
+    stack.gateway.publishStatus({ level: "warning", message: "battery low", id: "bat" });
     await statuses.waitFor((s) => s === "1 battery low");
     assert.deepEqual(
       viewer.statuses.map((s) => s.id),
       ["bat"],
     );
-    stack.session!.core.removeStatus(["bat"]);
+    stack.gateway.removeStatus(["bat"]);
     await statuses.waitFor((s) => s === "remove bat");
     assert.deepEqual(viewer.statuses, []);
 

@@ -4,7 +4,6 @@ import { startApiServer } from "../../api-server/startApiServer.js";
 import { Context } from "../../core/Context.js";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
 import { setLogLevel } from "../../core/logger.js";
-import { sessionJoiner } from "../../gateway/sessionJoiner.js";
 import { startGateway } from "../../gateway/startGateway.js";
 import { shutdownLiveKit, startDevServer } from "../../livekit/index.js";
 import { connectViewer, type Subscription } from "../../viewer/index.js";
@@ -99,7 +98,9 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       name: device.name,
       deviceToken: device.token,
       foxgloveApiUrl: api.url,
-      joinRoom: sessionJoiner({ context, qosClassifier: demoQos, iceServers: livekit.iceServers }),
+      context,
+      qosClassifier: demoQos,
+      iceServers: livekit.iceServers,
     });
     cleanups.push(() => gateway.stop());
     await gateway.waitForStatus("connected", { signal });

@@ -3,7 +3,7 @@ import type { ChannelDescriptor } from "../../core/ChannelDescriptor.js";
 import type { Context } from "../../core/Context.js";
 import { jsonEncoder } from "../../core/jsonEncoder.js";
 import { nowNanos } from "../../core/time.js";
-import type { QosProfile } from "../../gateway/session/QosProfile.js";
+import type { QosProfile } from "../../remote/planChannels.js";
 import { FrameTransform, LocationFix } from "../../messages/index.js";
 
 /** A demo channel: its topic, rate (Hz) and how viewers get it. */

@@ -1,6 +1,6 @@
 import { log } from "../../core/logger.js";
 import { dataTrackName, encodeDataTrackFrame } from "../../protocol/index.js";
-import type { DropReport } from "./DropReport.js";
+import type { DropReport } from "../../remote/ViewerMedia.js";
 import { LossyTrackState } from "./LossyTrackState.js";
 import { DEFAULT_MAX_DATA_TRACK_MESSAGE_SIZE } from "./sessionDefaults.js";
 

@@ -1,6 +1,6 @@
 import { log } from "../../core/logger.js";
 import { Throttler } from "../../core/Throttler.js";
-import type { DropReport } from "./DropReport.js";
+import type { DropReport } from "../../remote/ViewerMedia.js";
 import { DATA_TRACK_THROTTLE_MS, DEFAULT_MAX_DATA_TRACK_MESSAGE_SIZE } from "./sessionDefaults.js";
 
 /** What to do with one logged message on a lossy channel's data track. */

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setLogger } from "../../core/logger.js";
-import { Participant } from "./Participant.js";
+import { decodeServerFrame, FrameDecoder, type ServerMessage } from "../../protocol/index.js";
+import { Participant, sharedFrameEncoder } from "./Participant.js";
 import { PendingResets } from "./PendingResets.js";
 
 /** A recording control stream whose writes can be made to fail or to hang. */
@@ -143,18 +144,20 @@ test("sendControl on a closed participant drops silently without a reset", async
   assert.equal(resets.size, 0);
 });
 
-test("participants get distinct increasing client IDs and 32-slot semaphores", () => {
+test("participants get distinct increasing client IDs", () => {
   const a = make("S5");
   const b = make("S6");
   assert.ok(b.clientId > a.clientId && a.clientId >= 1);
-  const permits = Array.from({ length: 32 }, () => a.assetFetches.tryAcquire());
-  assert.ok(permits.every((x) => x !== undefined));
-  assert.equal(a.assetFetches.tryAcquire(), undefined);
-  permits[0]!.release();
-  permits[0]!.release(); // idempotent
-  assert.equal(a.assetFetches.available, 1);
-  assert.ok(a.assetFetches.tryAcquire());
-  assert.equal(a.serviceCalls.available, 32);
+  assert.equal(a.name, a.identity);
+});
+
+test("a shared frame encoder encodes a broadcast message once", () => {
+  const encode = sharedFrameEncoder();
+  const message: ServerMessage = { op: "removeStatus", statusIds: ["x"] };
+  const first = encode(message);
+  assert.equal(encode(message), first);
+  assert.deepEqual(decodeServerFrame(new FrameDecoder().push(first)[0]!), message);
+  assert.notEqual(encode({ ...message }), first);
 });
 
 test("a participant created under an aborted session starts cancelled", () => {

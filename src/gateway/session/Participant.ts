@@ -1,10 +1,10 @@
 import { log } from "../../core/logger.js";
+import { encodeServerFrame, type ServerMessage } from "../../protocol/index.js";
+import { nextClientId, type ViewerConnection } from "../../remote/ViewerConnection.js";
 import { ControlQueue, type EnqueueResult } from "./ControlQueue.js";
 import { flushControlQueue, type FlushEnd } from "./flushControlQueue.js";
-import { nextClientId } from "./nextClientId.js";
 import type { PendingResets } from "./PendingResets.js";
-import { Semaphore } from "./Semaphore.js";
-import { DEFAULT_MESSAGE_BACKLOG_SIZE, PER_VIEWER_REQUEST_LIMIT } from "./sessionDefaults.js";
+import { DEFAULT_MESSAGE_BACKLOG_SIZE } from "./sessionDefaults.js";
 
 /** Options of a {@link Participant}. */
 export interface ParticipantOptions {
@@ -20,16 +20,34 @@ export interface ParticipantOptions {
   readonly signal?: AbortSignal;
   /** Control queue capacity in messages (default 1024). */
   readonly messageBacklogSize?: number;
-  /** Outstanding service calls / asset fetches / parameter requests allowed (default 32 each). */
-  readonly requestLimit?: number;
+  /** Encodes a message as a v2 frame. Default a fresh encode per message. */
+  readonly encode?: (message: ServerMessage) => Uint8Array;
 }
 
 /**
- * One viewer connection in the room: its identity, SID, join time, client ID, bounded control
- * queue with its flush task, cancellation, and per-viewer admission semaphores. Everything that
- * reaches the viewer's control stream goes through {@link sendControl}.
+ * A v2 frame encoder that remembers its last message: the hub passes one message object to every
+ * recipient of a broadcast, so sharing one encoder across a session's participants encodes each
+ * broadcast once.
  */
-export class Participant {
+export function sharedFrameEncoder(): (message: ServerMessage) => Uint8Array {
+  let last: ServerMessage | undefined;
+  let frame: Uint8Array = new Uint8Array(0);
+  return (message) => {
+    if (message !== last) {
+      frame = encodeServerFrame(message);
+      last = message;
+    }
+    return frame;
+  };
+}
+
+/**
+ * One viewer connection in the room, the LiveKit side of a hub {@link ViewerConnection}: its
+ * identity, SID, join time, client ID, bounded control queue with its flush task, and
+ * cancellation. {@link send} frames hub messages as v2; everything that reaches the viewer's
+ * control stream goes through {@link sendControl}.
+ */
+export class Participant implements ViewerConnection {
   /** LiveKit identity. */
   readonly identity: string;
   /** LiveKit participant SID of this connection. */
@@ -38,17 +56,12 @@ export class Participant {
   readonly joinedAt: number;
   /** Process-wide client ID of this connection instance (from 1). */
   readonly clientId: number;
-  /** Admission for service calls. */
-  readonly serviceCalls: Semaphore;
-  /** Admission for asset fetches. */
-  readonly assetFetches: Semaphore;
-  /** Admission for parameter get/set (shared). */
-  readonly parameterRequests: Semaphore;
 
   readonly #queue: ControlQueue;
   readonly #controller = new AbortController();
   readonly #pendingResets: PendingResets;
   readonly #parent: AbortSignal | undefined;
+  readonly #encode: (message: ServerMessage) => Uint8Array;
   readonly #onParentAbort = (): void => this.#controller.abort();
   #flush: Promise<FlushEnd> | undefined;
 
@@ -59,16 +72,18 @@ export class Participant {
     this.clientId = nextClientId();
     this.#pendingResets = options.pendingResets;
     this.#queue = new ControlQueue(options.messageBacklogSize ?? DEFAULT_MESSAGE_BACKLOG_SIZE);
-    const limit = options.requestLimit ?? PER_VIEWER_REQUEST_LIMIT;
-    this.serviceCalls = new Semaphore(limit);
-    this.assetFetches = new Semaphore(limit);
-    this.parameterRequests = new Semaphore(limit);
+    this.#encode = options.encode ?? encodeServerFrame;
     this.#parent = options.signal;
     if (this.#parent?.aborted === true) {
       this.#controller.abort();
     } else {
       this.#parent?.addEventListener("abort", this.#onParentAbort, { once: true });
     }
+  }
+
+  /** The LiveKit identity (the hub's name for this viewer). */
+  get name(): string {
+    return this.identity;
   }
 
   /** Aborted when this participant is removed, reset, or the session ends. */
@@ -79,6 +94,18 @@ export class Participant {
   /** Messages waiting in the control queue. */
   get queuedMessages(): number {
     return this.#queue.length;
+  }
+
+  /** Frames a hub message as v2 and queues it (see {@link sendControl}); never throws. */
+  send(message: ServerMessage): void {
+    let frame;
+    try {
+      frame = this.#encode(message);
+    } catch (error) {
+      log.error(`failed to encode ${message.op}`, error);
+      return;
+    }
+    this.sendControl(frame);
   }
 
   /**

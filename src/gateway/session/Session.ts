@@ -1,44 +1,31 @@
-import type { ChannelDescriptor } from "../../core/ChannelDescriptor.js";
-import type { Context } from "../../core/Context.js";
 import { log } from "../../core/logger.js";
-import type { SinkChannelFilter } from "../../core/Sink.js";
 import {
   CONTROL_TOPIC,
   decodeClientFrame,
   encodeServerFrame,
   FrameDecoder,
   PROTOCOL_VERSION_ATTRIBUTE,
-  type AdvertiseServices,
-  type ServerInfo,
   type Status,
 } from "../../protocol/index.js";
+import type { ViewerHub } from "../../remote/ViewerHub.js";
 import { checkViewerProtocolVersion } from "./checkViewerProtocolVersion.js";
 import { LossyDataTracks, type PublishedDataTrack } from "./LossyDataTracks.js";
-import { Participant } from "./Participant.js";
+import { Participant, sharedFrameEncoder } from "./Participant.js";
+import { ParticipantRegistry } from "./ParticipantRegistry.js";
 import { PendingResets } from "./PendingResets.js";
-import type { QosClassifier } from "./QosProfile.js";
 import { resolveSessionOptions } from "./resolveSessionOptions.js";
-import { SessionCore } from "./SessionCore.js";
-import { CHANNEL_WARNING_SWEEP_MS } from "./sessionDefaults.js";
-import type { SessionListener } from "./SessionListener.js";
 import type { SessionIncomingStream, SessionRoom, SessionRoomParticipant } from "./SessionRoom.js";
 
 /** Options of {@link Session.start}. */
 export interface SessionOptions {
   /** The joined LiveKit room (the gateway joins it and closes it after the session ends). */
   readonly room: SessionRoom;
-  /** Whose channels are offered to viewers. */
-  readonly context: Context;
-  /** Sent first to every viewer (see `buildServerInfo`). */
-  readonly serverInfo: ServerInfo;
-  /** Viewer callbacks. Default: none. */
-  readonly listener?: SessionListener | undefined;
-  /** Channels the session may advertise. Default: all. */
-  readonly channelFilter?: SinkChannelFilter | undefined;
-  /** QoS per channel. Default: Lossy. */
-  readonly qosClassifier?: QosClassifier | undefined;
-  /** Services advertised to each joining viewer. Default: none. */
-  readonly services?: (() => AdvertiseServices | undefined) | undefined;
+  /** The viewer hub this session serves (opened for the session's life; it must be closed). */
+  readonly hub: ViewerHub;
+  /** The server name announced to viewers. */
+  readonly serverName: string;
+  /** `serverInfo.sessionId`: the remote access session ID. Default `""`. */
+  readonly sessionId?: string | undefined;
   /** Per-viewer control queue capacity in messages. Default 1024. */
   readonly messageBacklogSize?: number | undefined;
   /** Largest Lossy message in bytes. Default 102400; at least 1200. */
@@ -53,10 +40,11 @@ export interface SessionOptions {
 export type SessionEnd = "stopped" | "roomDisconnected" | "idle";
 
 /**
- * The gateway's session in a LiveKit room: the I/O shell around {@link SessionCore}. It admits
- * viewers that become active (protocol-version gate, control stream, initial messages), removes
- * them when they leave, resets viewers whose queue overflowed or whose stream failed, reads their
- * control streams, publishes Lossy channels' data tracks, and sweeps channel warnings.
+ * The gateway's session in a LiveKit room: a thin transport for a {@link ViewerHub}. It admits
+ * viewers that become active (protocol-version gate, LiveKit registration rules, control stream),
+ * connects them to the hub (whose messages it frames as v2 on each viewer's control queue),
+ * removes them when they leave, resets viewers whose queue overflowed or whose stream failed,
+ * reads their control streams into the hub, and publishes Lossy channels' data tracks.
  * Room events, admissions and resets run one at a time, in order.
  */
 export class Session implements AsyncDisposable {
@@ -64,7 +52,9 @@ export class Session implements AsyncDisposable {
   readonly done: Promise<SessionEnd>;
   readonly #options: SessionOptions;
   readonly #room: SessionRoom;
-  readonly #core: SessionCore;
+  readonly #hub: ViewerHub;
+  readonly #participants = new ParticipantRegistry<Participant>();
+  readonly #encode = sharedFrameEncoder();
   readonly #tracks: LossyDataTracks<PublishedDataTrack>;
   readonly #controller = new AbortController();
   readonly #resets: PendingResets;
@@ -73,12 +63,11 @@ export class Session implements AsyncDisposable {
   #events: Promise<void> = Promise.resolve();
   #resolveDone!: (end: SessionEnd) => void;
   #ending: SessionEnd | undefined;
-  #sweeper: NodeJS.Timeout | undefined;
   #idle: NodeJS.Timeout | undefined;
 
   /**
-   * Starts a session in `options.room`. Throws FoxgloveError `ERR_CONFIGURATION` for invalid
-   * limits. The session runs until {@link stop}, the signal, the room's end, or the idle timeout.
+   * Starts a session in `options.room`, opening `options.hub` for it. Throws FoxgloveError
+   * `ERR_CONFIGURATION` for invalid limits, `ERR_SERVER_ALREADY_STARTED` when the hub is open. The session runs until {@link stop}, the signal, the room's end, or the idle timeout.
    */
   static start(options: SessionOptions): Session {
     return new Session(options);
@@ -103,27 +92,36 @@ export class Session implements AsyncDisposable {
       maxMessageSize: limits.maxDataTrackMessageSize,
       signal: this.#controller.signal,
     });
-    this.#core = new SessionCore({
-      context: options.context,
-      serverInfo: options.serverInfo,
-      listener: options.listener,
-      channelFilter: options.channelFilter,
-      qosClassifier: options.qosClassifier,
-      // Video tracks are not implemented yet: advertise video-capable channels as plain data.
-      suppressVideoTranscode: (_: ChannelDescriptor) => true,
-      services: options.services,
-      dataPlane: {
-        openDataTrack: (id) => this.#tracks.open(id),
-        closeDataTrack: (id) => this.#tracks.close(id),
+    this.#hub = options.hub;
+    this.#hub.open({
+      serverName: options.serverName,
+      sessionId: options.sessionId,
+      media: {
+        openLossy: (id) => this.#tracks.open(id),
+        closeLossy: (id) => this.#tracks.close(id),
         pushLossy: (id, data, logTime) => this.#tracks.push(id, data, logTime),
+        // Video tracks are not implemented yet: the hub advertises video-capable channels as data.
+        startVideo: () => undefined,
+        stopVideo: () => undefined,
+        pushVideo: () => undefined,
       },
     });
     this.#start();
   }
 
-  /** The decision core (for inspection: participants, channels, subscriptions). */
-  get core(): SessionCore {
-    return this.#core;
+  /** The hub this session serves. */
+  get hub(): ViewerHub {
+    return this.#hub;
+  }
+
+  /** The admitted viewer with this identity, if any. */
+  participant(identity: string): Participant | undefined {
+    return this.#participants.getByIdentity(identity);
+  }
+
+  /** Number of admitted viewers. */
+  get participantCount(): number {
+    return this.#participants.size;
   }
 
   /** Ends the session and resolves once it is torn down (idempotent). */
@@ -155,14 +153,11 @@ export class Session implements AsyncDisposable {
       }),
       this.#room.onByteStream(CONTROL_TOPIC, (stream) => this.#readControlStream(stream)),
     );
-    this.#options.context.addSink(this.#core);
     for (const p of this.#room.remoteParticipants()) {
       if (p.state === "active") {
         this.#enqueue(() => this.#addParticipant(p));
       }
     }
-    this.#sweeper = setInterval(() => this.#core.sweepWarnings(), CHANNEL_WARNING_SWEEP_MS);
-    this.#sweeper.unref();
     this.#armIdleTimer();
   }
 
@@ -188,7 +183,7 @@ export class Session implements AsyncDisposable {
       await this.#reject(info.identity, check.status);
       return;
     }
-    if (!this.#core.wouldAdmit(info.identity, info.sid, info.joinedAtMs)) {
+    if (!this.#participants.wouldRegister(info.identity, info.sid, info.joinedAtMs)) {
       return;
     }
     let stream;
@@ -212,17 +207,52 @@ export class Session implements AsyncDisposable {
       pendingResets: this.#resets,
       signal: this.#controller.signal,
       messageBacklogSize: this.#messageBacklogSize,
+      encode: this.#encode,
     });
     participant.signal.addEventListener("abort", () => void stream.close(), { once: true });
     void participant.startFlush((bytes) => stream.write(bytes));
-    if (this.#core.admit(participant)) {
+    if (this.#admit(participant)) {
       log.info(`viewer ${info.identity} joined (client ${participant.clientId})`);
     }
   }
 
+  /**
+   * Registers a viewer whose control stream is open and connects it to the hub in one synchronous
+   * turn (the hub queues serverInfo and the advertisement before any broadcast can reach it). A
+   * replaced older connection of the identity is disconnected and closed. Returns false (and
+   * closes `participant`) when it is stale.
+   */
+  #admit(participant: Participant): boolean {
+    const outcome = this.#participants.register(participant);
+    if (outcome.kind === "ignored") {
+      void participant.close();
+      return false;
+    }
+    if (outcome.kind === "replaced") {
+      this.#hub.disconnect(outcome.prior);
+      void outcome.prior.close();
+    }
+    if (!this.#hub.connect(participant)) {
+      this.#participants.removeBySid(participant.sid); // the hub closed meanwhile
+      void participant.close();
+      return false;
+    }
+    return true;
+  }
+
+  /** Removes a viewer connection with full cleanup; false for a stale (unknown) SID. */
+  #remove(sid: string): Participant | undefined {
+    const participant = this.#participants.removeBySid(sid);
+    if (participant !== undefined) {
+      this.#hub.disconnect(participant);
+      void participant.close();
+    }
+    return participant;
+  }
+
   #removeParticipant(sid: string): void {
-    const p = this.#core.participantBySid(sid);
-    if (p !== undefined && this.#core.remove(sid)) {
+    const p = this.#remove(sid);
+    if (p !== undefined) {
       log.info(`viewer ${p.identity} left`);
     }
   }
@@ -230,8 +260,8 @@ export class Session implements AsyncDisposable {
   /** Resets viewers whose queue overflowed or whose stream failed: remove, then re-add fresh. */
   async #drainResets(): Promise<void> {
     for (const sid of this.#resets.drain()) {
-      const p = this.#core.participantBySid(sid);
-      if (p === undefined || !this.#core.remove(sid)) {
+      const p = this.#remove(sid);
+      if (p === undefined) {
         continue; // stale request
       }
       const current = this.#room.getParticipant(p.identity);
@@ -279,13 +309,13 @@ export class Session implements AsyncDisposable {
             log.warn(`ignoring a malformed message from viewer ${stream.identity}`, error);
             continue;
           }
-          const participant = this.#core.participant(stream.identity);
+          const participant = this.#participants.getByIdentity(stream.identity);
           if (participant === undefined) {
             log.warn(`message from unregistered viewer ${stream.identity}; stopped reading`);
             await stream.cancel();
             return;
           }
-          this.#core.handleMessage(participant, message);
+          this.#hub.handleMessage(participant, message);
         }
       }
     } catch (error) {
@@ -300,13 +330,13 @@ export class Session implements AsyncDisposable {
     if (ms === undefined || this.#ending !== undefined) {
       return;
     }
-    if (this.#core.participantCount > 0) {
+    if (this.#participants.size > 0) {
       clearTimeout(this.#idle);
       this.#idle = undefined;
     } else if (this.#idle === undefined) {
       this.#idle = setTimeout(() => {
         this.#idle = undefined;
-        if (this.#core.participantCount === 0) {
+        if (this.#participants.size === 0) {
           log.info("no viewer for the configured wait; ending the session");
           this.#end("idle");
         }
@@ -323,7 +353,6 @@ export class Session implements AsyncDisposable {
   }
 
   async #teardown(reason: SessionEnd): Promise<void> {
-    clearInterval(this.#sweeper);
     clearTimeout(this.#idle);
     for (const r of this.#registrations.splice(0)) {
       try {
@@ -332,7 +361,8 @@ export class Session implements AsyncDisposable {
         log.debug("releasing a room registration failed", error);
       }
     }
-    const participants = this.#core.close();
+    this.#hub.close();
+    const participants = this.#participants.drain();
     this.#controller.abort();
     await Promise.all(participants.map((p) => p.close()));
     await this.#tracks.closeAll();

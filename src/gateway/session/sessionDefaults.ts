@@ -7,17 +7,8 @@ export const DEFAULT_MAX_DATA_TRACK_MESSAGE_SIZE = 100 * 1024;
 /** Smallest accepted `maxDataTrackMessageSize`, in bytes (about one WebRTC data packet). */
 export const MIN_MAX_DATA_TRACK_MESSAGE_SIZE = 1200;
 
-/** Outstanding service calls, asset fetches and parameter get/set requests allowed per viewer. */
-export const PER_VIEWER_REQUEST_LIMIT = 32;
-
 /** Interval of throttled per-track logs and drop reports, in milliseconds (30 s). */
 export const DATA_TRACK_THROTTLE_MS = 30_000;
-
-/** A channel warning idle this long (ms, 60 s) is cleared by the sweeper. */
-export const CHANNEL_WARNING_QUIET_MS = 60_000;
-
-/** Period of the channel-warning sweeper, in milliseconds (15 s). */
-export const CHANNEL_WARNING_SWEEP_MS = 15_000;
 
 /** Largest control batch written to a byte stream in one call, in bytes (a batch holds ≥ 1 frame). */
 export const DEFAULT_MAX_CONTROL_BATCH_BYTES = 64 * 1024;

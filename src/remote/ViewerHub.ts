@@ -1,0 +1,692 @@
+import type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
+import { FoxgloveError } from "../core/FoxgloveError.js";
+import { nextSinkId } from "../core/ids.js";
+import { log } from "../core/logger.js";
+import type { RawChannel } from "../core/RawChannel.js";
+import type { Schema } from "../core/Schema.js";
+import type { Metadata, Sink, SinkChannelFilter } from "../core/Sink.js";
+import {
+  channelDropsStatusId,
+  decodeSchemaText,
+  type Capability,
+  type ClientChannel,
+  type ClientMessage,
+  type ServerInfo,
+  type ServerMessage,
+  type SubscribeChannel,
+} from "../protocol/index.js";
+import {
+  refusal,
+  REMOTE_ACCESS_GATES,
+  type CapabilityTable,
+  type Gate,
+} from "./capabilityGates.js";
+import { ChannelRegistry } from "./ChannelRegistry.js";
+import type { VideoMetadata } from "./channelMetadata.js";
+import { ClientChannels } from "./ClientChannels.js";
+import { CHANNEL_WARNING_SWEEP_MS, DropWarnings } from "./DropWarnings.js";
+import { ParameterSubscriptions } from "./ParameterSubscriptions.js";
+import { planChannels } from "./planChannels.js";
+import { RttTracker } from "./RttTracker.js";
+import { buildServerInfo } from "./serverInfo.js";
+import type { ViewerConnection, ViewerKey } from "./ViewerConnection.js";
+import {
+  resolveViewerHubOptions,
+  type ResolvedViewerHubOptions,
+  type ViewerHubOptions,
+} from "./ViewerHubOptions.js";
+import {
+  STATUS_LEVELS,
+  type ViewerClient,
+  type ViewerListener,
+  type ViewerStatus,
+} from "./ViewerListener.js";
+import { NO_MEDIA, type DropReport, type ViewerMedia } from "./ViewerMedia.js";
+
+/** What a transport gives {@link ViewerHub.open}. */
+export interface HubTransport {
+  /** The server name announced in `serverInfo`. */
+  readonly serverName: string;
+  /** `serverInfo.sessionId` (the remote access session ID, or `""`). */
+  readonly sessionId?: string | undefined;
+  /** Lossy data and video delivery. Default: none (Lossy messages vanish). */
+  readonly media?: ViewerMedia | undefined;
+  /** The transport's gating table. Default {@link REMOTE_ACCESS_GATES}. */
+  readonly gates?: CapabilityTable | undefined;
+  /** Capabilities only this transport provides (v1 `time`, `playbackControl`). Default none. */
+  readonly extraCapabilities?: readonly Capability[] | undefined;
+  /**
+   * True when the transport can publish video tracks: video-capable channels are then advertised
+   * with `foxglove.hasVideoTrack`. Default false (they are plain data channels).
+   */
+  readonly videoTracks?: boolean | undefined;
+  /** Monotonic clock in ms for warning expiry. Default `performance.now`. For tests. */
+  readonly now?: (() => number) | undefined;
+}
+
+/** One connected viewer as the hub tracks it. */
+interface Viewer {
+  readonly connection: ViewerConnection;
+  readonly client: ViewerClient;
+}
+
+/** The state of one open period (one transport attached). */
+interface Attachment {
+  readonly transport: HubTransport;
+  readonly media: ViewerMedia;
+  readonly gates: CapabilityTable;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly serverInfo: ServerInfo;
+  readonly channels: ChannelRegistry;
+  readonly dropWarnings: DropWarnings;
+  readonly sweeper: NodeJS.Timeout;
+}
+
+/**
+ * The transport-neutral core of every server that serves Foxglove viewers (the remote access
+ * session over LiveKit; the local WebSocket server): it is the Context sink (advertising channels,
+ * routing logged messages to Reliable subscribers or the transport's Lossy {@link ViewerMedia}),
+ * the set of connected viewers, and the handler of their messages (subscriptions, client publish,
+ * parameter subscriptions, ping), gated by a capability table. Each viewer is a
+ * {@link ViewerConnection}: the hub sends typed messages and never sees bytes.
+ *
+ * Lifetime: the owner (the gateway) creates one hub for its whole life; state that outlives a
+ * transport (configuration, and later services, the connection graph) lives here. A transport
+ * calls {@link open} when it starts serving (the hub joins the Context), {@link connect} /
+ * {@link disconnect} / {@link handleMessage} for its viewers, and {@link close} when it ends.
+ * All methods are synchronous, so each runs as one critical section.
+ *
+ * Seams for later work: video publishers are driven through {@link ViewerMedia} (`startVideo`,
+ * `pushVideo`) and feed back through {@link setVideoMetadata}; the 2.3.0 per-connection schema
+ * table belongs in each connection's `send` (it rewrites `advertise` per connection); the
+ * point-cloud advertisement rewrite belongs in `planChannels` / `ChannelRegistry.advertisedChannel`.
+ */
+export class ViewerHub implements Sink {
+  /** The sink ID of this hub in the Context. */
+  readonly id = nextSinkId();
+  /** Viewers choose channels: the hub manages its subscriptions. */
+  readonly autoSubscribe = false;
+  /** Applied by the Context before channels are announced. */
+  readonly channelFilter: SinkChannelFilter | undefined;
+  /** Round-trip times measured with ping/pong. */
+  readonly pingRtt = new RttTracker("ping/pong");
+
+  readonly #options: ResolvedViewerHubOptions;
+  readonly #listener: ViewerListener;
+  readonly #viewers = new Map<ViewerKey, Viewer>();
+  readonly #clientChannels = new ClientChannels<ChannelDescriptor>();
+  readonly #parameterSubscriptions = new ParameterSubscriptions();
+  #open: Attachment | undefined;
+
+  /**
+   * @throws FoxgloveError `ERR_CONFIGURATION` for invalid options (see
+   * {@link resolveViewerHubOptions}).
+   */
+  constructor(options: ViewerHubOptions = {}) {
+    this.#options = resolveViewerHubOptions(options);
+    this.#listener = this.#options.listener;
+    this.channelFilter = this.#options.channelFilter;
+  }
+
+  /** The resolved options. */
+  get options(): ResolvedViewerHubOptions {
+    return this.#options;
+  }
+
+  /** The capabilities announced while open (the configured ones when closed). */
+  get capabilities(): ReadonlySet<Capability> {
+    return this.#open?.capabilities ?? new Set(this.#options.capabilities);
+  }
+
+  /** True between {@link open} and {@link close}. */
+  get isOpen(): boolean {
+    return this.#open !== undefined;
+  }
+
+  /** Number of connected viewers. */
+  get connectionCount(): number {
+    return this.#viewers.size;
+  }
+
+  /** The advertised channels and their subscriptions (read-only use); empty while closed. */
+  get channels(): ChannelRegistry {
+    return this.#open?.channels ?? new ChannelRegistry();
+  }
+
+  // ---- transport lifetime ----
+
+  /**
+   * Starts serving through `transport`: joins the Context (whose channels are then advertised)
+   * and starts the channel-warning sweeper. Throws FoxgloveError `ERR_SERVER_ALREADY_STARTED`
+   * while another transport is attached.
+   */
+  open(transport: HubTransport): void {
+    if (this.#open !== undefined) {
+      throw new FoxgloveError("ERR_SERVER_ALREADY_STARTED", "the viewer hub is already open");
+    }
+    const capabilities = [...this.#options.capabilities];
+    for (const c of transport.extraCapabilities ?? []) {
+      if (!capabilities.includes(c)) capabilities.push(c);
+    }
+    const sweeper = setInterval(() => this.sweepWarnings(), CHANNEL_WARNING_SWEEP_MS);
+    sweeper.unref();
+    this.#open = {
+      transport,
+      media: transport.media ?? NO_MEDIA,
+      gates: transport.gates ?? REMOTE_ACCESS_GATES,
+      capabilities: new Set(capabilities),
+      serverInfo: buildServerInfo({
+        name: transport.serverName,
+        capabilities,
+        supportedEncodings: this.#options.supportedEncodings,
+        metadata: this.#options.serverInfoMetadata,
+        sessionId: transport.sessionId ?? "",
+      }),
+      channels: new ChannelRegistry(),
+      dropWarnings: new DropWarnings(transport.now),
+      sweeper,
+    };
+    this.#options.context.addSink(this);
+  }
+
+  /**
+   * Stops serving: leaves the Context and runs every viewer's cleanup (so the listener hears an
+   * unsubscribe for every subscription and client channel). The transport closes its connections
+   * itself. Idempotent.
+   */
+  close(): void {
+    const open = this.#open;
+    if (open === undefined) {
+      return;
+    }
+    clearInterval(open.sweeper);
+    this.#options.context.removeSink(this.id);
+    const viewers = [...this.#viewers.values()];
+    this.#viewers.clear();
+    for (const v of viewers) {
+      this.#cleanup(v, false);
+    }
+    this.#open = undefined;
+  }
+
+  // ---- connections ----
+
+  /**
+   * Connects a viewer whose transport is ready: sends `serverInfo` and one `advertise` of every
+   * channel before it becomes visible to broadcasts, then registers it. Returns false (nothing
+   * sent) while the hub is closed or when the connection's key is already connected.
+   */
+  connect(connection: ViewerConnection): boolean {
+    const open = this.#open;
+    if (open === undefined || this.#viewers.has(connection.clientId)) {
+      return false;
+    }
+    connection.send(open.serverInfo);
+    const advertise = open.channels.advertise();
+    if (advertise !== undefined) {
+      connection.send(advertise);
+    }
+    this.#viewers.set(connection.clientId, { connection, client: this.#makeClient(connection) });
+    return true;
+  }
+
+  /** Disconnects a viewer with full cleanup; false when it is not (or no longer) connected. */
+  disconnect(connection: ViewerConnection): boolean {
+    const viewer = this.#viewer(connection);
+    if (viewer === undefined) {
+      return false;
+    }
+    this.#viewers.delete(connection.clientId);
+    this.#cleanup(viewer, true);
+    return true;
+  }
+
+  /** True when `connection` is (still) connected. */
+  isConnected(connection: ViewerConnection): boolean {
+    return this.#viewer(connection) !== undefined;
+  }
+
+  /** The listener's handle on a connected viewer. */
+  client(connection: ViewerConnection): ViewerClient | undefined {
+    return this.#viewer(connection)?.client;
+  }
+
+  // ---- Sink ----
+
+  /** Routes one logged message to data subscribers (Sink callback; hot path). */
+  log(channel: RawChannel, data: Uint8Array, metadata: Metadata): void {
+    const open = this.#open;
+    const state = open?.channels.get(channel.id);
+    if (open === undefined || state === undefined) {
+      return;
+    }
+    const videoSubscribers = state.videoSubscribers;
+    if (videoSubscribers.size > 0) {
+      open.media.pushVideo(channel.id, data, metadata.logTime);
+    }
+    if (state.subscribers.size === videoSubscribers.size) {
+      return; // no data subscriber
+    }
+    if (state.reliability === "lossy") {
+      const report = open.media.pushLossy(channel.id, data, metadata.logTime, state.subscribers);
+      if (report !== undefined) {
+        this.#reportDrops(open, channel.id, report);
+      }
+      return;
+    }
+    const message: ServerMessage = {
+      op: "messageData",
+      channelId: channel.id,
+      logTime: metadata.logTime,
+      data,
+    };
+    for (const key of state.subscribers) {
+      if (!videoSubscribers.has(key)) {
+        this.#viewers.get(key)?.connection.send(message);
+      }
+    }
+  }
+
+  /** Advertises new channels to every viewer and opens Lossy delivery for them (Sink callback). */
+  addChannels(channels: readonly RawChannel[]): undefined {
+    const open = this.#open;
+    if (open === undefined) {
+      return undefined;
+    }
+    const videoTracks = open.transport.videoTracks === true;
+    const { accepted, skipped } = planChannels(channels, {
+      qosClassifier: this.#options.qosClassifier,
+      suppressVideoTranscode: videoTracks ? undefined : () => true,
+    });
+    for (const s of skipped) {
+      log.error(`not advertising channel ${s.channel.topic}: ${s.reason}`);
+    }
+    const added = accepted.filter((plan) => open.channels.insert(plan));
+    const advertise = open.channels.advertise(added.map((p) => p.channel.id));
+    if (advertise !== undefined) {
+      this.#broadcast(advertise);
+    }
+    for (const plan of added) {
+      if (plan.reliability === "lossy") {
+        open.media.openLossy(plan.channel.id);
+      }
+    }
+    return undefined;
+  }
+
+  /** Unadvertises a closed channel and tells its subscribers' listener (Sink callback). */
+  removeChannel(channel: RawChannel): void {
+    const open = this.#open;
+    const removed = open?.channels.remove(channel.id);
+    if (open === undefined || removed === undefined) {
+      return;
+    }
+    open.media.stopVideo(channel.id);
+    open.media.closeLossy(channel.id);
+    this.#broadcast({ op: "unadvertise", channelIds: [channel.id] });
+    open.dropWarnings.forget(channel.id);
+    this.#broadcast({ op: "removeStatus", statusIds: [channelDropsStatusId(channel.id)] });
+    for (const key of removed.subscribers) {
+      const client = this.#viewers.get(key)?.client;
+      if (client !== undefined) {
+        this.#notify("onUnsubscribe", (l) => l.onUnsubscribe?.(client, removed.channel));
+      }
+    }
+  }
+
+  /**
+   * Video feedback (for the video transport): stores what the first transcoded frame revealed and
+   * re-advertises the channel to every viewer. Does nothing for an unknown channel.
+   */
+  setVideoMetadata(channelId: number, metadata: VideoMetadata): void {
+    const open = this.#open;
+    if (open?.channels.setVideoMetadata(channelId, metadata) === true) {
+      const advertise = open.channels.advertise([channelId]);
+      if (advertise !== undefined) {
+        this.#broadcast(advertise);
+      }
+    }
+  }
+
+  // ---- viewer messages ----
+
+  /**
+   * Handles one parsed message from a viewer: capability gate, then the handler. Messages from a
+   * connection that is not connected are ignored. Never throws (handler errors are logged).
+   */
+  handleMessage(connection: ViewerConnection, message: ClientMessage): void {
+    const open = this.#open;
+    const viewer = this.#viewer(connection);
+    if (open === undefined || viewer === undefined) {
+      log.debug(`ignoring ${message.op} from a viewer that is not connected`);
+      return;
+    }
+    const refused = refusal(message.op, open.capabilities, open.gates);
+    if (refused !== undefined) {
+      this.#refuse(viewer, message, refused);
+      return;
+    }
+    try {
+      this.#dispatch(open, viewer, message);
+    } catch (error) {
+      log.error(`failed to handle ${message.op} from viewer ${connection.name}`, error);
+    }
+  }
+
+  // ---- device-facing ----
+
+  /** Sends a status to every connected viewer (not stored, not replayed). */
+  publishStatus(status: ViewerStatus): void {
+    this.#broadcast(toStatusMessage(status));
+  }
+
+  /** Retracts statuses by ID on every connected viewer. */
+  removeStatus(ids: readonly string[]): void {
+    if (ids.length > 0) {
+      this.#broadcast({ op: "removeStatus", statusIds: [...ids] });
+    }
+  }
+
+  /** The periodic sweep (every 15 s while open): clears drop warnings idle for 60 s. */
+  sweepWarnings(): void {
+    if (this.#open !== undefined) {
+      this.removeStatus(this.#open.dropWarnings.drainExpired());
+    }
+  }
+
+  // ---- message handlers ----
+
+  #dispatch(open: Attachment, v: Viewer, message: ClientMessage): void {
+    switch (message.op) {
+      case "subscribe":
+        this.#subscribe(open, v, message.channels);
+        return;
+      case "unsubscribe":
+        this.#unsubscribe(open, v, message.channelIds);
+        return;
+      case "advertise":
+        this.#advertiseClientChannels(v, message.channels);
+        return;
+      case "unadvertise":
+        this.#unadvertiseClientChannels(v, message.channelIds);
+        return;
+      case "messageData": {
+        const channel = this.#clientChannels.get(v.connection.clientId, message.channelId);
+        if (channel === undefined) {
+          this.#sendStatus(v, 2, `Client has not advertised channel: ${message.channelId}`);
+          return;
+        }
+        const data = message.data;
+        this.#notify("onMessageData", (l) => l.onMessageData?.(v.client, channel, data));
+        return;
+      }
+      case "subscribeParameterUpdates": {
+        const first = this.#parameterSubscriptions.subscribe(
+          v.connection.clientId,
+          message.parameterNames,
+        );
+        if (first.length > 0) {
+          this.#notify("onParametersSubscribe", (l) => l.onParametersSubscribe?.(first));
+        }
+        return;
+      }
+      case "unsubscribeParameterUpdates": {
+        const last = this.#parameterSubscriptions.unsubscribe(
+          v.connection.clientId,
+          message.parameterNames,
+        );
+        if (last.length > 0) {
+          this.#notify("onParametersUnsubscribe", (l) => l.onParametersUnsubscribe?.(last));
+        }
+        return;
+      }
+      case "ping":
+        v.connection.send({
+          op: "pong",
+          appTimestamp: message.appTimestamp,
+          deviceTimestamp: BigInt(Date.now()),
+        });
+        return;
+      case "pingAck": {
+        const now = BigInt(Date.now());
+        if (now >= message.deviceTimestamp) {
+          this.pingRtt.record(Number(now - message.deviceTimestamp));
+        }
+        return;
+      }
+      case "getParameters":
+      case "setParameters":
+      case "subscribeConnectionGraph":
+      case "unsubscribeConnectionGraph":
+      case "fetchAsset":
+      case "serviceCallRequest":
+      case "playbackControlRequest":
+        log.debug(`Unhandled client message: ${message.op} (viewer ${v.connection.name})`);
+        return;
+    }
+  }
+
+  #subscribe(open: Attachment, v: Viewer, requests: SubscribeChannel[]): void {
+    const changes = open.channels.subscribe(v.connection.clientId, requests);
+    for (const id of changes.videoUnsupported) {
+      this.#sendStatus(v, 2, `Channel ${id} does not support video transcoding`);
+    }
+    if (changes.unknown.length > 0) {
+      log.debug(
+        `viewer ${v.connection.name} subscribed to unknown channels ${changes.unknown.join(", ")}`,
+      );
+    }
+    if (changes.firstSubscribed.length > 0) {
+      this.#options.context.subscribeChannels(
+        this.id,
+        changes.firstSubscribed.map((c) => c.id),
+      );
+    }
+    for (const id of changes.firstVideo) {
+      open.media.startVideo(id);
+    }
+    for (const id of changes.lastVideo) {
+      open.media.stopVideo(id);
+    }
+    for (const { channel } of changes.newlySubscribed) {
+      this.#notify("onSubscribe", (l) => l.onSubscribe?.(v.client, channel));
+    }
+    for (const { channel, video } of changes.newlySubscribed) {
+      const warning = video ? undefined : open.dropWarnings.active(channel.id);
+      if (warning !== undefined) {
+        v.connection.send(warning);
+      }
+    }
+  }
+
+  #unsubscribe(open: Attachment, v: Viewer, ids: number[]): void {
+    const changes = open.channels.unsubscribe(v.connection.clientId, ids);
+    if (changes.lastUnsubscribed.length > 0) {
+      this.#options.context.unsubscribeChannels(
+        this.id,
+        changes.lastUnsubscribed.map((c) => c.id),
+      );
+    }
+    for (const id of changes.lastVideo) {
+      open.media.stopVideo(id);
+    }
+    if (changes.unsubscribed.length === 0) {
+      return;
+    }
+    const retract = open.dropWarnings.activeIds(changes.unsubscribed.map((c) => c.id));
+    if (retract.length > 0) {
+      v.connection.send({ op: "removeStatus", statusIds: retract });
+    }
+    for (const channel of changes.unsubscribed) {
+      this.#notify("onUnsubscribe", (l) => l.onUnsubscribe?.(v.client, channel));
+    }
+  }
+
+  #advertiseClientChannels(v: Viewer, channels: ClientChannel[]): void {
+    for (const c of channels) {
+      let schema: Schema | undefined;
+      try {
+        schema = clientSchema(c);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        log.warn(`viewer ${v.connection.name}: failed to decode schema for client channel ${c.id}`);
+        this.#sendStatus(v, 2, `Failed to decode schema for channel ${c.id}: ${reason}`);
+        continue;
+      }
+      const descriptor: ChannelDescriptor = {
+        id: c.id,
+        topic: c.topic,
+        messageEncoding: c.encoding,
+        schema,
+        metadata: {},
+      };
+      if (!this.#clientChannels.insert(v.connection.clientId, descriptor)) {
+        this.#sendStatus(
+          v,
+          1,
+          `Client is already advertising channel: ${c.id}; ignoring advertisement`,
+        );
+        continue;
+      }
+      this.#notify("onClientAdvertise", (l) => l.onClientAdvertise?.(v.client, descriptor));
+    }
+  }
+
+  #unadvertiseClientChannels(v: Viewer, ids: number[]): void {
+    for (const id of ids) {
+      const channel = this.#clientChannels.remove(v.connection.clientId, id);
+      if (channel === undefined) {
+        log.debug(`viewer ${v.connection.name} unadvertised unknown client channel ${id}`);
+      } else {
+        this.#notify("onClientUnadvertise", (l) => l.onClientUnadvertise?.(v.client, channel));
+      }
+    }
+  }
+
+  // ---- internals ----
+
+  #viewer(connection: ViewerConnection): Viewer | undefined {
+    const v = this.#viewers.get(connection.clientId);
+    return v?.connection === connection ? v : undefined;
+  }
+
+  #makeClient(connection: ViewerConnection): ViewerClient {
+    return {
+      id: connection.clientId,
+      identity: connection.name,
+      sendStatus: (status) => {
+        if (this.#viewer(connection) !== undefined) {
+          connection.send(toStatusMessage(status));
+        }
+      },
+    };
+  }
+
+  #cleanup(v: Viewer, unsubscribeContext: boolean): void {
+    const key = v.connection.clientId;
+    const open = this.#open;
+    const subs = open?.channels.removeSubscriber(key);
+    const clientChannels = this.#clientChannels.removeAll(key);
+    const names = this.#parameterSubscriptions.removeSubscriber(key);
+    if (open !== undefined && subs !== undefined) {
+      if (unsubscribeContext && subs.lastUnsubscribed.length > 0) {
+        this.#options.context.unsubscribeChannels(
+          this.id,
+          subs.lastUnsubscribed.map((c) => c.id),
+        );
+      }
+      for (const id of subs.lastVideo) {
+        open.media.stopVideo(id);
+      }
+    }
+    if (names.length > 0) {
+      this.#notify("onParametersUnsubscribe", (l) => l.onParametersUnsubscribe?.(names));
+    }
+    for (const channel of subs?.unsubscribed ?? []) {
+      this.#notify("onUnsubscribe", (l) => l.onUnsubscribe?.(v.client, channel));
+    }
+    for (const channel of clientChannels) {
+      this.#notify("onClientUnadvertise", (l) => l.onClientUnadvertise?.(v.client, channel));
+    }
+  }
+
+  #reportDrops(open: Attachment, channelId: number, report: DropReport): void {
+    const state = open.channels.get(channelId);
+    if (state === undefined) {
+      return;
+    }
+    const status = open.dropWarnings.record(channelId, state.channel.topic, report);
+    for (const key of state.subscribers) {
+      if (!state.videoSubscribers.has(key)) {
+        this.#viewers.get(key)?.connection.send(status);
+      }
+    }
+  }
+
+  #refuse(v: Viewer, message: ClientMessage, gate: Gate): void {
+    switch (gate.reply) {
+      case "status":
+        this.#sendStatus(v, 2, gate.message);
+        return;
+      case "serviceCallFailure":
+        if (message.op === "serviceCallRequest") {
+          v.connection.send({
+            op: "serviceCallFailure",
+            serviceId: message.serviceId,
+            callId: message.callId,
+            message: gate.message,
+          });
+        }
+        return;
+      case "none":
+        log.debug(`${gate.message} (viewer ${v.connection.name})`);
+        return;
+    }
+  }
+
+  #sendStatus(v: Viewer, level: 0 | 1 | 2, message: string): void {
+    v.connection.send({ op: "status", level, message });
+  }
+
+  #broadcast(message: ServerMessage): void {
+    for (const v of this.#viewers.values()) {
+      v.connection.send(message);
+    }
+  }
+
+  #notify(what: string, call: (listener: ViewerListener) => void): void {
+    try {
+      call(this.#listener);
+    } catch (error) {
+      log.error(`listener ${what} threw`, error);
+    }
+  }
+}
+
+/** The wire form of a {@link ViewerStatus}. */
+function toStatusMessage(status: ViewerStatus): ServerMessage {
+  return {
+    op: "status",
+    level: STATUS_LEVELS[status.level],
+    message: status.message,
+    ...(status.id !== undefined ? { id: status.id } : {}),
+  };
+}
+
+/**
+ * The schema of a client channel: decoded text/base64 when both encoding and schema are given,
+ * else a name-only schema (teleop panels send only a name), else none. Throws on bad base64.
+ */
+function clientSchema(c: ClientChannel): Schema | undefined {
+  if (c.schemaEncoding !== undefined && c.schema !== undefined) {
+    return {
+      name: c.schemaName,
+      encoding: c.schemaEncoding,
+      data: decodeSchemaText(c.schemaEncoding, c.schema),
+    };
+  }
+  if (c.schemaName !== "") {
+    return { name: c.schemaName, encoding: c.schemaEncoding ?? "", data: new Uint8Array(0) };
+  }
+  return undefined;
+}

@@ -1,0 +1,43 @@
+import type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
+
+/** A status shown to viewers (`id` lets a later `removeStatus` retract it). */
+export interface ViewerStatus {
+  readonly level: "info" | "warning" | "error";
+  readonly message: string;
+  readonly id?: string | undefined;
+}
+
+/** A viewer as listener callbacks and handlers see it. */
+export interface ViewerClient {
+  /** Process-wide client ID of this viewer connection (from 1); the connection graph uses it. */
+  readonly id: number;
+  /** The viewer's name from its transport (the LiveKit identity over remote access). */
+  readonly identity: string;
+  /** Sends a status to this viewer; silently dropped once it has left. */
+  sendStatus(status: ViewerStatus): void;
+}
+
+/**
+ * Callbacks about viewers, all optional. They run synchronously inside the hub; an exception is
+ * caught and logged. They must not call back into the hub synchronously in ways that change
+ * subscriptions.
+ */
+export interface ViewerListener {
+  /** A viewer subscribed to a channel (data or video). */
+  onSubscribe?(client: ViewerClient, channel: ChannelDescriptor): void;
+  /** A viewer unsubscribed, left, or the channel was removed. */
+  onUnsubscribe?(client: ViewerClient, channel: ChannelDescriptor): void;
+  /** A viewer advertised a client channel (client publish). */
+  onClientAdvertise?(client: ViewerClient, channel: ChannelDescriptor): void;
+  /** A viewer unadvertised a client channel, or left. */
+  onClientUnadvertise?(client: ViewerClient, channel: ChannelDescriptor): void;
+  /** A message on a client channel. `payload` is only valid during the call. */
+  onMessageData?(client: ViewerClient, channel: ChannelDescriptor, payload: Uint8Array): void;
+  /** Parameter names that got their first subscriber. */
+  onParametersSubscribe?(names: string[]): void;
+  /** Parameter names that lost their last subscriber. */
+  onParametersUnsubscribe?(names: string[]): void;
+}
+
+/** Wire level of a {@link ViewerStatus}. */
+export const STATUS_LEVELS = { info: 0, warning: 1, error: 2 } as const;

@@ -1,0 +1,47 @@
+import type { ServerMessage } from "../../protocol/index.js";
+import { nextClientId, type ViewerConnection } from "../ViewerConnection.js";
+
+/**
+ * An in-memory {@link ViewerConnection} for hub tests: records every message the hub sent, in
+ * order and synchronously (copying MessageData payloads, which are only valid during the call).
+ */
+export class MemoryConnection implements ViewerConnection {
+  readonly clientId = nextClientId();
+  readonly name: string;
+  readonly messages: ServerMessage[] = [];
+  readonly #controller = new AbortController();
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  send(message: ServerMessage): void {
+    this.messages.push(
+      message.op === "messageData" ? { ...message, data: message.data.slice() } : message,
+    );
+  }
+
+  /** Aborts {@link signal}, as a transport does when the viewer leaves. */
+  leave(): void {
+    this.#controller.abort();
+  }
+
+  /** The `op` of every recorded message. */
+  ops(): string[] {
+    return this.messages.map((m) => m.op);
+  }
+
+  /** The recorded messages with this `op`. */
+  ofOp<K extends ServerMessage["op"]>(op: K): Extract<ServerMessage, { op: K }>[] {
+    return this.messages.filter((m): m is Extract<ServerMessage, { op: K }> => m.op === op);
+  }
+
+  /** Returns and forgets everything recorded so far. */
+  take(): ServerMessage[] {
+    return this.messages.splice(0);
+  }
+}

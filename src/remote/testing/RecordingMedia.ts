@@ -1,0 +1,31 @@
+import type { DropReport, ViewerMedia } from "../ViewerMedia.js";
+
+/** A test media port that records every call; `pushLossy` returns `nextReport` once if set. */
+export class RecordingMedia implements ViewerMedia {
+  readonly calls: string[] = [];
+  readonly lossy: { channelId: number; data: Uint8Array; logTime: bigint }[] = [];
+  readonly video: number[] = [];
+  nextReport: DropReport | undefined;
+
+  openLossy(channelId: number): void {
+    this.calls.push(`open ${channelId}`);
+  }
+  closeLossy(channelId: number): void {
+    this.calls.push(`close ${channelId}`);
+  }
+  pushLossy(channelId: number, data: Uint8Array, logTime: bigint): DropReport | undefined {
+    this.lossy.push({ channelId, data: data.slice(), logTime });
+    const report = this.nextReport;
+    this.nextReport = undefined;
+    return report;
+  }
+  startVideo(channelId: number): void {
+    this.calls.push(`startVideo ${channelId}`);
+  }
+  stopVideo(channelId: number): void {
+    this.calls.push(`stopVideo ${channelId}`);
+  }
+  pushVideo(channelId: number): void {
+    this.video.push(channelId);
+  }
+}
