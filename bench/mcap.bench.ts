@@ -27,10 +27,10 @@ const YIELD_EVERY_BYTES = 1024 * 1024;
 
 /** Each message: first half random, second half zeros (about 2:1, nothing repeated). */
 function payloads(size: number, count: number): Uint8Array[] {
-  const half = size >> 1;
-  return Array.from({ length: count }, () => {
-    const data = new Uint8Array(size);
-    data.set(randomBytes(half));
+  const all = new Uint8Array(size * count); // views on one buffer: no per-message backing store
+  return Array.from({ length: count }, (_, i) => {
+    const data = all.subarray(i * size, (i + 1) * size);
+    data.set(randomBytes(size >> 1));
     return data;
   });
 }

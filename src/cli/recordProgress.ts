@@ -1,4 +1,4 @@
-import { formatByteSize } from "../gateway/session/formatByteSize.js";
+import { formatByteSize } from "../remote/DropWarnings.js";
 
 /** One reading of a recording, for {@link formatRecordProgress}. */
 export interface RecordProgress {
