@@ -4,7 +4,12 @@
 import assert from "node:assert/strict";
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
+import { execFile } from "node:child_process";
 import { once } from "node:events";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterEach, test } from "node:test";
 import wsProtocol from "@foxglove/ws-protocol";
 import WebSocket from "ws";
@@ -23,6 +28,7 @@ import {
 } from "../src/websocket/index.js";
 import { EventLog, within } from "./helpers/EventLog.js";
 
+const run = promisify(execFile);
 // CommonJS package: its named exports are only visible through the default import.
 const { FoxgloveClient } = wsProtocol;
 
@@ -311,4 +317,66 @@ test("a client that stops reading is dropped after its backlog fills; the others
   await within(slowClosed, 30_000, "slow client closed");
   const last = slow.received.items.at(-1);
   assert.deepEqual(last, { op: "status", level: 2, message: BACKLOG_FULL_MESSAGE });
+});
+
+test("TLS: the server serves wss:// with the given certificate", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "ws-tls-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  await run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    join(dir, "key.pem"),
+    "-out",
+    join(dir, "cert.pem"),
+    "-days",
+    "1",
+    "-subj",
+    "/CN=localhost",
+    "-addext",
+    "subjectAltName=IP:127.0.0.1",
+  ]);
+  const cert = await readFile(join(dir, "cert.pem"), "utf8");
+  const key = await readFile(join(dir, "key.pem"), "utf8");
+  const f = await serve({ tls: { cert, key } });
+  assert.match(f.server.url, /^wss:\/\/127\.0\.0\.1:\d+$/);
+  const ws = new WebSocket(f.server.url, ["foxglove.sdk.v1"], { ca: cert });
+  const first = new Promise<ServerMessageV1>((resolve) =>
+    ws.once("message", (data: Buffer) => resolve(decodeServerMessageV1(data.toString()))),
+  );
+  cleanups.push(() => ws.terminate());
+  assert.equal((await within(first, 10_000, "serverInfo over TLS")).op, "serverInfo");
+});
+
+test("a slow client loses Lossy messages but stays connected", async () => {
+  const f = await serve({ lossyBacklogSize: 4 });
+  const slow = await rawClient(f.server.url);
+  await slow.received.waitFor((m) => m.op === "advertise");
+  slow.ws.send(
+    JSON.stringify({
+      op: "subscribe",
+      subscriptions: [
+        { id: 3, channelId: f.lossy.id },
+        { id: 4, channelId: f.reliable.id },
+      ],
+    }),
+  );
+  await f.subscribed.waitFor(() => f.subscribed.items.length === 2);
+  (slow.ws as unknown as { _socket: Socket })._socket.pause();
+  const payload = new Uint8Array(64 * 1024);
+  for (let i = 0; i < 400; i++) {
+    f.lossy.log(payload, { logTime: BigInt(i) });
+    if (i % 8 === 7) await new Promise((r) => setImmediate(r));
+  }
+  assert.equal(f.server.clientCount, 1, "still connected");
+  f.reliable.log(new Uint8Array([1]), { logTime: 1000n }); // queued behind what was kept
+  (slow.ws as unknown as { _socket: Socket })._socket.resume();
+  await slow.received.waitFor((m) => m.op === "messageData" && m.subscriptionId === 4, 30_000);
+  const lossy = slow.received.items.filter((m) => m.op === "messageData" && m.subscriptionId === 3);
+  assert.ok(lossy.length > 0 && lossy.length < 400, `${lossy.length} of 400 Lossy messages kept`);
 });
