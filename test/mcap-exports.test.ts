@@ -11,6 +11,7 @@ const EXPECTED = [
   "DEFAULT_MCAP_QUEUE_BYTES",
   "FileReadable",
   "FileWritable",
+  "McapPlayer",
   "McapWriter",
   "loadDecompressHandlers",
   "openMcap",

@@ -5,6 +5,7 @@ import { addApiServerCommand } from "./commands/apiServer.js";
 import { addDemoCommand } from "./commands/demo.js";
 import { addEchoCommand } from "./commands/echo.js";
 import { addLivekitCommand } from "./commands/livekit.js";
+import { addPlayCommand } from "./commands/play.js";
 import { addRecordCommand } from "./commands/record.js";
 import { addTopicsCommand } from "./commands/topics.js";
 
@@ -17,6 +18,7 @@ const commands: ((program: Command) => void)[] = [
   addDemoCommand,
   addEchoCommand,
   addLivekitCommand,
+  addPlayCommand,
   addRecordCommand,
   addTopicsCommand,
 ];

@@ -16,3 +16,4 @@ export {
 } from "./chunkCompression.js";
 export { FileWritable, type McapWritable } from "./FileWritable.js";
 export { FileReadable } from "./FileReadable.js";
+export { McapPlayer, type McapPlayerOptions } from "./McapPlayer.js";
