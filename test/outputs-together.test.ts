@@ -31,7 +31,7 @@ before(async () => {
   livekit = await startLiveKitServer("outputs-together");
   stack = await startDeviceStack(livekit, {
     qosClassifier: () => ({ reliability: "reliable" }),
-    listener: { onSubscribe: (c, ch) => subscribed.push(`remote ${ch.topic}`) },
+    listener: { onSubscribe: (_c, ch) => subscribed.push(`remote ${ch.topic}`) },
   });
 });
 after(async () => {
