@@ -124,6 +124,9 @@ export default async function websocketBench(): Promise<BenchResult[]> {
       for (const kind of servers) {
         const r = await measure(kind, size, clients);
         const label = size >= 1024 ? `${size / 1024} KiB` : `${size} B`;
+        process.stderr.write(
+          `.. ${label} ${clients} ${kind.name}: ${Math.round(r.msgPerS)} msg/s\n`,
+        );
         results.push({
           name: `WS ${label}, ${clients} client${clients > 1 ? "s" : ""}: ${kind.name}`,
           value: r.msgPerS,

@@ -16,13 +16,23 @@ const channelId = server.addChannel({
 let subscribed = 0;
 let go!: () => void;
 const allSubscribed = new Promise<void>((resolve) => (go = resolve));
-server.on("subscribe", () => ++subscribed === clients && go());
 const wss = new WebSocketServer({
   host: "127.0.0.1",
   port: 0,
   handleProtocols: (protocols) => server.handleProtocols(protocols),
 });
-wss.on("connection", (conn, req) => server.handleConnection(conn, `${req.socket.remotePort}`));
+wss.on("connection", (conn, req) => {
+  // FoxgloveServer only reports a channel's first subscriber: count the clients' requests.
+  conn.on("message", (data, isBinary) => {
+    if (
+      !isBinary &&
+      (data as Buffer).toString().includes('"op":"subscribe"') &&
+      ++subscribed === clients
+    )
+      go();
+  });
+  server.handleConnection(conn, `${req.socket.remotePort}`);
+});
 await new Promise((resolve) => wss.once("listening", resolve));
 process.stdout.write(`READY ${(wss.address() as { port: number }).port}\n`);
 await allSubscribed;
