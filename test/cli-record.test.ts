@@ -8,10 +8,11 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { RawChannel } from "../src/core/RawChannel.js";
 import { readIndexed, readStream } from "../src/mcap/testing/readMcap.js";
 import { within } from "./helpers/EventLog.js";
-import { startDeviceStack, type DeviceStack } from "./helpers/deviceStack.js";
+import { playToClient } from "./helpers/playToClient.js";
+import { startCountingDevice } from "./helpers/countingDevice.js";
+import type { DeviceStack } from "./helpers/deviceStack.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
 
 const main = new URL("../src/cli/main.ts", import.meta.url).pathname;
@@ -19,26 +20,14 @@ const ESC = String.fromCharCode(0x1b);
 
 let livekit: TestLiveKitServer;
 let stack: DeviceStack;
-let timer: NodeJS.Timeout;
 let dir: string;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "cli-record-"));
   livekit = await startLiveKitServer("cli-record");
-  stack = await startDeviceStack(livekit, {
-    qosClassifier: (ch) => ({ reliability: ch.topic === "/status" ? "reliable" : "lossy" }),
-  });
-  const status = new RawChannel("/status", { context: stack.context, messageEncoding: "json" });
-  new RawChannel("/camera", {
-    context: stack.context,
-    messageEncoding: "protobuf",
-    schema: { name: "foxglove.CompressedImage", encoding: "protobuf", data: new Uint8Array([1]) },
-  });
-  let n = 0;
-  timer = setInterval(() => status.log(new TextEncoder().encode(JSON.stringify({ n: n++ }))), 20);
+  stack = await startCountingDevice(livekit);
 });
 after(async () => {
-  clearInterval(timer);
   await stack?.close();
   await livekit?.stop();
   await rm(dir, { recursive: true, force: true });
@@ -113,6 +102,15 @@ test("through pipes: plain progress lines, Ctrl-C (SIGINT) leaves a complete fil
   const count = Number(/Recorded (\d+) messages/.exec(err.text)?.[1]);
   assert.ok(count > 0, err.text);
   await assertRecording(path, count);
+
+  // The recording replays with `play`: a FoxgloveClient receives the same messages.
+  const recorded = (await readIndexed(path)).messages;
+  const played = await playToClient(path, recorded.length, 50);
+  assert.equal(played.exitCode, 0, played.stdout);
+  assert.deepEqual(
+    played.messages,
+    recorded.map((m) => ({ topic: m.topic, logTime: m.logTime, data: m.data })),
+  );
 });
 
 test("in a pseudo-terminal: the progress line redraws in place, Ctrl-C leaves a complete file", async () => {

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
-import { RawChannel } from "../src/core/RawChannel.js";
-import { startDeviceStack, type DeviceStack } from "./helpers/deviceStack.js";
+import { startCountingDevice } from "./helpers/countingDevice.js";
+import type { DeviceStack } from "./helpers/deviceStack.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
 
 const run = promisify(execFile);
@@ -13,24 +13,12 @@ const main = new URL("../src/cli/main.ts", import.meta.url).pathname;
 
 let livekit: TestLiveKitServer;
 let stack: DeviceStack;
-let timer: NodeJS.Timeout;
 
 before(async () => {
   livekit = await startLiveKitServer("cli-viewer");
-  stack = await startDeviceStack(livekit, {
-    qosClassifier: (ch) => ({ reliability: ch.topic === "/status" ? "reliable" : "lossy" }),
-  });
-  const status = new RawChannel("/status", { context: stack.context, messageEncoding: "json" });
-  new RawChannel("/camera", {
-    context: stack.context,
-    messageEncoding: "protobuf",
-    schema: { name: "foxglove.CompressedImage", encoding: "protobuf", data: new Uint8Array([1]) },
-  });
-  let n = 0;
-  timer = setInterval(() => status.log(new TextEncoder().encode(JSON.stringify({ n: n++ }))), 20);
+  stack = await startCountingDevice(livekit);
 });
 after(async () => {
-  clearInterval(timer);
   await stack?.close();
   await livekit?.stop();
 });
