@@ -185,6 +185,15 @@ export class WebSocketClient implements ViewerConnection {
       log.warn(`cannot encode ${message.op} for WebSocket client ${this.name}:`, error);
       return;
     }
+    const socket = this.#socket;
+    if (
+      this.#queue.idle &&
+      socket.readyState === socket.OPEN &&
+      socket.bufferedAmount < HIGH_WATER_BYTES
+    ) {
+      socket.send(frame); // nothing waiting and room in the socket: no need to queue
+      return;
+    }
     if (this.#queue.push(frame)) {
       return;
     }

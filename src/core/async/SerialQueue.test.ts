@@ -17,8 +17,10 @@ function gated() {
 test("runs items one at a time in push order, never inside push", async () => {
   const g = gated();
   const queue = new SerialQueue(g.run);
+  assert.equal(queue.idle, true);
   assert.equal(queue.push(1), true);
   assert.equal(queue.push(2), true);
+  assert.equal(queue.idle, false);
   assert.deepEqual(g.started, []); // not run synchronously by push
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(g.started, [1]); // 2 waits until 1 settled
@@ -29,6 +31,8 @@ test("runs items one at a time in push order, never inside push", async () => {
   g.releases[1]!();
   await flushed;
   assert.equal(queue.size, 0);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(queue.idle, true);
 });
 
 test("refuses pushes beyond maxItems or maxBytes and counts them", async () => {

@@ -58,6 +58,11 @@ export class SerialQueue<T> {
     return this.#items.length - this.#head;
   }
 
+  /** True when nothing is waiting or running: work done now would not overtake queued work. */
+  get idle(): boolean {
+    return !this.#running && this.#head >= this.#items.length;
+  }
+
   /** Bytes waiting to run, as declared by `push`. */
   get bytes(): number {
     return this.#bytes;
