@@ -32,8 +32,9 @@ export interface McapWriteOptions {
   /** Repeat the Schema records in the summary. Default true. */
   repeatSchemas?: boolean;
   /**
-   * Most bytes of logged messages waiting for the file (>= 1). `log` never blocks: a message that
-   * does not fit is dropped, counted in `McapWriter.dropped` and warned about. Default 64 MiB.
+   * Most bytes of full chunks waiting for the file (>= 1). `log` never blocks: while more wait
+   * (a stalled disk), new messages are dropped, counted in `McapWriter.dropped` and warned
+   * about. Default 64 MiB.
    */
   queueBytes?: number;
 }

@@ -1,6 +1,7 @@
 /**
- * `foxglove-remote/mcap`: record a context's channels into MCAP files (`openMcap`), and the
- * decompressors to read them back with `@mcap/core`. See docs/mcap.md.
+ * `foxglove-remote/mcap`: record a context's channels into MCAP files (`openMcap`), replay them
+ * (`McapPlayer`), and the
+ * decompressors to read them with `@mcap/core`. See docs/mcap.md.
  */
 export { openMcap, McapWriter, type McapAttachment } from "./McapWriter.js";
 export {
@@ -17,3 +18,4 @@ export {
 export { FileWritable, type McapWritable } from "./FileWritable.js";
 export { FileReadable } from "./FileReadable.js";
 export { McapPlayer, type McapPlayerOptions } from "./McapPlayer.js";
+export type { PlaybackControlRequest, PlaybackState } from "../protocol/index.js";
