@@ -1,7 +1,6 @@
 /**
  * `foxglove-remote/mcap`: record a context's channels into MCAP files (`openMcap`), replay them
- * (`McapPlayer`), and the
- * decompressors to read them with `@mcap/core`. See docs/mcap.md.
+ * (`McapPlayer`), and the decompressors to read them with `@mcap/core`. See docs/mcap.md.
  */
 export { openMcap, McapWriter, type McapAttachment } from "./McapWriter.js";
 export {
