@@ -380,3 +380,14 @@ test("a slow client loses Lossy messages but stays connected", async () => {
   const lossy = slow.received.items.filter((m) => m.op === "messageData" && m.subscriptionId === 3);
   assert.ok(lossy.length > 0 && lossy.length < 400, `${lossy.length} of 400 Lossy messages kept`);
 });
+
+test("a message over maxMessageSize closes that connection (1009); the server keeps serving", async () => {
+  const f = await serve({ maxMessageSize: 1024 });
+  const big = await rawClient(f.server.url);
+  const closed = once(big.ws, "close") as Promise<[number, Buffer]>;
+  big.ws.send("x".repeat(2048));
+  const [code] = await within(closed, 10_000, "close");
+  assert.equal(code, 1009);
+  const next = await rawClient(f.server.url);
+  assert.equal((await next.received.waitFor(() => true)).op, "serverInfo");
+});
