@@ -131,8 +131,11 @@ export class McapEncoder {
     return this.#emitData();
   }
 
-  /** A Chunk record (compressed) and its Message Index records. */
-  encodeChunk(pending: PendingChunk): Uint8Array {
+  /**
+   * A Chunk record (compressed) and its Message Index records, as parts to write in order: the
+   * chunk's header, its records (not copied again), and the indexes.
+   */
+  encodeChunk(pending: PendingChunk): Uint8Array[] {
     const { records } = pending;
     let compression = "";
     let data = records;
@@ -140,18 +143,15 @@ export class McapEncoder {
       ({ compression, compressedData: data } = this.#compressChunk(records));
     }
     const chunkStart = this.#position;
-    const chunkLength = this.#out.writeChunk({
-      messageStartTime: pending.messageStartTime,
-      messageEndTime: pending.messageEndTime,
-      uncompressedSize: BigInt(records.byteLength),
-      uncompressedCrc: crc32(records),
-      compression,
-      records: data,
-    });
+    const header = chunkHeader(pending, compression, records, data);
+    const chunkLength = BigInt(header.byteLength + data.byteLength);
+    this.#addData(header);
+    this.#addData(data);
+    const indexStart = this.#position;
     const messageIndexOffsets = new Map<number, bigint>();
     let messageIndexLength = 0n;
     for (const index of pending.messageIndexes) {
-      messageIndexOffsets.set(index.channelId, chunkStart + BigInt(this.#out.length));
+      messageIndexOffsets.set(index.channelId, indexStart + BigInt(this.#out.length));
       messageIndexLength += this.#out.writeMessageIndex(index);
     }
     this.#chunkCount += 1;
@@ -168,7 +168,7 @@ export class McapEncoder {
         uncompressedSize: BigInt(records.byteLength),
       });
     }
-    return this.#emitData();
+    return [header, data, this.#emitData()];
   }
 
   /** A Metadata record. */
@@ -195,10 +195,13 @@ export class McapEncoder {
     return this.#emitData();
   }
 
-  /** The open chunk, Data End, the summary section, Footer and closing magic: the last bytes. */
-  finish(): Uint8Array {
+  /**
+   * The open chunk, Data End, the summary section, Footer and closing magic: the last bytes, as
+   * parts to write in order.
+   */
+  finish(): Uint8Array[] {
     const pending = this.takeChunk();
-    const parts: Uint8Array[] = pending === undefined ? [] : [this.encodeChunk(pending)];
+    const parts: Uint8Array[] = pending === undefined ? [] : this.encodeChunk(pending);
     const o = this.#options;
     this.#out.writeDataEnd({ dataSectionCrc: this.#dataCrc });
     const base = this.#position; // where this buffer starts in the file
@@ -264,16 +267,21 @@ export class McapEncoder {
     }
     this.#position += BigInt(tail.byteLength);
     parts.push(tail);
-    return parts.length === 1 ? tail : concat(parts);
+    return parts;
   }
 
   /** Takes the records built so far as data-section bytes: counted in position and data CRC. */
   #emitData(): Uint8Array {
     const bytes = this.#out.buffer;
     this.#out.reset();
+    this.#addData(bytes);
+    return bytes;
+  }
+
+  /** Counts bytes about to be written in the data section. */
+  #addData(bytes: Uint8Array): void {
     this.#dataCrc = crc32(bytes, this.#dataCrc);
     this.#position += BigInt(bytes.byteLength);
-    return bytes;
   }
 
   #statistics(): McapTypes.Statistics {
@@ -293,8 +301,29 @@ export class McapEncoder {
   }
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.byteLength), 0);
-  return out;
+const utf8 = new TextEncoder();
+
+/** The Chunk record up to its records: opcode, length and the fields before `records`. */
+function chunkHeader(
+  pending: PendingChunk,
+  compression: string,
+  records: Uint8Array,
+  data: Uint8Array,
+): Uint8Array {
+  const name = utf8.encode(compression);
+  // start, end, uncompressed size (u64 x3), CRC (u32), compression (u32 length + bytes),
+  // records length (u64), then the records.
+  const fields = 8 + 8 + 8 + 4 + 4 + name.byteLength + 8;
+  const header = new Uint8Array(1 + 8 + fields);
+  const view = new DataView(header.buffer);
+  view.setUint8(0, Opcode.CHUNK);
+  view.setBigUint64(1, BigInt(fields + data.byteLength), true);
+  view.setBigUint64(9, pending.messageStartTime, true);
+  view.setBigUint64(17, pending.messageEndTime, true);
+  view.setBigUint64(25, BigInt(records.byteLength), true);
+  view.setUint32(33, crc32(records), true);
+  view.setUint32(37, name.byteLength, true);
+  header.set(name, 41);
+  view.setBigUint64(41 + name.byteLength, BigInt(data.byteLength), true);
+  return header;
 }

@@ -289,19 +289,16 @@ export class McapWriter implements Sink, AsyncDisposable {
   }
 
   async #write(work: Work): Promise<void> {
-    switch (work.kind) {
-      case "chunk":
-        await this.#writable.write(this.#encoder.encodeChunk(work.chunk));
-        return;
-      case "metadata":
-        await this.#writable.write(this.#encoder.encodeMetadata(work.metadata));
-        return;
-      case "attachment":
-        await this.#writable.write(this.#encoder.encodeAttachment(work.attachment));
-        return;
-      case "end":
-        await this.#writable.write(this.#encoder.finish());
-        return;
+    const parts =
+      work.kind === "chunk"
+        ? this.#encoder.encodeChunk(work.chunk)
+        : work.kind === "metadata"
+          ? [this.#encoder.encodeMetadata(work.metadata)]
+          : work.kind === "attachment"
+            ? [this.#encoder.encodeAttachment(work.attachment)]
+            : this.#encoder.finish();
+    for (const part of parts) {
+      await this.#writable.write(part);
     }
   }
 
