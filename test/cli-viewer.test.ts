@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
+import { startChild } from "./helpers/childProcess.js";
 import { startCountingDevice } from "./helpers/countingDevice.js";
 import type { DeviceStack } from "./helpers/deviceStack.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
@@ -38,6 +39,7 @@ test("topics lists the device's channels (the server's only device by default)",
     [
       ["/status", "json", true],
       ["/camera", "protobuf", false],
+      ["/camera/raw", "protobuf", false],
     ],
   );
 });
@@ -69,8 +71,34 @@ test("echo of a topic the device does not have fails with the topics it has", as
     cli("echo", "/nope", "--wait", "300"),
     (e: Error & { code?: number; stderr?: string }) => {
       assert.equal(e.code, 1);
-      assert.match(e.stderr ?? "", /no topic \/nope \(it has: \/status, \/camera\)/);
+      assert.match(e.stderr ?? "", /no topic \/nope \(it has: \/status, \/camera, \/camera\/raw\)/);
       return true;
     },
   );
+});
+
+test("echo of an oversized lossy image prints the device's warning naming the topic", async () => {
+  const echo = startChild(process.execPath, ["--import", "tsx", main, "echo", "/camera/raw"], {
+    env: { ...process.env, FOXGLOVE_API_URL: stack.api.url, FOXGLOVE_LOG_LEVEL: "error" },
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no warning: ${echo.stderr()}`)), 20_000);
+      echo.proc.stderr.on("data", () => {
+        if (
+          /device warning: Dropped \d+ messages? on topic \/camera\/raw: exceeds 100 KiB/.test(
+            echo.stderr(),
+          )
+        ) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    assert.equal(echo.stdout(), "", "no image got through");
+    echo.proc.kill("SIGINT");
+    assert.equal(await echo.exit(5_000), 0, echo.stderr());
+  } finally {
+    echo.proc.kill("SIGKILL");
+  }
 });

@@ -171,6 +171,11 @@ describe("ApiClient error model", () => {
     const e = await rejection(client(2000, url).deviceInfo());
     assert.equal(e.kind, "sendRequest");
     assert.equal(e.status, undefined);
+    // The message names the URL and the underlying errno, not just "fetch failed".
+    assert.match(
+      e.message,
+      /device-info request to http:\/\/127\.0\.0\.1:\d+\/internal\/platform\/v1\/device-info failed: fetch failed: .*ECONNREFUSED/,
+    );
   });
 
   test("no answer within the timeout is ERR_TIMEOUT", async () => {

@@ -53,6 +53,32 @@ describe("gateway dormant phase against the real API server", () => {
     });
   });
 
+  test("a URL whose device-info answers 404 stops the gateway (notFound), naming the URL", async () => {
+    await using h = await startGatewayHarness();
+    const errors: string[] = [];
+    setLogger({ debug() {}, info() {}, warn() {}, error: (...a) => errors.push(a.join(" ")) });
+    try {
+      // The API server answers 404 below an unknown path prefix: the URL of some other service.
+      const gateway = startGateway({
+        deviceToken: TEST_DEVICE.token,
+        foxgloveApiUrl: `${h.server.url}/not-the-api`,
+        timings: FAST_TIMINGS,
+      });
+      await gateway.waitForStatus("shutdown");
+      assert.equal(gateway.stopReason, "notFound");
+    } finally {
+      setLogger(console);
+    }
+    assert.equal(errors.length, 1, errors.join("\n"));
+    assert.match(
+      errors[0]!,
+      new RegExp(
+        `device-info request to ${h.server.url}/not-the-api/internal/platform/v1/device-info ` +
+          "failed with HTTP 404.*no device API at .*check FOXGLOVE_API_URL",
+      ),
+    );
+  });
+
   test("401 on the watch stops for good", async () => {
     await using h = await startGatewayHarness({ gateway: { deviceToken: "fox_dt_wrong" } });
     await h.gateway.waitForStatus("shutdown");
@@ -150,6 +176,8 @@ describe("gateway dormant phase against the real API server", () => {
     await using h = await startGatewayHarness();
     await h.gateway.waitForStatus("connected");
     const first = h.server.activeLease(TEST_DEVICE.id)!.id;
+    // A healthy watch (one heartbeat interval) reconnects at once; a shorter one backs off.
+    await h.until("two heartbeats (over one interval)", () => h.heartbeats().length >= 2);
     h.server.dropWatch(TEST_DEVICE.id, "end");
     await h.until("a second watch", () => h.watches().length >= 2);
     assert.equal(h.watches()[1]!.query.previousWatchLeaseId, first);
@@ -234,6 +262,8 @@ describe("gateway dormant phase against the real API server", () => {
     assert.deepEqual(h.statuses, ["connecting", "connected"]);
     // The next watch errors right after its hello: that one backs off (600 ms) and reports it.
     h.server.injectFault("watch", { kind: "dropAfterHello", mode: "reset" });
+    const beats = h.heartbeats().length;
+    await h.until("two more heartbeats", () => h.heartbeats().length >= beats + 2);
     h.server.dropWatch(TEST_DEVICE.id, "end");
     await h.until("a fourth watch", () => h.watches().length >= 4, 5000);
     await h.until("connected again", () => h.statuses.length === 4);
@@ -425,5 +455,21 @@ describe("gateway with the protocol's real timings", () => {
     assertGap(gapMs(failed!, next!), 1000, "real initial backoff");
     await h.until("connected again", () => h.statuses.length === 4);
     assert.deepEqual(h.statuses, ["connecting", "connected", "connecting", "connected"]);
+  });
+
+  test("an API that ends every watch right after hello gets at most 1 watch request/s", async () => {
+    await using h = await startGatewayHarness({
+      server: { heartbeatIntervalMs: 1000 },
+      gateway: { timings: {} },
+    });
+    h.server.injectFault("watch", { kind: "dropAfterHello", mode: "end" }, { times: Infinity });
+    await h.until("four watches", () => h.watches().length >= 4, 12_000);
+    const w = h.watches();
+    // Backoff 1, 2, 4 s: never two watches within a second, and it keeps doubling.
+    const gaps = w.slice(1).map((b, i) => gapMs(w[i]!, b));
+    assertGap(gaps[0]!, 1000, "first short watch");
+    assertGap(gaps[1]!, 2000, "second short watch");
+    assertGap(gaps[2]!, 4000, "third short watch");
+    assert.ok(h.statuses.includes("connecting"));
   });
 });

@@ -23,7 +23,7 @@ import {
 } from "./httpHelpers.js";
 import type { EndedLease, Lease } from "./LeaseTable.js";
 import { livekitPresence } from "./livekitPresence.js";
-import { redactAuthorization, redactQuery, RequestLog } from "./RequestRecord.js";
+import { recordRequest, RequestLog } from "./RequestRecord.js";
 import type { RequestRecord } from "./RequestRecord.js";
 import { ROUTES } from "./routes.js";
 import { parseViewerConnectRequest } from "./ViewerConnectRequest.js";
@@ -41,6 +41,8 @@ interface Exchange {
   device: Required<ApiDevice> | undefined;
   watchLeaseId: string | undefined;
   fault: Fault | undefined;
+  /** True once a viewer request passed the viewer key check (always, when no key is set). */
+  viewerAuthenticated: boolean;
   recorded: boolean;
 }
 
@@ -71,7 +73,7 @@ export class ApiServer implements AsyncDisposable {
   constructor(options: ResolvedApiServerOptions, server: Server, clock: () => bigint) {
     this.#options = options;
     this.#server = server;
-    this.#log = new RequestLog(options.maxRecords);
+    this.#log = new RequestLog(options.maxRecords, options.maxRecordBytes);
     const { url, apiKey, apiSecret } = options.livekit;
     this.#hub = new DeviceHub(
       options,
@@ -120,6 +122,11 @@ export class ApiServer implements AsyncDisposable {
   /** The requests seen so far, oldest first (tokens redacted). */
   get requests(): RequestRecord[] {
     return this.#log.list();
+  }
+
+  /** Bytes the request records are charged now (bounded by `maxRecordBytes`). */
+  get requestRecordBytes(): number {
+    return this.#log.bytes;
   }
 
   /** Forgets the request records. */
@@ -253,6 +260,7 @@ export class ApiServer implements AsyncDisposable {
       device: undefined,
       watchLeaseId: undefined,
       fault: undefined,
+      viewerAuthenticated: false,
       recorded: false,
     };
     this.#exchanges.add(exchange);
@@ -298,20 +306,20 @@ export class ApiServer implements AsyncDisposable {
       return;
     }
     exchange.recorded = true;
-    const record: RequestRecord = {
+    const record: RequestRecord = recordRequest({
       seq: this.#log.nextSeq(),
       timeNs: exchange.timeNs,
-      method: exchange.req.method ?? "",
-      path: exchange.url.pathname,
-      query: redactQuery(exchange.url.searchParams),
+      method: exchange.req.method,
+      url: exchange.url,
       endpoint: exchange.endpoint,
       status,
+      authenticated: exchange.device !== undefined || exchange.viewerAuthenticated,
       deviceId: exchange.device?.id,
-      authorization: redactAuthorization(exchange.req.headers.authorization),
+      authorization: exchange.req.headers.authorization,
       userAgent: exchange.req.headers["user-agent"],
       watchLeaseId: exchange.watchLeaseId,
       fault: exchange.fault?.kind,
-    };
+    });
     this.#log.push(record);
     this.#events.emit("request", record);
   }
@@ -370,6 +378,7 @@ export class ApiServer implements AsyncDisposable {
     }
     if (!isDevice) {
       this.#checkViewerKey(req);
+      exchange.viewerAuthenticated = true;
     }
     const device = exchange.device;
     if (isDevice && device === undefined) {
@@ -395,7 +404,7 @@ export class ApiServer implements AsyncDisposable {
         await this.#heartbeat(exchange, device as Required<ApiDevice>);
         return;
       case "viewerDevices":
-        this.#respond(exchange, 200, { devices: this.#hub.list() });
+        this.#respond(exchange, 200, { devices: await this.#hub.listFresh() });
         return;
       case "viewerConnect":
         await this.#viewerConnect(exchange);

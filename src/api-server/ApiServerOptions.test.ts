@@ -23,6 +23,25 @@ test("defaults follow the spec and the livekit dev server", () => {
   assert.equal(o.wakeOnWatch, false);
   assert.equal(o.checkSessionPresence, true);
   assert.equal(o.sessionJoinGraceMs, 15_000);
+  assert.equal(o.viewerTokenTtlSeconds, 3600);
+  assert.equal(o.maxRecordBytes, 4 * 1024 * 1024);
+  assert.equal(o.headersTimeoutMs, 10_000);
+  assert.equal(o.requestTimeoutMs, 30_000);
+});
+
+test("a request timeout shorter than the header timeout is ERR_CONFIGURATION", () => {
+  for (const bad of [
+    { headersTimeoutMs: 5000, requestTimeoutMs: 4000 },
+    { headersTimeoutMs: 99 },
+    { maxRecordBytes: 100 },
+    { viewerTokenTtlSeconds: 0 },
+  ]) {
+    assert.throws(
+      () => resolveApiServerOptions(bad),
+      (e) => isFoxgloveError(e, "ERR_CONFIGURATION"),
+      JSON.stringify(bad),
+    );
+  }
 });
 
 test("lease ttl follows the clamped heartbeat interval; device defaults are filled", () => {

@@ -42,8 +42,13 @@ export interface ApiServerOptions {
   leaseTtlMs?: number;
   /** Interval of `: keepalive` comments on watch streams. Default `heartbeatIntervalMs`. */
   keepAliveIntervalMs?: number;
-  /** Time to live of minted LiveKit tokens, in seconds. Default 21600 (6 h). */
+  /** Time to live of minted device LiveKit tokens, in seconds. Default 21600 (6 h). */
   tokenTtlSeconds?: number;
+  /**
+   * Time to live of viewer LiveKit tokens, in seconds: how long a token may be used to join (a
+   * joined viewer stays). Default 3600 (1 h).
+   */
+  viewerTokenTtlSeconds?: number;
   /** Key viewers must send as `Authorization: Bearer <key>`. Default none: viewers are not checked. */
   viewerKey?: string;
   /**
@@ -67,6 +72,18 @@ export interface ApiServerOptions {
   clock?: () => bigint;
   /** How many request records to keep. Default 10000. */
   maxRecords?: number;
+  /**
+   * Most bytes the request records may hold (text as UTF-16 plus 256 bytes per record); the
+   * oldest are dropped first. Default 4194304 (4 MiB).
+   */
+  maxRecordBytes?: number;
+  /**
+   * How long a client may take to send a request's headers before its socket is destroyed (408).
+   * Default 10000. Checked every `min(1000, headersTimeoutMs / 4)` ms.
+   */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request (not the response). Default 30000. */
+  requestTimeoutMs?: number;
   /** Aborting it stops the server. */
   signal?: AbortSignal;
 }
@@ -82,6 +99,7 @@ export interface ResolvedApiServerOptions {
   readonly leaseTtlMs: number;
   readonly keepAliveIntervalMs: number;
   readonly tokenTtlSeconds: number;
+  readonly viewerTokenTtlSeconds: number;
   readonly viewerKey: string | undefined;
   readonly viewerCorsOrigin: string | undefined;
   readonly viewerWaitMs: number;
@@ -89,6 +107,9 @@ export interface ResolvedApiServerOptions {
   readonly checkSessionPresence: boolean;
   readonly sessionJoinGraceMs: number;
   readonly maxRecords: number;
+  readonly maxRecordBytes: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
 }
 
 /** Default LiveKit settings: the `livekit-server --dev` keys on the local default port. */
@@ -163,6 +184,11 @@ export function resolveApiServerOptions(options: ApiServerOptions = {}): Resolve
       "keepAliveIntervalMs must be below 2.5 x max(heartbeatIntervalMs, 1000)",
     );
   }
+  const headersTimeoutMs = whole("headersTimeoutMs", options.headersTimeoutMs ?? 10_000, 100);
+  const requestTimeoutMs = whole("requestTimeoutMs", options.requestTimeoutMs ?? 30_000, 100);
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new FoxgloveError("ERR_CONFIGURATION", "requestTimeoutMs must be >= headersTimeoutMs");
+  }
   return {
     host: options.host ?? "127.0.0.1",
     port: whole("port", options.port ?? 0, 0),
@@ -185,6 +211,7 @@ export function resolveApiServerOptions(options: ApiServerOptions = {}): Resolve
     ),
     keepAliveIntervalMs,
     tokenTtlSeconds: whole("tokenTtlSeconds", options.tokenTtlSeconds ?? 21_600, 1),
+    viewerTokenTtlSeconds: whole("viewerTokenTtlSeconds", options.viewerTokenTtlSeconds ?? 3600, 1),
     viewerKey: viewerKey === undefined ? undefined : text("viewerKey", viewerKey),
     viewerCorsOrigin:
       options.viewerCorsOrigin === undefined
@@ -195,5 +222,8 @@ export function resolveApiServerOptions(options: ApiServerOptions = {}): Resolve
     checkSessionPresence: options.checkSessionPresence ?? true,
     sessionJoinGraceMs: whole("sessionJoinGraceMs", options.sessionJoinGraceMs ?? 15_000, 0),
     maxRecords: whole("maxRecords", options.maxRecords ?? 10_000, 1),
+    maxRecordBytes: whole("maxRecordBytes", options.maxRecordBytes ?? 4 * 1024 * 1024, 1024),
+    headersTimeoutMs,
+    requestTimeoutMs,
   };
 }

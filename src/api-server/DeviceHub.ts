@@ -6,7 +6,7 @@ import type { ApiServerEvents, WakeInfo } from "./ApiServerEvents.js";
 import type { ApiDevice, ResolvedApiServerOptions } from "./ApiServerOptions.js";
 import type { EventHub } from "./EventHub.js";
 import { LeaseTable } from "./LeaseTable.js";
-import type { PresenceCheck } from "./livekitPresence.js";
+import type { LiveKitPresence } from "./livekitPresence.js";
 import type { EndedLease, HeartbeatVerdict, Lease, LeaseEndReason } from "./LeaseTable.js";
 import { mintLiveKitToken } from "./mintLiveKitToken.js";
 import type { ViewerConnectRequest } from "./ViewerConnectRequest.js";
@@ -26,7 +26,7 @@ export interface DeviceStatus {
 
 /** Overrides for a wake sent by a test or an operator. */
 export interface WakeOptions {
-  /** Room to send. Default a new `fgr-<device id>-<hex>` room. */
+  /** Room to send. Default a new `fgr-<device id>-<hex>-<session id>` room. */
   room?: string;
   /** Session id to send. Default: the one the watch reported, else a new `ras_<hex>`. */
   remoteAccessSessionId?: string;
@@ -57,6 +57,21 @@ interface Session {
   readonly remoteAccessSessionId: string;
   /** When the wake was sent, `performance.now()` milliseconds. */
   readonly wokeAtMs: number;
+  /** Viewer identities issued a token for this room, with when that token expires (ms). */
+  readonly identities: Map<string, number>;
+}
+
+/** The most viewer identities one session holds a reservation for; more get 429. */
+export const MAX_SESSION_IDENTITIES = 10_000;
+
+/** The room prefix of a device's sessions. */
+const roomPrefix = (deviceId: string): string => `fgr-${deviceId}-`;
+
+/** The session id a default room name carries (`fgr-<device>-<12 hex>-<ras_…>`), if any. */
+function sessionIdOfRoom(deviceId: string, room: string): string | undefined {
+  const rest = room.slice(roomPrefix(deviceId).length);
+  const match = /^[0-9a-f]{12}-(ras_[\w-]{1,64})$/.exec(rest);
+  return match?.[1];
 }
 
 interface DeviceState {
@@ -81,7 +96,7 @@ export class DeviceHub {
   readonly #events: EventHub<ApiServerEvents>;
   readonly #leases: LeaseTable;
   readonly #states: DeviceState[];
-  readonly #presence: PresenceCheck | undefined;
+  readonly #presence: LiveKitPresence | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -89,7 +104,7 @@ export class DeviceHub {
     options: ResolvedApiServerOptions,
     clock: () => bigint,
     events: EventHub<ApiServerEvents>,
-    presence?: PresenceCheck,
+    presence?: LiveKitPresence,
   ) {
     this.#options = options;
     this.#presence = presence;
@@ -133,6 +148,19 @@ export class DeviceHub {
       phase: this.#phase(s),
       room: s.session?.room,
     }));
+  }
+
+  /**
+   * Every device with its phase, after asking LiveKit about devices that look offline (they may
+   * be in a room this server does not know, e.g. after a restart).
+   */
+  async listFresh(): Promise<DeviceStatus[]> {
+    await Promise.all(
+      this.#states
+        .filter((s) => s.session === undefined && !this.#isDormant(s))
+        .map((s) => this.#recoverSession(s)),
+    );
+    return this.list();
   }
 
   /** The active lease of a device, if any. */
@@ -251,11 +279,14 @@ export class DeviceHub {
       throw new ApiProblem(409, "device_not_watching", `device ${deviceId} is not watching`);
     }
     watch.woken = true;
+    const remoteAccessSessionId =
+      options.remoteAccessSessionId ?? watch.query.remoteAccessSessionId ?? `ras_${hex(8)}`;
     const session: Session = {
-      room: options.room ?? `fgr-${deviceId}-${hex(6)}`,
-      remoteAccessSessionId:
-        options.remoteAccessSessionId ?? watch.query.remoteAccessSessionId ?? `ras_${hex(8)}`,
+      // The session id is in the room's name so that a restarted server can find it again.
+      room: options.room ?? `${roomPrefix(deviceId)}${hex(6)}-${remoteAccessSessionId}`,
+      remoteAccessSessionId,
       wokeAtMs: performance.now(),
+      identities: new Map(),
     };
     state.session = session;
     const url = options.url ?? this.#options.livekit.url;
@@ -305,9 +336,13 @@ export class DeviceHub {
    * Gets a viewer into a device's room: reuses the current session, or wakes the device, waiting
    * up to `request.timeoutMs` for an offline device to start watching.
    *
+   * A device that is in a LiveKit room of its own but unknown to this server (for example after
+   * a server restart) is found through LiveKit and its session reused.
+   *
    * @throws ApiProblem 404 `unknown_device`, 400 `bad_request` (identity taken by the device),
-   *   503 `device_offline` (no watch in time), 500 `livekit_token`; FoxgloveError
-   *   `ERR_ABORTED` when `signal` aborts.
+   *   409 `identity_taken` (the identity is in the room or was issued for it already), 429
+   *   `too_many_viewers`, 503 `device_offline` (no watch in time), 500 `livekit_token`;
+   *   FoxgloveError `ERR_ABORTED` when `signal` aborts.
    */
   async connectViewer(
     request: ViewerConnectRequest,
@@ -333,6 +368,9 @@ export class DeviceHub {
       this.#revert(state, session);
       session = state.session;
     }
+    if (session === undefined && !this.#isDormant(state)) {
+      session = await this.#recoverSession(state);
+    }
     while (session === undefined) {
       if (this.#isDormant(state)) {
         await this.wake(device.id);
@@ -346,10 +384,13 @@ export class DeviceHub {
       }
       session = state.session;
     }
+    await this.#claimIdentity(device.id, session, request.identity, woke);
     let token: string;
     try {
       token = await mintLiveKitToken({
         ...this.#livekitKeys(),
+        ttlSeconds: this.#options.viewerTokenTtlSeconds,
+        role: "viewer",
         identity: request.identity,
         room: session.room,
         ...(request.name !== undefined ? { name: request.name } : {}),
@@ -445,7 +486,68 @@ export class DeviceHub {
     if (performance.now() - session.wokeAtMs < this.#options.sessionJoinGraceMs) {
       return true;
     }
-    return (await this.#presence(session.room, deviceId)) !== "absent";
+    return (await this.#presence.participant(session.room, deviceId)) !== "absent";
+  }
+
+  /**
+   * Finds a session this server does not know (it restarted while the device was in a room):
+   * asks LiveKit for a `fgr-<device id>-` room the device is in and adopts it.
+   */
+  async #recoverSession(state: DeviceState): Promise<Session | undefined> {
+    if (this.#presence === undefined || !this.#options.checkSessionPresence) {
+      return undefined;
+    }
+    const deviceId = state.device.id;
+    const rooms = await this.#presence.roomsWith(deviceId, roomPrefix(deviceId));
+    const room = rooms?.[0];
+    if (room === undefined || state.session !== undefined || this.#isDormant(state)) {
+      return state.session;
+    }
+    const session: Session = {
+      room,
+      remoteAccessSessionId: sessionIdOfRoom(deviceId, room) ?? `ras_${hex(8)}`,
+      // Found in the room: no join grace is needed.
+      wokeAtMs: performance.now() - this.#options.sessionJoinGraceMs,
+      identities: new Map(),
+    };
+    state.session = session;
+    log.info(`api-server: found device ${deviceId} in room ${room}; reusing that session`);
+    return session;
+  }
+
+  /**
+   * Reserves `identity` in `session` for the viewer token's lifetime, so that no two tokens for
+   * one room share an identity (LiveKit would drop the older participant). An identity already
+   * issued for this room, or (for a room not just created) present in it, is refused.
+   */
+  async #claimIdentity(
+    deviceId: string,
+    session: Session,
+    identity: string,
+    freshRoom: boolean,
+  ): Promise<void> {
+    const now = performance.now();
+    const issued = session.identities;
+    for (const [name, expires] of issued) {
+      if (expires <= now) {
+        issued.delete(name);
+      }
+    }
+    if (issued.has(identity)) {
+      throw identityTaken(identity);
+    }
+    if (issued.size >= MAX_SESSION_IDENTITIES) {
+      throw new ApiProblem(429, "too_many_viewers", `too many viewers for device ${deviceId}`);
+    }
+    // Reserved before asking LiveKit, so a concurrent request for it is refused too.
+    issued.set(identity, now + this.#options.viewerTokenTtlSeconds * 1000);
+    if (freshRoom || this.#presence === undefined) {
+      return;
+    }
+    if ((await this.#presence.participant(session.room, identity)) === "present") {
+      issued.delete(identity);
+      throw identityTaken(identity);
+    }
   }
 
   #livekitKeys(): { apiKey: string; apiSecret: string; ttlSeconds: number } {
@@ -493,4 +595,12 @@ export class DeviceHub {
     const ms = Number((next - this.#clock()) / 1_000_000n) + 1;
     this.#timer = setTimeout(() => this.checkLeases(), Math.min(Math.max(ms, 1), 2 ** 31 - 1));
   }
+}
+
+function identityTaken(identity: string): ApiProblem {
+  return new ApiProblem(
+    409,
+    "identity_taken",
+    `the viewer identity "${identity}" is in use in this device's room; choose another or omit it`,
+  );
 }

@@ -17,11 +17,16 @@ export interface LiveKitTokenRequest {
   name?: string;
   /** Time to live in seconds. Default 21600 (6 h, as the reference's tokens). */
   ttlSeconds?: number;
+  /**
+   * `device` (default) may publish tracks and data; `viewer` gets the least a viewer needs:
+   * subscribe and publish data (its control streams), no track publishing.
+   */
+  role?: "device" | "viewer";
 }
 
 /**
- * Mints a LiveKit access JWT that joins one room with publish, subscribe and data-publish
- * rights set explicitly, and no admin, hidden or recorder rights.
+ * Mints a LiveKit access JWT that joins one room with subscribe and data-publish rights, track
+ * publishing for devices only, all set explicitly, and no admin, hidden or recorder rights.
  *
  * @throws FoxgloveError `ERR_LIVEKIT` when the token cannot be signed (e.g. empty secret).
  */
@@ -36,7 +41,7 @@ export async function mintLiveKitToken(request: LiveKitTokenRequest): Promise<st
     token.addGrant({
       roomJoin: true,
       room: request.room,
-      canPublish: true,
+      canPublish: request.role !== "viewer",
       canSubscribe: true,
       canPublishData: true,
       canUpdateOwnMetadata: false,

@@ -8,8 +8,12 @@ const NUMBER_KEYS = [
   "leaseTtlMs",
   "keepAliveIntervalMs",
   "tokenTtlSeconds",
+  "viewerTokenTtlSeconds",
   "viewerWaitMs",
   "maxRecords",
+  "maxRecordBytes",
+  "headersTimeoutMs",
+  "requestTimeoutMs",
   "sessionJoinGraceMs",
 ] as const;
 const STRING_KEYS = ["host", "viewerKey", "viewerCorsOrigin"] as const;

@@ -1,3 +1,4 @@
+import { statusLevelName, type Status } from "../protocol/index.js";
 import type { ViewerChannel, ViewerMessage } from "../viewer/index.js";
 
 const NS_PER_MS = 1_000_000n;
@@ -86,4 +87,16 @@ export function formatMessageLine(m: ViewerMessage, json: boolean): string {
   }
   const schema = m.channel.schemaName === "" ? "" : ` ${m.channel.schemaName}`;
   return `${head} ${m.channel.messageEncoding}${schema} ${m.data.byteLength} bytes`;
+}
+
+/**
+ * A device status as one line for stderr, e.g. `device warning: Dropped 1 message on topic /camera:
+ * exceeds 100 KiB per-message size limit`. A status about a channel (its id ends in `-<channel id>`,
+ * like `channel-drops-3`) names the channel's topic when its message does not already.
+ */
+export function formatStatusLine(status: Status, channels: readonly ViewerChannel[]): string {
+  const line = `device ${statusLevelName(status.level)}: ${status.message}`;
+  const id = /^(?:channel-drops|point-cloud-compression)-(\d+)$/.exec(status.id ?? "")?.[1];
+  const topic = channels.find((c) => String(c.id) === id)?.topic;
+  return topic === undefined || status.message.includes(topic) ? line : `${line} (topic ${topic})`;
 }

@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { VERSION } from "../core/version.js";
 import { addApiServerCommand } from "./commands/apiServer.js";
 import { addDemoCommand } from "./commands/demo.js";
+import { addDeviceCommand } from "./commands/device.js";
 import { addEchoCommand } from "./commands/echo.js";
 import { addLivekitCommand } from "./commands/livekit.js";
 import { addPlayCommand } from "./commands/play.js";
@@ -16,6 +17,7 @@ import { addTopicsCommand } from "./commands/topics.js";
 const commands: ((program: Command) => void)[] = [
   addApiServerCommand,
   addDemoCommand,
+  addDeviceCommand,
   addEchoCommand,
   addLivekitCommand,
   addPlayCommand,

@@ -47,5 +47,44 @@ test("without --device, the server's only device is used; several devices are an
   } finally {
     server.close();
   }
-  await assert.rejects(resolveDevice({ apiUrl, device: "" }), { code: "ERR_API" });
+  // A port nobody listens on (free a moment ago): the errno is named.
+  const free = createServer().listen(0, "127.0.0.1");
+  await once(free, "listening");
+  const refusedUrl = `http://127.0.0.1:${(free.address() as AddressInfo).port}`;
+  free.close();
+  await once(free, "close");
+  const refused = { apiUrl: refusedUrl, device: "" };
+  await assert.rejects(resolveDevice(refused), (e: Error & { code?: string }) => {
+    assert.equal(e.code, "ERR_API");
+    assert.match(
+      e.message,
+      /cannot list the devices at http:\/\/127\.0\.0\.1:\d+\/viewer\/v1\/devices: .*ECONNREFUSED/,
+    );
+    return true;
+  });
+});
+
+test("the URL of another service, or one without a scheme, gets an error naming the cause", async () => {
+  const server = createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end("<html>not found</html>");
+  }).listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    await assert.rejects(resolveDevice({ apiUrl, device: "" }), (e: Error) => {
+      assert.match(
+        e.message,
+        new RegExp(`${apiUrl}/viewer/v1/devices: HTTP 404; is this a foxglove-remote api-server`),
+      );
+      return true;
+    });
+  } finally {
+    server.close();
+  }
+  await assert.rejects(resolveDevice({ apiUrl: "localhost:8780", device: "" }), {
+    code: "ERR_VALUE",
+    message:
+      '--api-url "localhost:8780" is not an http:// or https:// URL; did you mean "http://localhost:8780"?',
+  });
 });

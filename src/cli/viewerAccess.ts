@@ -1,8 +1,9 @@
 import { InvalidArgumentError, type Command } from "commander";
+import { describeError, httpUrlProblem } from "../core/describeError.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import type { ApiServerAccess } from "../viewer/index.js";
 
-/** The API server URL used when neither `--api-url` nor `FOXGLOVE_API_URL` is given. */
+/** The API server URL the CLI uses when neither `--api-url` nor `FOXGLOVE_API_URL` is given (local). */
 export const DEFAULT_VIEWER_API_URL = "http://127.0.0.1:8780";
 
 /** Flags shared by the viewer commands (`topics`, `echo`) as commander parses them. */
@@ -11,11 +12,22 @@ export interface ViewerAccessFlags {
   device?: string;
   viewerKey?: string;
   timeout?: number;
+  /** False with `--no-reconnect`; default true. */
+  reconnect?: boolean;
 }
 
-/** Adds `--api-url`, `--device`, `--viewer-key` and `--timeout` to a viewer command. */
+/**
+ * Adds `--api-url`, `--device`, `--viewer-key`, `--timeout` and `--no-reconnect` to a viewer
+ * command, and the exit codes to its help.
+ */
 export function addViewerAccessOptions(command: Command): Command {
   return command
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 done, or stopped by Ctrl-C/SIGTERM; 1 failed (API server unreachable or " +
+        "not an API server, device unknown or offline, topic missing, connection lost); " +
+        "130 a second Ctrl-C while stopping.",
+    )
     .option(
       "--api-url <url>",
       `device API server (env FOXGLOVE_API_URL, default ${DEFAULT_VIEWER_API_URL})`,
@@ -29,7 +41,8 @@ export function addViewerAccessOptions(command: Command): Command {
       "--timeout <ms>",
       "time allowed to reach the device, ms (default 20000)",
       positiveInteger,
-    );
+    )
+    .option("--no-reconnect", "end when this viewer loses its connection instead of rejoining");
 }
 
 /** Parses a whole number > 0 for commander. */
@@ -37,6 +50,15 @@ export function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0) {
     throw new InvalidArgumentError("expected a whole number > 0");
+  }
+  return n;
+}
+
+/** Parses a number of seconds > 0 (fractions allowed) for commander. */
+export function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError("expected a number of seconds > 0");
   }
   return n;
 }
@@ -67,29 +89,47 @@ export function viewerAccessFrom(
  * `ERR_VALUE` (listing the devices) when the server has several or none, `ERR_API` when it
  * cannot be asked.
  */
-export async function resolveDevice(access: ApiServerAccess): Promise<ApiServerAccess> {
+export async function resolveDevice(
+  access: ApiServerAccess,
+  signal?: AbortSignal,
+): Promise<ApiServerAccess> {
   if (access.device !== "") {
     return access;
+  }
+  const problem = httpUrlProblem(access.apiUrl);
+  if (problem !== undefined) {
+    throw new FoxgloveError("ERR_VALUE", `--api-url ${problem}`);
   }
   const url = new URL(
     "viewer/v1/devices",
     access.apiUrl.endsWith("/") ? access.apiUrl : `${access.apiUrl}/`,
   );
-  let devices: { id: string; name: string }[];
+  const timeout = AbortSignal.timeout(10_000);
+  let response: Response;
+  let devices: { id: string; name: string }[] | undefined;
   try {
-    const response = await fetch(url, {
+    response = await fetch(url, {
       headers:
         access.viewerKey === undefined ? {} : { authorization: `Bearer ${access.viewerKey}` },
-      signal: AbortSignal.timeout(10_000),
+      signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
     });
-    if (!response.ok) {
-      throw new Error(`HTTP ${response.status}`);
-    }
-    devices = ((await response.json()) as { devices: { id: string; name: string }[] }).devices;
+    devices = ((await response.json().catch(() => undefined)) as { devices?: [] } | undefined)
+      ?.devices;
   } catch (error) {
+    if (signal?.aborted === true) {
+      throw new FoxgloveError("ERR_ABORTED", "listing the devices was aborted");
+    }
+    const why = timeout.aborted ? "timed out after 10 s" : describeError(error);
+    throw new FoxgloveError("ERR_API", `cannot list the devices at ${url.href}: ${why}`);
+  }
+  if (!response.ok || !Array.isArray(devices)) {
+    const hint =
+      response.status === 401
+        ? " (pass the server's viewer key with --viewer-key or FOXGLOVE_VIEWER_KEY)"
+        : "; is this a foxglove-remote api-server? (`foxglove-remote api-server` prints its URL)";
     throw new FoxgloveError(
       "ERR_API",
-      `cannot list the devices of ${url.origin}: ${error instanceof Error ? error.message : String(error)}`,
+      `cannot list the devices at ${url.href}: HTTP ${response.status}${hint}`,
     );
   }
   if (devices.length !== 1) {

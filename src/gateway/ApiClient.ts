@@ -1,6 +1,8 @@
+import { describeError } from "../core/describeError.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { ApiError } from "./ApiError.js";
 import { LIBRARY_ID } from "../core/version.js";
+import { redact } from "../core/redact.js";
 
 /** The Foxglove API used when no URL is configured. */
 export const DEFAULT_API_URL = "https://api.foxglove.dev";
@@ -12,7 +14,6 @@ export const MAX_ERROR_BODY_BYTES = 16_384;
 const DEVICE_INFO_PATH = "/internal/platform/v1/device-info";
 const WATCH_PATH = "/internal/platform/v1/remote-sessions/watch";
 const HEARTBEAT_PATH = "/internal/platform/v1/remote-sessions/watch/heartbeat";
-const REDACTED = "<redacted>";
 
 /** Options of {@link ApiClient}. */
 export interface ApiClientOptions {
@@ -149,11 +150,6 @@ export class ApiClient {
     });
   }
 
-  /** Replaces the token wherever it might appear in text shown to users. */
-  #redact(text: string): string {
-    return this.#token.length === 0 ? text : text.split(this.#token).join(REDACTED);
-  }
-
   /**
    * Runs `fn` with a signal that aborts when `signal` does or after the timeout, and turns
    * those aborts into `ERR_ABORTED` and `timeout` errors.
@@ -203,6 +199,7 @@ export class ApiClient {
     signal: AbortSignal,
     bodySignal: AbortSignal = signal,
   ): Promise<Response> {
+    const label = `${what} to ${url.split("?")[0]}`;
     let res: Response;
     try {
       res = await fetch(url, {
@@ -219,12 +216,16 @@ export class ApiClient {
       if (signal.aborted) {
         throw e;
       }
-      throw new ApiError("sendRequest", `${what} failed: ${this.#redact(describe(e))}`, {
-        cause: e,
-      });
+      throw new ApiError(
+        "sendRequest",
+        `${label} failed: ${redact(describeError(e), this.#token)}`,
+        {
+          cause: e,
+        },
+      );
     }
     if (res.status >= 400) {
-      throw await this.#errorFromResponse(what, res);
+      throw await this.#errorFromResponse(label, res);
     }
     return res;
   }
@@ -233,7 +234,7 @@ export class ApiClient {
     const status = res.status;
     const headers: Record<string, string> = {};
     res.headers.forEach((value, name) => {
-      headers[name] = this.#redact(value);
+      headers[name] = redact(value, this.#token);
     });
     const prefix = `${what} failed with HTTP ${status}`;
     const length = Number(res.headers.get("content-length") ?? "NaN");
@@ -259,7 +260,7 @@ export class ApiClient {
         },
       );
     }
-    const text = this.#redact(new TextDecoder().decode(body));
+    const text = redact(new TextDecoder().decode(body), this.#token);
     const parsed = parseErrorBody(text);
     if (parsed !== undefined) {
       const code = parsed.code === undefined ? "" : ` (${parsed.code})`;
@@ -369,19 +370,6 @@ function parseDeviceInfo(text: string, what: string): DeviceInfo {
     projectId,
     retainRecordingsSeconds: typeof retain === "number" ? retain : undefined,
   };
-}
-
-/** The error's message with its cause chain, joined by ": ". */
-function describe(e: unknown): string {
-  const parts: string[] = [];
-  let cur: unknown = e;
-  for (let depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
-    parts.push(
-      cur instanceof Error ? cur.message : typeof cur === "string" ? cur : "unknown error",
-    );
-    cur = cur instanceof Error ? cur.cause : undefined;
-  }
-  return parts.join(": ");
 }
 
 function truncate(text: string, max: number): string {

@@ -1,7 +1,8 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
+import { redact } from "../core/redact.js";
 import type { ViewerHub } from "../remote/ViewerHub.js";
-import { ApiClient, type DeviceInfo } from "./ApiClient.js";
+import { ApiClient, DEFAULT_API_URL, type DeviceInfo } from "./ApiClient.js";
 import { ApiError } from "./ApiError.js";
 import { sleep, systemClock, type Clock } from "./Clock.js";
 import type { ConnectionStatus } from "./ConnectionStatus.js";
@@ -243,12 +244,20 @@ export class RemoteAccessGateway implements AsyncDisposable {
             return cancelled;
           }
           const unauthorized = error instanceof ApiError && error.status === 401;
+          const notFound = error instanceof ApiError && error.status === 404;
           if (unauthorized) {
-            log.error("gateway: the device token was rejected (401); stopping");
+            log.error(
+              `gateway: ${message(error)}; ${unauthorizedHint(error)}${this.#cloudHint()}; stopping`,
+            );
+          } else if (notFound) {
+            log.error(
+              `gateway: ${message(error)}; no device API at ${this.#config.apiUrl} ` +
+                "(check FOXGLOVE_API_URL / foxgloveApiUrl); stopping",
+            );
           } else {
-            log.warn("gateway: fetching device info failed:", message(error));
+            log.warn(`gateway: fetching device info failed${this.#cloudHint()}:`, message(error));
           }
-          return { kind: "deviceInfoFailed", unauthorized };
+          return { kind: "deviceInfoFailed", unauthorized, notFound };
         }
       case "connectWatch":
         try {
@@ -271,7 +280,9 @@ export class RemoteAccessGateway implements AsyncDisposable {
           }
           const kind = error instanceof WatchError ? error.kind : "api";
           if (kind === "unauthorized") {
-            log.error("gateway: the device token was rejected (401); stopping");
+            log.error(
+              `gateway: ${message(error)}; ${unauthorizedHint(error)}${this.#cloudHint()}; stopping`,
+            );
           } else if (kind === "unexpectedContentType") {
             log.info("gateway: the watch is not an event stream (maintenance?):", message(error));
           } else {
@@ -424,6 +435,13 @@ export class RemoteAccessGateway implements AsyncDisposable {
   }
 
   /** Closes the current session within the room-close timeout; on timeout it is abandoned. */
+  /** Says so when the API is the cloud default (a newcomer may expect a local server). */
+  #cloudHint(): string {
+    return this.#config.apiUrl === DEFAULT_API_URL
+      ? " (the Foxglove cloud API, used when FOXGLOVE_API_URL is not set)"
+      : "";
+  }
+
   async #closeSession(): Promise<void> {
     const session = this.#session;
     this.#session = undefined;
@@ -432,8 +450,12 @@ export class RemoteAccessGateway implements AsyncDisposable {
     }
     const timeoutMs = this.#config.timings.roomCloseTimeoutMs;
     const closed = closeQuietly(session).then(() => true);
-    const timedOut = sleep(this.#clock, timeoutMs).then(() => false);
-    if (!(await Promise.race([closed, timedOut]))) {
+    // Cancel the deadline once the room closed: a pending timer would keep the process alive.
+    const deadline = new AbortController();
+    const timedOut = sleep(this.#clock, timeoutMs, deadline.signal).then(() => false);
+    const inTime = await Promise.race([closed, timedOut]);
+    deadline.abort();
+    if (!inTime) {
       log.warn(`gateway: the room did not close within ${timeoutMs} ms; abandoning it`);
     }
   }
@@ -469,10 +491,14 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<Raced<T
   });
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Why a 401 happened: a rejected token, or (no API error body) a URL of some other service. */
+function unauthorizedHint(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof ApiError ? error.cause : error;
+  return cause instanceof ApiError && cause.kind === "errorResponse"
+    ? "the device token was rejected (check FOXGLOVE_DEVICE_TOKEN)"
+    : "the answer is not from a Foxglove device API: check FOXGLOVE_API_URL / foxgloveApiUrl";
 }
 
-function redact(text: string, secret: string): string {
-  return secret.length === 0 ? text : text.split(secret).join("<redacted>");
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

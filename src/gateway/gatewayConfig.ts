@@ -1,3 +1,4 @@
+import { httpUrlProblem } from "../core/describeError.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { DEFAULT_API_TIMEOUT_MS, DEFAULT_API_URL } from "./ApiClient.js";
 import type { GatewayOptions } from "./GatewayOptions.js";
@@ -31,17 +32,9 @@ export function resolveGatewayConfig(options: GatewayOptions, env: GatewayEnv): 
     );
   }
   const apiUrl = options.foxgloveApiUrl ?? env.FOXGLOVE_API_URL ?? DEFAULT_API_URL;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(apiUrl);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
-    throw new FoxgloveError(
-      "ERR_CONFIGURATION",
-      `the Foxglove API URL "${apiUrl}" is not an http(s) URL`,
-    );
+  const problem = httpUrlProblem(apiUrl);
+  if (problem !== undefined) {
+    throw new FoxgloveError("ERR_CONFIGURATION", `the Foxglove API URL ${problem}`);
   }
   const apiTimeoutMs =
     options.foxgloveApiTimeoutMs ?? envSeconds(env.FOXGLOVE_API_TIMEOUT) ?? DEFAULT_API_TIMEOUT_MS;

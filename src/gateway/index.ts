@@ -19,7 +19,6 @@ export { sessionJoiner } from "./sessionJoiner.js";
 export type { SessionJoinOptions } from "./sessionJoiner.js";
 export { Session, type SessionEnd, type SessionOptions } from "./session/Session.js";
 export type { SessionLimitOptions } from "./session/resolveSessionOptions.js";
-export type { IceServerConfig } from "../livekit/index.js";
 export { ViewerHub, type HubTransport } from "../remote/ViewerHub.js";
 export type { ViewerHubOptions, ResolvedViewerHubOptions } from "../remote/ViewerHubOptions.js";
 export type { ViewerClient, ViewerListener, ViewerStatus } from "../remote/ViewerListener.js";
@@ -29,3 +28,7 @@ export type { CapabilityTable, Gate, GateReply } from "../remote/capabilityGates
 export type { QosClassifier, QosProfile, Reliability } from "../remote/planChannels.js";
 export type { GatewayCapability } from "../remote/serverInfo.js";
 export type { VideoMetadata } from "../remote/channelMetadata.js";
+export type { AdapterJoinOptions } from "./AdapterRoomSession.js";
+export type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
+export type { SinkChannelFilter } from "../core/Sink.js";
+export { shutdownLiveKit, type IceServerConfig } from "../livekit/index.js";

@@ -145,6 +145,12 @@ describe("lifecycle: start and bootstrap (7.1, 7.2)", () => {
     assert.deepEqual(d.command, { kind: "exit", reason: "unauthorized" });
   });
 
+  test("a 404 on device info (wrong URL) stops instead of retrying forever", () => {
+    const d = new Driver().send({ kind: "deviceInfoFailed", unauthorized: false, notFound: true });
+    assert.deepEqual(d.statuses, ["connecting", "shuttingDown", "shutdown"]);
+    assert.deepEqual(d.command, { kind: "exit", reason: "notFound" });
+  });
+
   test("device info is fetched once per lifetime, not per dormant phase", () => {
     const d = inSession().send(ev.sessionEnded, ev.sessionClosed);
     assert.equal(d.command.kind, "connectWatch");

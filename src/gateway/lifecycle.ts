@@ -14,8 +14,11 @@ import type { WakeEvent, WatchHello, WatchOutcome } from "./WatchOutcome.js";
 /** The remote access protocol version this gateway speaks (sent on every watch). */
 export const REMOTE_ACCESS_PROTOCOL_VERSION = "2.2.0";
 
-/** Why a gateway ended: `stop()`/its signal, or the API rejected the device token (401). */
-export type GatewayStopReason = "stopped" | "unauthorized";
+/**
+ * Why a gateway ended: `stop()`/its signal, the API rejected the device token (401), or the
+ * device-info endpoint does not exist at the configured URL (404: a wrong URL is not retried).
+ */
+export type GatewayStopReason = "stopped" | "unauthorized" | "notFound";
 
 /**
  * The one piece of I/O the shell must do next; it answers with a {@link LifecycleEvent}:
@@ -47,7 +50,12 @@ export type LifecycleCommand =
 /** What the shell observed while carrying out the last command. */
 export type LifecycleEvent =
   | { readonly kind: "deviceInfoFetched"; readonly deviceInfo: DeviceInfo }
-  | { readonly kind: "deviceInfoFailed"; readonly unauthorized: boolean }
+  | {
+      readonly kind: "deviceInfoFailed";
+      readonly unauthorized: boolean;
+      /** The endpoint answered 404: the URL is wrong; the gateway stops (`notFound`). */
+      readonly notFound?: boolean;
+    }
   | { readonly kind: "watchConnected"; readonly hello: WatchHello }
   | { readonly kind: "watchConnectFailed"; readonly error: WatchErrorKind }
   | { readonly kind: "watchEnded"; readonly outcome: WatchOutcome; readonly durationMs: number }
@@ -128,6 +136,9 @@ export function stepLifecycle(state: LifecycleState, event: LifecycleEvent): Lif
       if (event.unauthorized) {
         return exit(state, "unauthorized");
       }
+      if (event.notFound === true) {
+        return exit(state, "notFound");
+      }
       return sleep(
         {
           ...state,
@@ -138,7 +149,7 @@ export function stepLifecycle(state: LifecycleState, event: LifecycleEvent): Lif
       );
     case "watchConnected":
       return next(
-        { ...state, retry: onConnectSuccess(state.retry, t), hello: event.hello },
+        { ...state, retry: onConnectSuccess(state.retry), hello: event.hello },
         "connected",
         { kind: "runWatch" },
       );

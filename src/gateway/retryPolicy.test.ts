@@ -72,20 +72,22 @@ describe("backoff arithmetic", () => {
       kind: "retryAfter",
       delayMs: 9,
     });
-    assert.equal(onConnectSuccess(s, t).backoffMs, 10);
+    assert.equal(onConnectSuccess(s).backoffMs, 35);
   });
 });
 
 describe("6.1 after a successful connect", () => {
-  test("the lease is dropped and the backoff reset", () => {
-    assert.deepEqual(onConnectSuccess(state("stale", 8 * S)), state(undefined, 1 * S));
+  test("the lease is dropped and the backoff kept (deviation: hello alone proves nothing)", () => {
+    assert.deepEqual(onConnectSuccess(state("stale", 8 * S)), state(undefined, 8 * S));
   });
 
-  test("success after a failure streak starts the schedule over", () => {
+  test("a failure streak starts over only after a watch ran one heartbeat interval", () => {
     let s = initialRetryState();
     for (let i = 0; i < 4; i++) s = onConnectError(s, "transport").state;
     assert.equal(s.backoffMs, 16 * S);
     s = onConnectSuccess(s);
+    assert.deepEqual(onConnectError(s, "api").action, { kind: "retryAfter", delayMs: 16 * S });
+    s = onWatchEnd(onConnectSuccess(s), end({ kind: "streamEnded" }, HEARTBEAT)).state;
     assert.deepEqual(onConnectError(s, "api").action, { kind: "retryAfter", delayMs: 1 * S });
   });
 });
@@ -154,27 +156,29 @@ describe("6.3 after a watch ends", () => {
     assert.deepEqual(d.state, before);
   });
 
-  test("read timeout reconnects at once carrying this lease, backoff unchanged", () => {
-    const d = onWatchEnd(state(undefined, 8 * S), end({ kind: "readTimeout" }, SHORT_RUN));
-    assert.deepEqual(d.action, { kind: "reconnect" });
-    assert.deepEqual(d.state, state(LEASE, 8 * S));
-  });
+  for (const kind of ["readTimeout", "streamEnded"] as const) {
+    test(`${kind} after a healthy run reconnects at once carrying this lease, backoff reset`, () => {
+      const d = onWatchEnd(state(undefined, 8 * S), end({ kind }, LONG_RUN));
+      assert.deepEqual(d.action, { kind: "reconnect" });
+      assert.deepEqual(d.state, state(LEASE, 1 * S));
+    });
 
-  test("stream ended reconnects at once carrying this lease", () => {
-    const d = onWatchEnd(initialRetryState(), end({ kind: "streamEnded" }, SHORT_RUN));
-    assert.deepEqual(d.action, { kind: "reconnect" });
-    assert.deepEqual(d.state, state(LEASE, 1 * S));
-  });
+    test(`${kind} after a short run (D < H) backs off and doubles (deviation)`, () => {
+      const d = onWatchEnd(state(undefined, 8 * S), end({ kind }, HEARTBEAT - 1));
+      assert.deepEqual(d.action, { kind: "backoff", delayMs: 8 * S });
+      assert.deepEqual(d.state, state(LEASE, 16 * S));
+    });
+  }
 
   const streamError: WatchOutcome = {
     kind: "streamError",
     error: new WatchError("transport", "reset"),
   };
 
-  test("stream error after a healthy run (D >= H) reconnects at once, backoff unchanged", () => {
+  test("stream error after a healthy run (D >= H) reconnects at once, backoff reset", () => {
     const d = onWatchEnd(state(undefined, 4 * S), end(streamError, LONG_RUN));
     assert.deepEqual(d.action, { kind: "reconnect" });
-    assert.deepEqual(d.state, state(LEASE, 4 * S));
+    assert.deepEqual(d.state, state(LEASE, 1 * S));
   });
 
   test("stream error exactly at one heartbeat interval counts as healthy", () => {
@@ -212,9 +216,17 @@ describe("6.3 after a watch ends", () => {
   });
 
   test("heartbeat gone drops the lease and reconnects at once", () => {
-    const d = onWatchEnd(state("ours", 1 * S), end({ kind: "heartbeatLost", exit: "gone" }));
+    const d = onWatchEnd(state("ours", 4 * S), end({ kind: "heartbeatLost", exit: "gone" }));
     assert.deepEqual(d.action, { kind: "reconnect" });
     assert.deepEqual(d.state, state(undefined, 1 * S));
+  });
+
+  test("heartbeat gone or failed before one interval backs off", () => {
+    for (const exit of ["gone", "failed"] as const) {
+      const d = onWatchEnd(state("ours", 4 * S), end({ kind: "heartbeatLost", exit }, SHORT_RUN));
+      assert.deepEqual(d.action, { kind: "backoff", delayMs: 4 * S });
+      assert.equal(d.state.backoffMs, 8 * S);
+    }
   });
 
   test("heartbeat unauthorized stops and leaves the state", () => {
@@ -237,18 +249,20 @@ describe("6.3 after a watch ends", () => {
     assert.deepEqual(d.state, before);
   });
 
-  test("a server that accepts then quickly errors gives a steady 1 s cycle", () => {
-    let s = initialRetryState();
-    const delays: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      s = onConnectSuccess(s);
-      const d = onWatchEnd(s, end(streamError, SHORT_RUN));
-      if (d.action.kind === "backoff") delays.push(d.action.delayMs);
-      s = d.state;
-    }
-    assert.deepEqual(
-      delays,
-      [1, 1, 1, 1, 1].map((x) => x * S),
-    );
-  });
+  for (const outcome of [streamError, { kind: "streamEnded" } as const]) {
+    test(`a server that accepts then quickly ends (${outcome.kind}) is backed off to the cap`, () => {
+      let s = initialRetryState();
+      const delays: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        s = onConnectSuccess(s);
+        const d = onWatchEnd(s, end(outcome, SHORT_RUN));
+        if (d.action.kind === "backoff") delays.push(d.action.delayMs);
+        s = d.state;
+      }
+      assert.deepEqual(
+        delays,
+        [1, 2, 4, 8, 16, 30, 30].map((x) => x * S),
+      );
+    });
+  }
 });

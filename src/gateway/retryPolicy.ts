@@ -48,12 +48,14 @@ export function initialRetryState(
   return { previousLeaseId: undefined, backoffMs: timings.initialBackoffMs };
 }
 
-/** After a `hello`: the old lease has been replaced and the transient backoff starts over. */
-export function onConnectSuccess(
-  _state: WatchRetryState,
-  timings: RetryTimings = DEFAULT_GATEWAY_TIMINGS,
-): WatchRetryState {
-  return initialRetryState(timings);
+/**
+ * After a `hello`: the old lease has been replaced. Deviation from the reference: the transient
+ * backoff is kept, and starts over only once a watch proves healthy by running one heartbeat
+ * interval (see {@link onWatchEnd}); otherwise an API that ends every watch right after `hello`
+ * would be polled as fast as it answers.
+ */
+export function onConnectSuccess(state: WatchRetryState): WatchRetryState {
+  return { ...state, previousLeaseId: undefined };
 }
 
 /** Classifies a failed connect (decision table 6.2). */
@@ -96,7 +98,12 @@ export interface WatchEnd {
   readonly heartbeatIntervalMs: number;
 }
 
-/** Classifies the end of a connected watch (decision table 6.3). */
+/**
+ * Classifies the end of a connected watch (decision table 6.3). Deviation from the reference: any
+ * watch that ends before one heartbeat interval, cleanly or not, counts as a failure and waits the
+ * transient backoff (doubling); a watch that ran at least that long reconnects at once and starts
+ * the backoff over. This bounds the request rate whatever the API (or a proxy) does.
+ */
 export function onWatchEnd(
   state: WatchRetryState,
   end: WatchEnd,
@@ -108,20 +115,9 @@ export function onWatchEnd(
       return { state, action: { kind: "wake", wake: outcome.wake } };
     case "readTimeout":
     case "streamEnded":
-      // The server closed or idled out a dormant stream: normal, come straight back.
-      return { state: { ...state, previousLeaseId: leaseId }, action: { kind: "reconnect" } };
     case "streamError":
-      if (end.durationMs >= end.heartbeatIntervalMs) {
-        // A healthy watch dropped (typically by a load balancer): come straight back.
-        return { state: { ...state, previousLeaseId: leaseId }, action: { kind: "reconnect" } };
-      }
-      return {
-        state: {
-          previousLeaseId: leaseId,
-          backoffMs: doubleBackoff(state.backoffMs, timings.maxBackoffMs),
-        },
-        action: { kind: "backoff", delayMs: state.backoffMs },
-      };
+      // A closed, idled-out or dropped stream: come back, at once only if the watch was healthy.
+      return comeBack(state, end, leaseId, timings);
     case "heartbeatLost":
       switch (outcome.exit) {
         case "conflict":
@@ -130,14 +126,33 @@ export function onWatchEnd(
             action: { kind: "backoff", delayMs: timings.leaseConflictBackoffMs },
           };
         case "gone":
-          return { state: { ...state, previousLeaseId: undefined }, action: { kind: "reconnect" } };
+          return comeBack(state, end, undefined, timings);
         case "unauthorized":
           return { state, action: { kind: "stopUnauthorized" } };
         case "failed":
           // The lease may still be valid on the server: carry it.
-          return { state: { ...state, previousLeaseId: leaseId }, action: { kind: "reconnect" } };
+          return comeBack(state, end, leaseId, timings);
         case "cancelled":
           return { state, action: { kind: "stop" } };
       }
   }
+}
+
+/** Reconnect at once after a healthy watch (D >= H, backoff reset), else back off and double. */
+function comeBack(
+  state: WatchRetryState,
+  end: WatchEnd,
+  previousLeaseId: string | undefined,
+  timings: RetryTimings,
+): Decision<WatchAction> {
+  if (end.durationMs >= end.heartbeatIntervalMs) {
+    return {
+      state: { previousLeaseId, backoffMs: timings.initialBackoffMs },
+      action: { kind: "reconnect" },
+    };
+  }
+  return {
+    state: { previousLeaseId, backoffMs: doubleBackoff(state.backoffMs, timings.maxBackoffMs) },
+    action: { kind: "backoff", delayMs: state.backoffMs },
+  };
 }

@@ -1,3 +1,4 @@
+import { log } from "../core/logger.js";
 import { ViewerHub } from "../remote/ViewerHub.js";
 import type { GatewayOptions } from "./GatewayOptions.js";
 import { resolveGatewayConfig } from "./gatewayConfig.js";
@@ -12,11 +13,17 @@ import { sessionJoiner } from "./sessionJoiner.js";
  *
  * @throws FoxgloveError `ERR_CONFIGURATION` when no device token is configured (option
  * `deviceToken` or env `FOXGLOVE_DEVICE_TOKEN`), the API URL is not http(s), a timeout is not
- * positive, `messageBacklogSize` < 1, `maxDataTrackMessageSize` < 1200, or the `assets`
- * capability is requested without an asset handler.
+ * positive, `messageBacklogSize` < 1, `maxDataTrackMessageSize` < 1200, `maxViewerFrameSize`
+ * outside 1024 B…16 MiB, or the `assets` capability is requested without an asset handler.
  */
 export function startGateway(options: GatewayOptions = {}): RemoteAccessGateway {
   const config = resolveGatewayConfig(options, process.env);
+  if (options.foxgloveApiUrl === undefined && process.env.FOXGLOVE_API_URL === undefined) {
+    log.info(
+      `gateway: neither foxgloveApiUrl nor FOXGLOVE_API_URL is set; using the Foxglove cloud ` +
+        `API ${config.apiUrl}`,
+    );
+  }
   const hub = new ViewerHub(options);
   const joinRoom = options.joinRoom ?? sessionJoiner(options);
   return new RemoteAccessGateway({

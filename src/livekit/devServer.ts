@@ -3,9 +3,10 @@ import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { dirname } from "node:path";
 import { ensureLiveKitServer } from "../../scripts/livekit-server.mjs";
+import { describeError } from "../core/describeError.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import type { IceServerConfig } from "./connectRoom.js";
-import { freeTcpPort, freeUdpPort } from "./freePorts.js";
+import { checkTcpPortFree, freeTcpPort, freeUdpPort } from "./freePorts.js";
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -95,7 +96,8 @@ function loopbackInterfaceNames(): string[] {
  * Starts livekit-server in dev mode on loopback only, on free ports, configured so that neither
  * it nor its clients contact STUN servers on the internet. Resolves once it answers HTTP.
  * Rejects with FoxgloveError ERR_IO when the binary is missing (the message says what to install)
- * or the server fails to start (the message includes its last output).
+ * or the server fails to start (the message includes its last output), ERR_BIND when a port
+ * given explicitly is taken.
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   let binary: string;
@@ -121,6 +123,26 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 }
 
 async function startOnce(binary: string, options: DevServerOptions): Promise<DevServer> {
+  for (const [flag, port] of [
+    ["--port", options.port],
+    ["--rtc-tcp-port", options.rtcTcpPort],
+  ] as const) {
+    if (port) {
+      try {
+        await checkTcpPortFree(port, HOST);
+      } catch (error) {
+        // livekit-server would report this only in its log, or (for the HTTP port) a server
+        // already there would answer our readiness check in its stead.
+        throw new FoxgloveError(
+          "ERR_BIND",
+          `cannot start the LiveKit server: ${HOST}:${port} (${flag}) is not free: ` +
+            `${describeError(error)}; is another LiveKit server running? Choose another port ` +
+            "(0 = any free one)",
+          { cause: error },
+        );
+      }
+    }
+  }
   const ports = {
     http: options.port || (await freeTcpPort(HOST)),
     rtcTcp: options.rtcTcpPort || (await freeTcpPort(HOST)),

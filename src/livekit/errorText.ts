@@ -1,4 +1,4 @@
-import { redactToken } from "./redactToken.js";
+import { redact } from "../core/redact.js";
 
 /**
  * The message of an error raised by LiveKit, made safe for our errors and logs: tokens redacted
@@ -6,6 +6,6 @@ import { redactToken } from "./redactToken.js";
  */
 export function errorText(error: unknown, token?: string, max = 300): string {
   const raw = error instanceof Error ? error.message : String(error);
-  const text = redactToken(raw, token);
+  const text = redact(raw, token);
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -25,3 +25,15 @@ export function freeUdpPort(host = "127.0.0.1"): Promise<number> {
     });
   });
 }
+
+/**
+ * Resolves when TCP `port` on `host` can be bound right now; rejects with the bind error (e.g.
+ * `EADDRINUSE`) otherwise.
+ */
+export function checkTcpPortFree(port: number, host = "127.0.0.1"): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(port, host, () => server.close(() => resolve()));
+  });
+}

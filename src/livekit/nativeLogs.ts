@@ -1,8 +1,8 @@
 import { format } from "node:util";
 import { LogBatch } from "@livekit/rtc-ffi-bindings";
 import { isLogLevelEnabled, log } from "../core/logger.js";
+import { redact } from "../core/redact.js";
 import { ffiLogLevel } from "./ffiLogLevel.js";
-import { redactToken } from "./redactToken.js";
 
 /** rtc-node's pino logger (only what we touch). */
 export interface PinoLike {
@@ -28,7 +28,7 @@ export function quietRtcNodeLogger(rtcLog: PinoLike): void {
   const forward = (...args: unknown[]) => {
     // pino call shapes: (msg, ...printfArgs) or (mergeObject, msg?, ...printfArgs).
     const [first, ...rest] = args;
-    const text = redactToken(
+    const text = redact(
       typeof first === "string" ? format(first, ...rest) : format(...rest, first ?? ""),
     );
     // Stream failures reach the caller as typed errors; do not report them twice.
@@ -94,7 +94,7 @@ export function routeNativeLogs(
   for (const r of records) {
     const level = BENIGN.test(r.message ?? "") ? "debug" : ffiLogLevel(r.level);
     if (isLogLevelEnabled(level)) {
-      log[level](`livekit[${r.target ?? "?"}]:`, redactToken(r.message ?? ""));
+      log[level](`livekit[${r.target ?? "?"}]:`, redact(r.message ?? ""));
     }
   }
 }

@@ -6,17 +6,26 @@ const probe = (p: Partial<ProcessProbe>): ProcessProbe => ({
   handles: () => [],
   requests: () => [],
   resources: () => [],
+  stdio: () => [],
   ...p,
 });
 
 test("idle when only stdout/stderr and an unread stdin remain", () => {
   assert.equal(isProcessIdle(probe({})), true);
+  // In a terminal the TTY handles have other fds (Node reopens the terminal): identity counts.
+  const stdout = { fd: 1, _handle: { fd: 18 } };
+  const stderr = { fd: 2, _handle: { fd: 19 } };
   assert.equal(
     isProcessIdle(
-      probe({ handles: () => [{ _handle: { fd: 1 } }, { _handle: { fd: 2 } }, { fd: 0 }] }),
+      probe({ handles: () => [stdout, stderr, { fd: 0 }], stdio: () => [stdout, stderr] }),
     ),
     true,
   );
+});
+
+test("a handle that merely looks like fd 1 or 2 is not stdio", () => {
+  assert.equal(isProcessIdle(probe({ handles: () => [{ _handle: { fd: 1 } }] })), false);
+  assert.equal(isProcessIdle(probe({ handles: () => [{ fd: 2 }] })), false);
 });
 
 test("busy with a ref'd timer, a request, a server socket or a read stdin", () => {

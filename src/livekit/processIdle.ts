@@ -6,6 +6,8 @@ export interface ProcessProbe {
   requests(): unknown[];
   /** `process.getActiveResourcesInfo()`: includes "Timeout"/"Immediate" for ref'd timers only. */
   resources(): string[];
+  /** The process's stdout and stderr streams (compared by identity). */
+  stdio(): unknown[];
 }
 
 interface ProcessInternals {
@@ -17,6 +19,7 @@ const live: ProcessProbe = {
   handles: () => (process as unknown as ProcessInternals)._getActiveHandles?.() ?? [],
   requests: () => (process as unknown as ProcessInternals)._getActiveRequests?.() ?? [],
   resources: () => process.getActiveResourcesInfo(),
+  stdio: () => [process.stdout, process.stderr],
 };
 
 /**
@@ -31,14 +34,15 @@ export function isProcessIdle(probe: ProcessProbe = live): boolean {
   if (probe.requests().length > 0) {
     return false;
   }
-  return probe.handles().every(isPassiveStdio);
+  const stdio = probe.stdio();
+  return probe.handles().every((h) => stdio.includes(h) || isUnreadStdin(h));
 }
 
-function isPassiveStdio(handle: unknown): boolean {
-  const h = handle as { _handle?: { fd?: unknown }; fd?: unknown; readableFlowing?: unknown };
-  const fd = h?._handle?.fd ?? h?.fd;
-  if (fd === 1 || fd === 2) {
-    return true;
-  }
-  return fd === 0 && h.readableFlowing !== true;
+/**
+ * Stdio is recognised by the stream object, not by the fd of its handle: in a terminal Node reopens
+ * the TTY, so the handle of stdout has some other fd (e.g. 18) while the stream's `fd` stays 0/1/2.
+ */
+function isUnreadStdin(handle: unknown): boolean {
+  const h = handle as { fd?: unknown; readableFlowing?: unknown } | undefined;
+  return h?.fd === 0 && h.readableFlowing !== true;
 }

@@ -1,9 +1,10 @@
 import protobuf from "protobufjs/minimal.js";
+// A type-only import keeps the default import out of the declarations (it needs
+// allowSyntheticDefaultImports in the user's tsconfig under the node10 resolution).
+import type { Writer } from "protobufjs/minimal.js";
 import type { Encoder } from "../core/Encoder.js";
 import type { Schema } from "../core/Schema.js";
 import { descriptorSet } from "./descriptorSet.js";
-
-type Writer = protobuf.Writer;
 
 /** A writer kept between calls (encoding is synchronous); replaced if it grew too large. */
 let shared: Writer = new protobuf.Writer();

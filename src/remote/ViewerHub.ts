@@ -616,6 +616,12 @@ export class ViewerHub implements Sink {
       return;
     }
     const status = open.dropWarnings.record(channelId, state.channel.topic, report);
+    log.warn(
+      `topic ${state.channel.topic} (channel ${channelId}): dropped ${report.droppedSinceLast} ` +
+        `message(s) larger than ${report.sizeLimit} bytes` +
+        (report.lastSize === undefined ? "; " : ` (last: ${report.lastSize} bytes); `) +
+        "classify the channel reliable or raise maxDataTrackMessageSize",
+    );
     for (const key of state.subscribers) {
       if (!state.videoSubscribers.has(key)) {
         this.#viewers.get(key)?.connection.send(status);

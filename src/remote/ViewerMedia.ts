@@ -6,6 +6,8 @@ export interface DropReport {
   readonly droppedSinceLast: number;
   /** The per-message size limit they exceeded, in bytes. */
   readonly sizeLimit: number;
+  /** Size of the last dropped message, in bytes. */
+  readonly lastSize?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
+import { setTimeout as delay } from "node:timers/promises";
 import { log } from "../core/logger.js";
 import type {
   IncomingByteStream,
@@ -24,6 +25,19 @@ import type { SubscribeOptions, Subscription, SubscriptionTarget } from "./Subsc
 import type { ViewerChannel } from "./ViewerChannel.js";
 import { ViewerCore } from "./ViewerCore.js";
 import type { ViewerCloseReason, ViewerEvents } from "./ViewerEvents.js";
+import {
+  DEVICE_LEFT_GRACE_MS,
+  judgeDeviceLoss,
+  reconnectDelay,
+  StallClock,
+  type ReconnectOptions,
+} from "./reconnectPolicy.js";
+
+/** @internal How a viewer joins its device's room again (new credentials, new room). */
+export interface ViewerRejoin {
+  readonly join: (signal: AbortSignal) => Promise<LiveKitRoom>;
+  readonly options: ReconnectOptions;
+}
 
 /** @internal Settings of a {@link Viewer}, resolved by `connectViewer`. */
 export interface ViewerInit {
@@ -37,6 +51,8 @@ export interface ViewerInit {
   readonly maxFramePayload: number;
   /** Aborting it closes the viewer. */
   readonly signal: AbortSignal | undefined;
+  /** Join again when this viewer's connection is lost; undefined: close `disconnected`. */
+  readonly rejoin?: ViewerRejoin | undefined;
 }
 
 /** Options of {@link Viewer.ping}. */
@@ -59,11 +75,16 @@ export interface WaitForChannelOptions {
  * tracks (Lossy) and the control stream (Reliable). Close it with {@link close} or `await using`.
  */
 export class Viewer implements AsyncDisposable {
-  /** Our identity in the LiveKit room. */
-  readonly identity: string;
   /** Resolves with the reason once the viewer has closed. */
   readonly closed: Promise<ViewerCloseReason>;
-  readonly #room: LiveKitRoom;
+  #room: LiveKitRoom;
+  #roomRegistrations: Disposable[] = [];
+  readonly #stall = new StallClock();
+  /** Our connection is reconnecting (LiveKit) or being replaced (rejoin). */
+  #connectionTrouble = false;
+  #deviceLeftTimer: NodeJS.Timeout | undefined;
+  #rejoining = false;
+  readonly #stopRejoin = new AbortController();
   readonly #events: Emitter<ViewerEvents>;
   readonly #core: ViewerCore;
   readonly #sender: ControlSender;
@@ -85,7 +106,6 @@ export class Viewer implements AsyncDisposable {
   constructor(init: ViewerInit) {
     this.#init = init;
     this.#room = init.room;
-    this.identity = init.room.localIdentity;
     this.#events = init.events;
     this.#deviceIdentity = init.deviceIdentity;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
@@ -116,32 +136,18 @@ export class Viewer implements AsyncDisposable {
           : [{ op: "subscribe", channels: ids.map((id) => ({ id, requestVideoTrack: false })) }];
       },
     });
-    this.#registrations.push(
-      this.#room.onByteStream(CONTROL_TOPIC, (stream) => this.#onControlStream(stream)),
-      this.#room.addListener({
-        onParticipantConnected: (p) => this.#checkDevice(p),
-        onParticipantActive: (p) => this.#checkDevice(p),
-        onParticipantDisconnected: (p) => this.#onParticipantLeft(p),
-        onDataTrackPublished: (track) => this.#onDataTrackPublished(track),
-        onDisconnected: (reason) =>
-          this.#close(
-            "disconnected",
-            new FoxgloveError("ERR_CHANNEL_CLOSED", `the LiveKit connection ended (${reason})`),
-          ),
-      }),
-    );
-    if (this.#deviceIdentity !== undefined) {
-      const device = this.#room.getParticipant(this.#deviceIdentity);
-      if (device !== undefined) {
-        this.#checkDevice(device);
-      }
-    }
+    this.#attachRoom(init.room);
     const signal = init.signal;
     if (signal !== undefined) {
       const onAbort = () => void this.close();
       signal.addEventListener("abort", onAbort, { once: true });
       void this.closed.then(() => signal.removeEventListener("abort", onAbort));
     }
+  }
+
+  /** Our identity in the LiveKit room (it may change when the viewer reconnects). */
+  get identity(): string {
+    return this.#room.localIdentity;
   }
 
   /** The device's participant identity (undefined until its control stream arrived, if not given). */
@@ -325,6 +331,38 @@ export class Viewer implements AsyncDisposable {
     }
   }
 
+  /** Listens to `room` and makes it this viewer's room. */
+  #attachRoom(room: LiveKitRoom): void {
+    this.#room = room;
+    this.#connectionTrouble = false;
+    this.#roomRegistrations = [
+      room.onByteStream(CONTROL_TOPIC, (stream) => this.#onControlStream(stream)),
+      room.addListener({
+        onParticipantConnected: (p) => this.#checkDevice(p),
+        onParticipantActive: (p) => this.#checkDevice(p),
+        onParticipantDisconnected: (p) => this.#onParticipantLeft(p),
+        onDataTrackPublished: (track) => this.#onDataTrackPublished(track),
+        onReconnecting: () => void (this.#connectionTrouble = true),
+        onReconnected: () => void (this.#connectionTrouble = false),
+        onDisconnected: (reason) =>
+          this.#connectionLost(
+            new FoxgloveError("ERR_CHANNEL_CLOSED", `the LiveKit connection ended (${reason})`),
+          ),
+      }),
+    ];
+    if (this.#deviceIdentity !== undefined) {
+      const device = room.getParticipant(this.#deviceIdentity);
+      if (device !== undefined) {
+        this.#checkDevice(device);
+      }
+    }
+  }
+
+  /**
+   * The device's participant went away. That is not always the device leaving: when LiveKit cut
+   * this viewer off (e.g. its process was stopped), the room's participants go with our
+   * connection. So the verdict waits {@link DEVICE_LEFT_GRACE_MS} for news of our own connection.
+   */
   #onParticipantLeft(p: RemoteParticipantInfo): void {
     if (
       p.identity !== this.#deviceIdentity ||
@@ -332,7 +370,98 @@ export class Viewer implements AsyncDisposable {
     ) {
       return; // someone else, or replaced by a newer connection of the device
     }
-    this.#close("deviceLeft", new FoxgloveError("ERR_CHANNEL_CLOSED", "the device left the room"));
+    const stalledMs = this.#stall.stalledMs();
+    const judge = () => judgeDeviceLoss({ connectionTrouble: this.#connectionTrouble, stalledMs });
+    if (judge() === "disconnected") {
+      this.#connectionLost(
+        new FoxgloveError("ERR_CHANNEL_CLOSED", "this viewer was cut off from the room"),
+      );
+      return;
+    }
+    clearTimeout(this.#deviceLeftTimer);
+    const room = this.#room;
+    this.#deviceLeftTimer = setTimeout(() => {
+      if (this.#room !== room || this.#room.getParticipant(p.identity) !== undefined) {
+        return; // we rejoined meanwhile, or the device came back
+      }
+      if (judge() === "disconnected") {
+        this.#connectionLost(
+          new FoxgloveError("ERR_CHANNEL_CLOSED", "this viewer was cut off from the room"),
+        );
+      } else {
+        this.#close(
+          "deviceLeft",
+          new FoxgloveError("ERR_CHANNEL_CLOSED", "the device left the room"),
+        );
+      }
+    }, DEVICE_LEFT_GRACE_MS);
+  }
+
+  /** This viewer lost its connection: rejoin when asked to, else close `disconnected`. */
+  #connectionLost(error: FoxgloveError): void {
+    if (this.#closing !== undefined || this.#rejoining) {
+      return;
+    }
+    if (this.#init.rejoin === undefined) {
+      this.#close("disconnected", error);
+      return;
+    }
+    void this.#rejoin(this.#init.rejoin, error);
+  }
+
+  /** Leaves the lost room and joins again with backoff; channels are learned afresh (a reset). */
+  async #rejoin(rejoin: ViewerRejoin, error: FoxgloveError): Promise<void> {
+    this.#rejoining = true;
+    this.#connectionTrouble = true;
+    clearTimeout(this.#deviceLeftTimer);
+    this.#detachRoom();
+    this.#events.emit("disconnected", error);
+    const signal = this.#stopRejoin.signal;
+    for (let attempt = 1; ; attempt++) {
+      const wait = reconnectDelay(attempt, rejoin.options);
+      if (wait === undefined) {
+        this.#close("disconnected", error);
+        return;
+      }
+      try {
+        await delay(wait, undefined, { signal });
+        const room = await rejoin.join(signal);
+        if (this.#closing !== undefined) {
+          await room.close();
+          return;
+        }
+        this.#rejoining = false;
+        this.#attachRoom(room);
+        this.#events.emit("reconnected");
+        return;
+      } catch (cause) {
+        if (signal.aborted) {
+          return;
+        }
+        log.debug(`viewer: reconnect attempt ${attempt} failed`, cause);
+      }
+    }
+  }
+
+  /** Stops listening to the current room and closes it; forgets what the device told us. */
+  #detachRoom(): void {
+    for (const r of this.#roomRegistrations.splice(0)) {
+      try {
+        r[Symbol.dispose]();
+      } catch (e) {
+        log.debug("releasing a room registration failed:", e);
+      }
+    }
+    for (const receiver of this.#receivers.values()) {
+      receiver.close();
+    }
+    this.#receivers.clear();
+    const stream = this.#deviceStream;
+    this.#deviceStream = undefined;
+    void stream?.cancel().catch(() => undefined);
+    this.#sender.setReady(false);
+    this.#core.reset();
+    void this.#room.close();
   }
 
   #onControlStream(stream: IncomingByteStream): void {
@@ -489,13 +618,16 @@ export class Viewer implements AsyncDisposable {
 
   async #shutDown(reason: ViewerCloseReason, error: FoxgloveError | undefined): Promise<void> {
     this.#rejectReady(error ?? new FoxgloveError("ERR_CHANNEL_CLOSED", "the viewer closed"));
+    this.#stopRejoin.abort();
+    clearTimeout(this.#deviceLeftTimer);
+    this.#stall[Symbol.dispose]();
     this.#core.close(error);
     for (const receiver of this.#receivers.values()) {
       receiver.close();
     }
     this.#receivers.clear();
     this.#wantedTracks.clear();
-    for (const r of this.#registrations.splice(0)) {
+    for (const r of [...this.#registrations.splice(0), ...this.#roomRegistrations.splice(0)]) {
       try {
         r[Symbol.dispose]();
       } catch (e) {

@@ -6,7 +6,8 @@ import type { ViewerChannel } from "./ViewerChannel.js";
 /**
  * Why a viewer closed: `closed` (close() or its signal), `deviceLeft` (the device left the room),
  * `rejected` (the device refused this viewer, e.g. incompatible protocol version),
- * `disconnected` (the LiveKit connection ended).
+ * `disconnected` (this viewer's LiveKit connection ended, or it was cut off from the room, and it
+ * did not or could not reconnect).
  */
 export type ViewerCloseReason = "closed" | "deviceLeft" | "rejected" | "disconnected";
 
@@ -34,6 +35,13 @@ export type ViewerEvents = {
    * or a failed send. The viewer keeps running; `error.code` says what happened.
    */
   error: [error: FoxgloveError];
+  /**
+   * This viewer lost its connection to the room (LiveKit cut it off; the device may well still be
+   * there) and, with `reconnect` on, is joining again. Channels are forgotten until then.
+   */
+  disconnected: [error: FoxgloveError];
+  /** The viewer joined the device's room again after `disconnected`; a reset follows. */
+  reconnected: [];
   /** The viewer closed; subscriptions have ended. Emitted once. */
   close: [reason: ViewerCloseReason, error: FoxgloveError | undefined];
 };

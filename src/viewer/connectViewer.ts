@@ -7,7 +7,8 @@ import {
   type ApiServerAccess,
   type ViewerCredentials,
 } from "./requestViewerCredentials.js";
-import { Viewer } from "./Viewer.js";
+import type { ReconnectOptions } from "./reconnectPolicy.js";
+import { Viewer, type ViewerRejoin } from "./Viewer.js";
 import type { ViewerEvents } from "./ViewerEvents.js";
 
 /** Direct LiveKit access: a server URL and a viewer token for the device's room. */
@@ -37,6 +38,14 @@ export interface ViewerConnectOptions {
   maxFramePayload?: number;
   /** Aborting it cancels the connection attempt (`ERR_ABORTED`) or, later, closes the viewer. */
   signal?: AbortSignal;
+  /**
+   * Join again by itself when this viewer loses its connection (LiveKit cut it off, e.g. after
+   * its process was stopped): `true` or options (waits 0.5 s doubling to 10 s, unlimited
+   * attempts). Events `disconnected` then `reconnected`; channels are learned afresh and
+   * subscriptions carry on. With an API server, fresh credentials are asked for each attempt.
+   * Default false: the viewer closes with reason `disconnected`.
+   */
+  reconnect?: boolean | ReconnectOptions;
 }
 
 /** Options of {@link connectViewer}: LiveKit credentials, or a device API server to ask for them. */
@@ -86,15 +95,29 @@ export async function connectViewer(options: ConnectViewerOptions): Promise<View
     };
   }
 
-  let room;
-  try {
-    room = await connectRoom(credentials.livekitUrl, credentials.token, {
-      signal,
+  const join = (creds: ViewerCredentials, joinSignal: AbortSignal) =>
+    connectRoom(creds.livekitUrl, creds.token, {
+      signal: joinSignal,
       connectTimeoutMs: Math.min(10_000, timeoutMs),
       ...(options.iceServers !== undefined ? { iceServers: options.iceServers } : {}),
     });
+  let room;
+  try {
+    room = await join(credentials, signal);
   } catch (error) {
     throw signal.aborted ? fail("joining the room") : error;
+  }
+  let rejoin: ViewerRejoin | undefined;
+  if (options.reconnect !== undefined && options.reconnect !== false) {
+    rejoin = {
+      options: options.reconnect === true ? {} : options.reconnect,
+      join: async (rejoinSignal) => {
+        const attempt = AbortSignal.any([rejoinSignal, AbortSignal.timeout(timeoutMs)]);
+        const creds =
+          "apiUrl" in options ? await requestViewerCredentials(options, attempt) : credentials;
+        return await join(creds, attempt);
+      },
+    };
   }
   const events = new Emitter<ViewerEvents>();
   if (options.listener !== undefined) {
@@ -107,6 +130,7 @@ export async function connectViewer(options: ConnectViewerOptions): Promise<View
     dataTrackBufferSize: bufferSize,
     maxFramePayload: options.maxFramePayload ?? MAX_FRAME_PAYLOAD,
     signal: options.signal,
+    rejoin,
   });
   const onAbort = () => void viewer.close();
   signal.addEventListener("abort", onAbort, { once: true });

@@ -18,6 +18,7 @@ export {
 export type { ViewerChannel } from "./ViewerChannel.js";
 export type { ViewerMessage, MessageSource } from "./ViewerMessage.js";
 export type { ViewerEvents, ViewerCloseReason } from "./ViewerEvents.js";
+export type { ReconnectOptions } from "./reconnectPolicy.js";
 export type { ChannelChange } from "./ChannelTable.js";
 export type { ListenerObject } from "./Emitter.js";
 export {
@@ -25,3 +26,5 @@ export {
   type ApiServerAccess,
   type ViewerCredentials,
 } from "./requestViewerCredentials.js";
+export type { IceServerConfig } from "../livekit/index.js";
+export { shutdownLiveKit } from "../livekit/index.js";

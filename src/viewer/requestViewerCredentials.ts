@@ -1,5 +1,7 @@
+import { describeError, httpUrlProblem } from "../core/describeError.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { LIBRARY_ID } from "../core/version.js";
+import { redact } from "../core/redact.js";
 
 /** How to ask a device API server (`foxglove-remote api-server`) for access to a device. */
 export interface ApiServerAccess {
@@ -56,18 +58,14 @@ export async function requestViewerCredentials(
   access: ApiServerAccess,
   signal?: AbortSignal,
 ): Promise<ViewerCredentials> {
-  let url: URL;
-  try {
-    url = new URL(
-      "viewer/v1/connect",
-      access.apiUrl.endsWith("/") ? access.apiUrl : `${access.apiUrl}/`,
-    );
-  } catch {
-    throw new FoxgloveError("ERR_VALUE", "apiUrl must be an http:// or https:// URL");
+  const problem = httpUrlProblem(access.apiUrl);
+  if (problem !== undefined) {
+    throw new FoxgloveError("ERR_VALUE", `apiUrl ${problem}`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new FoxgloveError("ERR_VALUE", "apiUrl must be an http:// or https:// URL");
-  }
+  const url = new URL(
+    "viewer/v1/connect",
+    access.apiUrl.endsWith("/") ? access.apiUrl : `${access.apiUrl}/`,
+  );
   if (typeof access.device !== "string" || access.device === "") {
     throw new FoxgloveError("ERR_VALUE", "device (an id or name) is required");
   }
@@ -102,7 +100,7 @@ export async function requestViewerCredentials(
     if (signal?.aborted === true) {
       throw new FoxgloveError("ERR_ABORTED", "the request for viewer credentials was aborted");
     }
-    const why = timeout.aborted ? "timed out" : describe(cause);
+    const why = timeout.aborted ? "timed out" : describeError(cause);
     throw new FoxgloveError("ERR_API", `cannot reach the API server at ${where}: ${why}`);
   }
   let json: unknown;
@@ -118,7 +116,8 @@ export async function requestViewerCredentials(
       typeof info?.message === "string" ? `: ${redact(info.message, access.viewerKey)}` : "";
     throw new FoxgloveError(
       "ERR_API",
-      `the API server refused access to device "${access.device}" (HTTP ${response.status}${name})${message}`,
+      `the API server at ${where} refused access to device "${access.device}" ` +
+        `(HTTP ${response.status}${name})${message}${wrongService(response.status, json)}`,
     );
   }
   return parseCredentials(json);
@@ -148,13 +147,12 @@ export function parseCredentials(json: unknown): ViewerCredentials {
   return out;
 }
 
-function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (typeof cause?.code === "string") return cause.code;
-  if (typeof cause?.message === "string") return cause.message;
-  return error instanceof Error ? error.message : String(error);
-}
-
-function redact(text: string, secret: string | undefined): string {
-  return secret === undefined || secret === "" ? text : text.split(secret).join("<redacted>");
+/** A hint when the answer does not come from a device API server (no JSON error body). */
+function wrongService(status: number, json: unknown): string {
+  if (json !== undefined && typeof (json as { error?: unknown }).error === "string") {
+    return "";
+  }
+  return status === 404 || status === 405
+    ? "; nothing there answers the viewer API: is the URL a foxglove-remote api-server?"
+    : "; the answer is not from a device API server: is the URL right?";
 }

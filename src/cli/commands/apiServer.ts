@@ -8,6 +8,7 @@ import { TEST_DEVICE } from "../../api-server/ApiServerOptions.js";
 import type { ApiServerOptions } from "../../api-server/ApiServerOptions.js";
 import { parseApiServerConfig, parseDeviceFlag } from "../../api-server/parseApiServerConfig.js";
 import { VIEWER_CONNECT_PATH } from "../../api-server/routes.js";
+import { interruptSignal } from "../interruptSignal.js";
 
 /** The port `foxglove-remote api-server` listens on by default. */
 export const DEFAULT_API_SERVER_PORT = 8780;
@@ -92,44 +93,42 @@ async function run(flags: ApiServerFlags): Promise<void> {
     }
     file = parseApiServerConfig(json);
   }
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  try {
-    const options = apiServerOptionsFrom(flags, file, process.env);
-    const server = await startApiServer({ ...options, signal: stop.signal });
-    if (flags.verbose === true) {
-      server.on("request", (r) => {
-        const device = r.deviceId !== undefined ? ` ${r.deviceId}` : "";
-        console.log(`${r.method} ${r.path} -> ${r.status}${device}`);
-      });
-      server.on("wake", (w) => console.log(`wake ${w.deviceId} -> room ${w.room}`));
-    }
-    const devices = server.devices().map((d) => `${d.id} (${d.name})`);
-    const livekit = { url: "ws://127.0.0.1:7880", apiKey: "devkey", ...options.livekit };
-    console.log(`foxglove-remote api-server listening on ${server.url}`);
-    console.log(`  devices: ${devices.join(", ") || "none"}`);
-    console.log(`  LiveKit: ${livekit.url} (API key ${livekit.apiKey})`);
-    console.log(
-      `  viewers: POST ${server.url}${VIEWER_CONNECT_PATH}` +
-        (options.viewerKey !== undefined ? " (viewer key required)" : " (no viewer key)"),
-    );
-    console.log(`  devices connect with FOXGLOVE_API_URL=${server.url}`);
-    const host = options.host ?? "127.0.0.1";
-    if (options.devices?.includes(TEST_DEVICE) === true && !/^(127\.|::1$|localhost$)/.test(host)) {
-      console.error("warning: the public test device token is accepted on a non-loopback address");
-    }
-    console.log("Press Ctrl-C to stop.");
-    if (!stop.signal.aborted) {
-      await once(stop.signal, "abort");
-    }
-    await server.stop();
-    console.log("api-server stopped");
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+  using interrupt = interruptSignal();
+  const options = apiServerOptionsFrom(flags, file, process.env);
+  const server = await startApiServer({ ...options, signal: interrupt.signal });
+  if (flags.verbose === true) {
+    server.on("request", (r) => {
+      const device = r.deviceId !== undefined ? ` ${r.deviceId}` : "";
+      console.log(`${r.method} ${r.path} -> ${r.status}${device}`);
+    });
+    server.on("wake", (w) => console.log(`wake ${w.deviceId} -> room ${w.room}`));
   }
+  const devices = server.devices().map((d) => `${d.id} (${d.name})`);
+  const livekit = { url: "ws://127.0.0.1:7880", apiKey: "devkey", ...options.livekit };
+  console.log(`foxglove-remote api-server listening on ${server.url}`);
+  console.log(`  devices: ${devices.join(", ") || "none"}`);
+  console.log(`  LiveKit: ${livekit.url} (API key ${livekit.apiKey})`);
+  console.log(
+    `  viewers: POST ${server.url}${VIEWER_CONNECT_PATH}` +
+      (options.viewerKey !== undefined ? " (viewer key required)" : " (no viewer key)"),
+  );
+  console.log(`  devices connect with FOXGLOVE_API_URL=${server.url}`);
+  const host = options.host ?? "127.0.0.1";
+  const loopback = /^(127\.|::1$|localhost$)/.test(host);
+  if (options.devices?.includes(TEST_DEVICE) === true && !loopback) {
+    console.error("warning: the public test device token is accepted on a non-loopback address");
+  }
+  if (options.viewerKey === undefined && !loopback) {
+    console.error(
+      "warning: no viewer key on a non-loopback address: anyone who reaches it can view devices",
+    );
+  }
+  console.log("Press Ctrl-C to stop.");
+  if (!interrupt.signal.aborted) {
+    await once(interrupt.signal, "abort");
+  }
+  await server.stop();
+  console.log("api-server stopped");
 }
 
 /** Adds `foxglove-remote api-server`: runs the device API server in the foreground. */
@@ -171,6 +170,11 @@ export function addApiServerCommand(program: Command): void {
     .option("--device-wait <ms>", "deviceWaitForViewerMs sent in hello (default: 300000)", integer)
     .option("--wake-on-watch", "wake every device as soon as it watches (like the reference mock)")
     .option("-v, --verbose", "print every request (tokens redacted) and wake")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 stopped by Ctrl-C or SIGTERM; 1 could not start (bad config, port in " +
+        "use); 130 a second Ctrl-C.",
+    )
     .action(async (flags: ApiServerFlags) => {
       try {
         await run(flags);

@@ -5,24 +5,21 @@ import { Context } from "../../core/Context.js";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
 import { setLogLevel } from "../../core/logger.js";
 import { startGateway } from "../../gateway/startGateway.js";
-import { shutdownLiveKit, startDevServer } from "../../livekit/index.js";
+import { startDevServer } from "../../livekit/index.js";
+import { interruptSignal } from "../interruptSignal.js";
 import { connectViewer, type Subscription } from "../../viewer/index.js";
 import { DEMO_TOPICS, DemoRobot, demoQos } from "../demo/DemoRobot.js";
 import { formatRates, RateTable } from "../demo/RateTable.js";
 import { formatChannelTable } from "../formatViewerOutput.js";
+import { seconds } from "../viewerAccess.js";
+
+/** How to run this CLI from another terminal: the sources in a clone, else the installed package. */
+const CLI = import.meta.url.endsWith(".ts") ? "npm run cli --" : "npx foxglove-remote";
 
 interface DemoFlags {
   duration?: number;
   apiPort: number;
   livekitPort: number;
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new InvalidArgumentError("expected a number of seconds > 0");
-  }
-  return n;
 }
 
 function port(value: string): number {
@@ -48,6 +45,11 @@ export function addDemoCommand(program: Command): void {
     .option("--duration <s>", "stop by itself this many seconds after data starts flowing", seconds)
     .option("--api-port <port>", "port of the device API server (0 = any free port)", port, 0)
     .option("--livekit-port <port>", "port of the LiveKit server (0 = any free port)", port, 0)
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 stopped by Ctrl-C, SIGTERM or --duration; 1 a part failed to start or " +
+        "the viewer lost the device; 130 a second Ctrl-C.",
+    )
     .action(async (flags: DemoFlags) => {
       await runDemo(flags);
     });
@@ -57,13 +59,10 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   if (process.env.FOXGLOVE_LOG_LEVEL === undefined) {
     setLogLevel("error"); // keep the live table readable; FOXGLOVE_LOG_LEVEL=info shows more
   }
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  using interrupt = interruptSignal();
   const say = (line = ""): void => void process.stdout.write(`${line}\n`);
   const cleanups: (() => unknown)[] = [];
-  const signal = stop.signal;
+  const signal = interrupt.signal;
   try {
     say(
       "Starting the LiveKit server (it is built with Go on first use; that takes a few minutes)...",
@@ -121,8 +120,8 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     say(formatChannelTable(viewer.channels));
     say();
     say("In another terminal, while this runs:");
-    say(`  foxglove-remote topics --api-url ${api.url}`);
-    say(`  foxglove-remote echo /imu --api-url ${api.url} --count 5`);
+    say(`  ${CLI} topics --api-url ${api.url}`);
+    say(`  ${CLI} echo /imu --api-url ${api.url} --count 5`);
     say();
 
     const rates = new RateTable(
@@ -197,9 +196,6 @@ async function runDemo(flags: DemoFlags): Promise<void> {
         process.stderr.write(`foxglove-remote demo: cleanup failed: ${String(error)}\n`);
       }
     }
-    await shutdownLiveKit();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
     say("Demo stopped.");
   }
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
@@ -63,4 +65,30 @@ test("foxglove-remote livekit rejects a bad port", async () => {
   const code = await new Promise<number | null>((resolve) => proc.on("exit", resolve));
   assert.notEqual(code, 0);
   assert.match(stderr, /--port must be a port number/);
+});
+
+test("foxglove-remote livekit on a taken port fails at once, naming EADDRINUSE", async () => {
+  const taken = createServer().listen(0, "127.0.0.1");
+  await once(taken, "listening");
+  const { port } = taken.address() as AddressInfo;
+  try {
+    const proc = spawn(
+      process.execPath,
+      ["--import", "tsx", main, "livekit", "--port", String(port), "--rtc-tcp-port", "0"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(proc, "exit")) as [number | null];
+    assert.equal(code, 1, stderr);
+    assert.match(
+      stderr,
+      new RegExp(`127\\.0\\.0\\.1:${port} \\(--port\\) is not free.*EADDRINUSE`),
+    );
+    assert.doesNotMatch(stdout, /running/);
+  } finally {
+    taken.close();
+  }
 });

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { mintDevToken, startDevServer } from "../../livekit/index.js";
+import { interruptSignal } from "../interruptSignal.js";
 
 interface LiveKitCommandOptions {
   port: string;
@@ -38,6 +39,11 @@ export function addLivekitCommand(program: Command): void {
       (v: string, all: string[]) => [...all, v],
       [] as string[],
     )
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 stopped by Ctrl-C or SIGTERM; 1 the server could not start (port taken, " +
+        "binary missing or failed to build) or exited unexpectedly; 130 a second Ctrl-C.",
+    )
     .action(async (options: LiveKitCommandOptions) => {
       const server = await startDevServer({
         port: port(options.port, "--port"),
@@ -69,13 +75,13 @@ export function addLivekitCommand(program: Command): void {
       out.push("Press Ctrl-C to stop.");
       process.stdout.write(`${out.join("\n")}\n`);
 
-      const stop = () => void server.stop();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      using interrupt = interruptSignal();
+      interrupt.signal.addEventListener("abort", () => void server.stop(), { once: true });
       const code = await server.exited;
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      if (code !== "SIGTERM" && code !== 0) {
+      if (!interrupt.signal.aborted) {
+        process.stderr.write(`livekit-server exited unexpectedly (${String(code)})\n`);
+        process.exitCode = 1;
+      } else if (code !== "SIGTERM" && code !== 0) {
         process.stderr.write(`livekit-server exited unexpectedly (${String(code)})\n`);
         process.exitCode = 1;
       } else {

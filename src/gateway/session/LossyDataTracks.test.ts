@@ -113,6 +113,7 @@ test("oversized messages return a drop report and are never pushed", async () =>
   assert.deepEqual(tracks.push(1, new Uint8Array(1201), 1n), {
     droppedSinceLast: 1,
     sizeLimit: 1200,
+    lastSize: 1201,
   });
   assert.equal(tracks.push(1, new Uint8Array(1200), 1n), undefined);
   assert.equal(track.frames.length, 1);

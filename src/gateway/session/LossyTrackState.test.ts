@@ -11,14 +11,14 @@ test("an oversized message is dropped and counted; later ones are throttled", ()
   t.published = true;
   assert.deepEqual(t.decide(17), {
     kind: "oversized",
-    report: { droppedSinceLast: 1, sizeLimit: 16 },
+    report: { droppedSinceLast: 1, sizeLimit: 16, lastSize: 17 },
   });
   assert.deepEqual(t.decide(17), { kind: "oversized", report: undefined });
   assert.deepEqual(t.decide(16), { kind: "send", sequence: 0 });
   now = 30_000;
   assert.deepEqual(t.decide(1000), {
     kind: "oversized",
-    report: { droppedSinceLast: 2, sizeLimit: 16 },
+    report: { droppedSinceLast: 2, sizeLimit: 16, lastSize: 1000 },
   });
 });
 

@@ -70,13 +70,8 @@ export class LossyTrackState {
     if (suppressed === undefined) {
       return undefined;
     }
-    const droppedSinceLast = 1 + suppressed;
-    log.warn(
-      `channel ${this.#channelId}: dropped ${droppedSinceLast} message(s) larger than ` +
-        `${this.#maxMessageSize} bytes (last: ${size} bytes); classify the channel reliable or ` +
-        `raise maxDataTrackMessageSize`,
-    );
-    return { droppedSinceLast, sizeLimit: this.#maxMessageSize };
+    // The session logs it and warns the viewers, naming the topic.
+    return { droppedSinceLast: 1 + suppressed, sizeLimit: this.#maxMessageSize, lastSize: size };
   }
 
   #debug(message: string): void {

@@ -9,6 +9,7 @@ import {
 } from "../../protocol/index.js";
 import type { ViewerHub } from "../../remote/ViewerHub.js";
 import { checkViewerProtocolVersion } from "./checkViewerProtocolVersion.js";
+import { ControlStreamBudget } from "./ControlStreamBudget.js";
 import { LossyDataTracks, type PublishedDataTrack } from "./LossyDataTracks.js";
 import { Participant, sharedFrameEncoder } from "./Participant.js";
 import { ParticipantRegistry } from "./ParticipantRegistry.js";
@@ -30,6 +31,10 @@ export interface SessionOptions {
   readonly messageBacklogSize?: number | undefined;
   /** Largest Lossy message in bytes. Default 102400; at least 1200. */
   readonly maxDataTrackMessageSize?: number | undefined;
+  /** Largest frame a viewer may send, bytes. Default 1048576 (1 MiB); 1024 to 16 MiB. */
+  readonly maxViewerFrameSize?: number | undefined;
+  /** Control streams one viewer identity may have open toward the device. Default 4. */
+  readonly maxControlStreamsPerViewer?: number | undefined;
   /** End the session after this long without any viewer (ms). Default: never. */
   readonly deviceWaitForViewerMs?: number | undefined;
   /** Aborting it stops the session. */
@@ -59,6 +64,8 @@ export class Session implements AsyncDisposable {
   readonly #controller = new AbortController();
   readonly #resets: PendingResets;
   readonly #messageBacklogSize: number;
+  readonly #maxViewerFrameSize: number;
+  readonly #streams: ControlStreamBudget;
   readonly #registrations: Disposable[] = [];
   #events: Promise<void> = Promise.resolve();
   #resolveDone!: (end: SessionEnd) => void;
@@ -78,6 +85,8 @@ export class Session implements AsyncDisposable {
     this.#options = options;
     this.#room = options.room;
     this.#messageBacklogSize = limits.messageBacklogSize;
+    this.#maxViewerFrameSize = limits.maxViewerFrameSize;
+    this.#streams = new ControlStreamBudget(limits.maxControlStreamsPerViewer);
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.#resets = new PendingResets(() => this.#enqueue(() => this.#drainResets()));
     this.#tracks = new LossyDataTracks({
@@ -255,6 +264,11 @@ export class Session implements AsyncDisposable {
     if (p !== undefined) {
       log.info(`viewer ${p.identity} left`);
     }
+    const identity = p?.identity;
+    if (identity !== undefined && this.#participants.getByIdentity(identity) === undefined) {
+      // Whatever its control streams hold is released with them.
+      this.#streams.cancelAll(identity);
+    }
   }
 
   /** Resets viewers whose queue overflowed or whose stream failed: remove, then re-add fresh. */
@@ -288,9 +302,51 @@ export class Session implements AsyncDisposable {
     }
   }
 
-  /** Reads one control stream from a viewer: frames in order, each message handled at once. */
+  /**
+   * Whether a control stream from `identity` may be read: the sender is admitted, or is an active
+   * participant with a compatible protocol version whose admission may still be under way. A
+   * stream from anyone else (a rejected viewer, an unknown sender) is not read at all.
+   */
+  #mayRead(identity: string): boolean {
+    if (this.#participants.getByIdentity(identity) !== undefined) {
+      return true;
+    }
+    const info = this.#room.getParticipant(identity);
+    return (
+      info !== undefined &&
+      info.state === "active" &&
+      checkViewerProtocolVersion(info.attributes[PROTOCOL_VERSION_ATTRIBUTE]).compatible
+    );
+  }
+
+  /**
+   * Reads one control stream from a viewer: frames in order, each message handled at once.
+   * Input limits: only streams of admissible senders are read, at most
+   * `maxControlStreamsPerViewer` at a time per identity, and frames over `maxViewerFrameSize`
+   * end the stream; so a viewer can make the device hold at most streams × frame size bytes,
+   * released when its streams end or it leaves.
+   */
   async #readControlStream(stream: SessionIncomingStream): Promise<void> {
-    const decoder = new FrameDecoder();
+    if (this.#ending !== undefined || !this.#mayRead(stream.identity)) {
+      log.warn(`ignoring a control stream from ${stream.identity}: not an admitted viewer`);
+      await stream.cancel().catch(() => undefined);
+      return;
+    }
+    const ticket = this.#streams.tryOpen(stream.identity, () => void stream.cancel());
+    if (ticket === undefined) {
+      log.warn(`ignoring a control stream from ${stream.identity}: too many open streams`);
+      await stream.cancel().catch(() => undefined);
+      return;
+    }
+    try {
+      await this.#readAdmittedStream(stream);
+    } finally {
+      ticket.release();
+    }
+  }
+
+  async #readAdmittedStream(stream: SessionIncomingStream): Promise<void> {
+    const decoder = new FrameDecoder({ maxPayload: this.#maxViewerFrameSize });
     try {
       for await (const chunk of stream) {
         let frames;

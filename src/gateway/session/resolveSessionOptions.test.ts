@@ -3,10 +3,12 @@ import { test } from "node:test";
 import { isFoxgloveError } from "../../core/FoxgloveError.js";
 import { resolveSessionOptions } from "./resolveSessionOptions.js";
 
-test("session limits default to 1024 messages and 100 KiB", () => {
+test("session limits default to 1024 messages, 100 KiB, 1 MiB viewer frames, 4 streams", () => {
   assert.deepEqual(resolveSessionOptions(), {
     messageBacklogSize: 1024,
     maxDataTrackMessageSize: 102400,
+    maxViewerFrameSize: 1024 * 1024,
+    maxControlStreamsPerViewer: 4,
   });
   assert.deepEqual(
     resolveSessionOptions({ maxDataTrackMessageSize: 1200 }).maxDataTrackMessageSize,
@@ -20,6 +22,9 @@ test("session limits below the minimum are configuration errors", () => {
     { maxDataTrackMessageSize: 2000.5 },
     { messageBacklogSize: 0 },
     { messageBacklogSize: Number.NaN },
+    { maxViewerFrameSize: 1023 },
+    { maxViewerFrameSize: 16 * 1024 * 1024 + 1 },
+    { maxControlStreamsPerViewer: 0 },
   ]) {
     assert.throws(
       () => resolveSessionOptions(bad),
