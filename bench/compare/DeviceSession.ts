@@ -5,6 +5,7 @@ import { FoxgloveError, isFoxgloveError } from "../../src/core/FoxgloveError.js"
 import type { IceServerConfig } from "../../src/livekit/index.js";
 import { BenchViewer, type ViewerGrant } from "./BenchViewer.js";
 import { DeviceProcess } from "./DeviceProcess.js";
+import { buildDevicePrograms } from "./buildDevicePrograms.js";
 import type { ReferenceVenv } from "./referenceVenv.js";
 import type { ViewerSummary } from "./ViewerStats.js";
 import { BENCH_TOPIC, deviceArgs, type Qos } from "./workload.js";
@@ -58,6 +59,18 @@ const DEVICE_PROGRAMS: Record<Impl, string> = {
   reference: HERE("./reference_device.py"),
   raw: HERE("./rawDevice.ts"),
 };
+/** Compiled programs (source path -> built .mjs), once {@link useBuiltDevicePrograms} ran. */
+let builtPrograms: Map<string, string> | undefined;
+
+/**
+ * Builds the package and compiles our device programs against dist/ (see buildDevicePrograms):
+ * later sessions run them with plain node, as users run the package. Without this call they run
+ * from src/ through tsx.
+ */
+export async function useBuiltDevicePrograms(): Promise<void> {
+  builtPrograms = await buildDevicePrograms([DEVICE_PROGRAMS.ours, DEVICE_PROGRAMS.raw]);
+}
+
 /** A drain ends when no viewer made progress for this long. */
 const QUIET_MS = 750;
 /** A drain never takes longer than this. */
@@ -104,9 +117,15 @@ export class DeviceSession implements AsyncDisposable {
     const raw = impl === "raw" ? await env.rawGrants(viewers) : undefined;
     const args = deviceArgs(qos, `bench-${impl}`);
     const program = DEVICE_PROGRAMS[impl];
+    const built = builtPrograms?.get(program);
     const proc = DeviceProcess.start({
       command: impl === "reference" ? env.venv.python : process.execPath,
-      args: impl === "reference" ? [program, ...args] : ["--import", "tsx", program, ...args],
+      args:
+        impl === "reference"
+          ? [program, ...args]
+          : built !== undefined
+            ? [built, ...args]
+            : ["--import", "tsx", program, ...args],
       env:
         raw === undefined
           ? { FOXGLOVE_API_URL: env.api.url, FOXGLOVE_DEVICE_TOKEN: device.token }

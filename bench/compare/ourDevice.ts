@@ -9,7 +9,7 @@ import { RawChannel } from "../../src/core/RawChannel.js";
 import { VERSION } from "../../src/core/version.js";
 import { startGateway, type ConnectionStatus } from "../../src/gateway/index.js";
 import { BENCH_TOPIC, PAYLOAD_HEADER_BYTES, type Qos } from "./workload.js";
-import { makePayload, Phase, wallNanos } from "./payload.js";
+import { Phase, wallNanos, writePayload } from "./payload.js";
 import { cpuSeconds, emit, peakRssBytes, resetPeakRss } from "./processStats.js";
 
 const STATUS_NAMES: Record<ConnectionStatus, string> = {
@@ -71,9 +71,13 @@ const gateway = startGateway({
 let warmTimer: NodeJS.Timeout | undefined;
 let warmSeq = 0;
 
+/** One payload buffer, reused like reference_device.py's: the gateway copies what it keeps. */
+let payload = new Uint8Array(0);
+
 function logOne(size: number, seq: number, phase: number): void {
   const now = wallNanos();
-  channel.log(makePayload(size, seq, now, phase), { logTime: now });
+  if (payload.byteLength !== size) payload = new Uint8Array(size);
+  channel.log(writePayload(payload, seq, now, phase), { logTime: now });
 }
 
 /**

@@ -29,8 +29,17 @@ export function wallNanos(): bigint {
  * `timeNs`, u8 `phase`, zero filler. The same layout as reference_device.py.
  */
 export function makePayload(size: number, seq: number, timeNs: bigint, phase: number): Uint8Array {
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
+  return writePayload(new Uint8Array(size), seq, timeNs, phase);
+}
+
+/** Writes the payload header into `out` (reused by the caller; the filler is left as it is). */
+export function writePayload(
+  out: Uint8Array,
+  seq: number,
+  timeNs: bigint,
+  phase: number,
+): Uint8Array {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setBigUint64(0, BigInt(seq), true);
   view.setBigUint64(8, timeNs, true);
   out[16] = phase;

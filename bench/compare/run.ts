@@ -13,7 +13,13 @@ import { mintLiveKitToken, startApiServer } from "../../src/api-server/index.js"
 import { setLogLevel } from "../../src/core/logger.js";
 import { shutdownLiveKit, startDevServer } from "../../src/livekit/index.js";
 import { LIVEKIT_SERVER_VERSION } from "../../scripts/livekit-server.mjs";
-import { DeviceSession, type BenchEnv, type Impl, type Measurement } from "./DeviceSession.js";
+import {
+  DeviceSession,
+  useBuiltDevicePrograms,
+  type BenchEnv,
+  type Impl,
+  type Measurement,
+} from "./DeviceSession.js";
 import { bestRate, nextProbeRate, type Probe } from "./rateLadder.js";
 import { ensureReferenceVenv, REFERENCE_SDK_VERSION } from "./referenceVenv.js";
 import {
@@ -41,7 +47,9 @@ const HELP = `npm run bench:compare [-- options]
   --max-minutes M      stop starting new sessions after M minutes (default 25)
   --markdown FILE      also write the report as a markdown section to FILE
   --json FILE          also write every measured phase as JSON to FILE
-  --verbose            print the devices' stderr`;
+  --verbose            print the devices' stderr
+  --tsx                run our device programs from src/ through tsx (default: the built package,
+                       dist/, with plain node, as users run it)`;
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +66,7 @@ const { values } = parseArgs({
     markdown: { type: "string" },
     json: { type: "string" },
     verbose: { type: "boolean", default: false },
+    tsx: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -92,6 +101,10 @@ const say = (line: string) =>
 const machine = describeMachine();
 const loadBefore = os.loadavg();
 say(`machine: ${machine}; load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")}`);
+if (!values.tsx) {
+  await useBuiltDevicePrograms();
+  say("our device programs: built package (dist/), plain node");
+}
 const venv = await ensureReferenceVenv();
 say(`reference: foxglove-sdk ${venv.version} (${venv.python})`);
 const logDir = join(os.tmpdir(), "foxglove-remote-bench");

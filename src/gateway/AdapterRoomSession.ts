@@ -39,7 +39,9 @@ export class AdapterRoomSession implements RoomSession {
     signal: AbortSignal,
     options: AdapterJoinOptions,
   ): Promise<LiveKitRoom> {
-    const { connectRoom } = await import("../livekit/index.js");
+    // connectRoom alone, not the adapter's index: that also loads the dev-server helpers and
+    // livekit-server-sdk, about 9 MiB of RSS a device never uses.
+    const { connectRoom } = await import("../livekit/connectRoom.js");
     const room = await connectRoom(request.url, request.token, {
       signal,
       listener: this.listener,

@@ -1,14 +1,16 @@
 import {
   FfiHandle,
+  livekitFfiRequest,
   LocalDataTrackTryPushErrorCode,
   type LocalDataTrackIsPublishedResponse,
-  type LocalDataTrackTryPushResponse,
   type OwnedLocalDataTrack,
 } from "@livekit/rtc-ffi-bindings";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
 import { MAX_USER_TIMESTAMP, type DataTrackPushResult } from "./DataTrackFrame.js";
+import { DataTrackPacer, type DataTrackOfferResult } from "./DataTrackPacer.js";
 import { ffiClient } from "./native.js";
+import { decodeTryPushResponse, encodeHandle, encodeTryPushRequest } from "./tryPushCodec.js";
 
 /**
  * A data track we publish (LiveKit data tracks: lossy, unordered frames visible room-wide). Get one
@@ -21,6 +23,9 @@ export class LocalDataTrack implements Disposable {
   /** Server-assigned track id. */
   readonly sid: string;
   #handle: FfiHandle | undefined;
+  /** The handle's varint encoding, for the hand-encoded push request. */
+  readonly #handleBytes: Uint8Array;
+  #pacer: DataTrackPacer | undefined;
 
   /** @internal Built by LiveKitRoom from the FFI's publish callback. */
   constructor(owned: OwnedLocalDataTrack) {
@@ -29,6 +34,7 @@ export class LocalDataTrack implements Disposable {
       throw new FoxgloveError("ERR_LIVEKIT", "LiveKit returned a data track without a handle");
     }
     this.#handle = new FfiHandle(id);
+    this.#handleBytes = encodeHandle(id);
     this.name = owned.info?.name ?? "";
     this.sid = owned.info?.sid ?? "";
   }
@@ -50,43 +56,69 @@ export class LocalDataTrack implements Disposable {
    * a userTimestamp outside 0..2^64-1.
    */
   tryPush(payload: Uint8Array, userTimestamp?: bigint): DataTrackPushResult {
+    return this.tryPushWithHeader(undefined, payload, userTimestamp);
+  }
+
+  /**
+   * Same as {@link tryPush} for the frame `header` followed by `payload`, without concatenating
+   * them first (the request to the native layer is encoded once, into a reused buffer).
+   */
+  tryPushWithHeader(
+    header: Uint8Array | undefined,
+    payload: Uint8Array,
+    userTimestamp?: bigint,
+  ): DataTrackPushResult {
+    if (!this.#canPush(userTimestamp)) {
+      return "unpublished";
+    }
+    try {
+      ffiClient(); // initialized (a no-op while a room is open)
+      const request = encodeTryPushRequest(this.#handleBytes, header, payload, userTimestamp);
+      const error = decodeTryPushResponse(livekitFfiRequest(request));
+      if (error === undefined) {
+        return "sent";
+      }
+      const code = error.code;
+      if (code === LocalDataTrackTryPushErrorCode.QUEUE_FULL) {
+        return "queueFull";
+      }
+      if (
+        code === LocalDataTrackTryPushErrorCode.TRACK_UNPUBLISHED ||
+        code === LocalDataTrackTryPushErrorCode.INVALID_HANDLE
+      ) {
+        return "unpublished";
+      }
+      log.debug(`data track "${this.name}": push failed (code ${code}):`, error.message);
+    } catch (error) {
+      log.debug(`data track "${this.name}": push failed:`, error);
+    }
+    return "failed";
+  }
+
+  /**
+   * Paced push of the frame `header` + `payload` through a {@link DataTrackPacer} with default
+   * options: handed to LiveKit at once, except while LiveKit's queue is full, when frames wait (up
+   * to 16, newest wins) and excess frames are dropped without a native call.
+   * Throws FoxgloveError ERR_VALUE for a userTimestamp outside 0..2^64-1.
+   */
+  offer(
+    header: Uint8Array | undefined,
+    payload: Uint8Array,
+    userTimestamp?: bigint,
+  ): DataTrackOfferResult {
+    if (!this.#canPush(userTimestamp)) {
+      return "unpublished";
+    }
+    this.#pacer ??= new DataTrackPacer(this);
+    return this.#pacer.offer(header, payload, userTimestamp);
+  }
+
+  /** False once unpublished; throws ERR_VALUE for a userTimestamp outside u64. */
+  #canPush(userTimestamp: bigint | undefined): boolean {
     if (userTimestamp !== undefined && (userTimestamp < 0n || userTimestamp > MAX_USER_TIMESTAMP)) {
       throw new FoxgloveError("ERR_VALUE", `userTimestamp ${userTimestamp} is not a u64`);
     }
-    if (this.#handle === undefined) {
-      return "unpublished";
-    }
-    let res: LocalDataTrackTryPushResponse;
-    try {
-      res = ffiClient().request<LocalDataTrackTryPushResponse>({
-        message: {
-          case: "localDataTrackTryPush",
-          value: {
-            trackHandle: this.#handle.handle,
-            frame: { payload, ...(userTimestamp !== undefined ? { userTimestamp } : {}) },
-          },
-        },
-      });
-    } catch (error) {
-      log.debug(`data track "${this.name}": push failed:`, error);
-      return "failed";
-    }
-    const err = res.error;
-    if (err === undefined) {
-      return "sent";
-    }
-    switch (err.code) {
-      case LocalDataTrackTryPushErrorCode.QUEUE_FULL:
-        return "queueFull";
-      case LocalDataTrackTryPushErrorCode.TRACK_UNPUBLISHED:
-      case LocalDataTrackTryPushErrorCode.INVALID_HANDLE:
-        return "unpublished";
-      case LocalDataTrackTryPushErrorCode.INTERNAL:
-      case LocalDataTrackTryPushErrorCode.UNKNOWN:
-      case undefined:
-        log.debug(`data track "${this.name}": push failed:`, err.message ?? "");
-        return "failed";
-    }
+    return this.#handle !== undefined;
   }
 
   /** Unpublishes the track and releases its native handle. Idempotent. */
@@ -96,6 +128,7 @@ export class LocalDataTrack implements Disposable {
       return;
     }
     this.#handle = undefined;
+    this.#pacer?.close();
     try {
       ffiClient().request({
         message: { case: "localDataTrackUnpublish", value: { trackHandle: handle.handle } },

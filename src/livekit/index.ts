@@ -11,6 +11,13 @@ export type { ParticipantState, RemoteParticipantInfo } from "./RemoteParticipan
 export { ByteStreamSender } from "./ByteStreamSender.js";
 export type { IncomingByteStream } from "./IncomingByteStream.js";
 export { LocalDataTrack } from "./LocalDataTrack.js";
+export {
+  DataTrackPacer,
+  DEFAULT_PACER_INTERVAL_MS,
+  type DataTrackOfferResult,
+  type DataTrackPacerOptions,
+  type PacedTarget,
+} from "./DataTrackPacer.js";
 export { RemoteDataTrack } from "./RemoteDataTrack.js";
 export { DataTrackSubscription, type DataTrackSubscribeOptions } from "./DataTrackSubscription.js";
 export {

@@ -3,6 +3,7 @@ import { LogBatch } from "@livekit/rtc-ffi-bindings";
 import { isLogLevelEnabled, log } from "../core/logger.js";
 import { redact } from "../core/redact.js";
 import { ffiLogLevel } from "./ffiLogLevel.js";
+import { ProtoReader } from "./ProtoReader.js";
 
 /** rtc-node's pino logger (only what we touch). */
 export interface PinoLike {
@@ -69,19 +70,50 @@ export function interceptNativeLogs(bindings: NativeBindings): void {
 }
 
 function routeEncodedLogs(data: Uint8Array): void {
-  if (!isLogLevelEnabled("error")) {
-    return;
-  }
   try {
     // Skip the tag (2 bytes) and the varint length prefix of the LogBatch.
     let offset = 2;
     while (offset < data.length && (data[offset]! & 0x80) !== 0) {
       offset += 1;
     }
-    routeNativeLogs(LogBatch.fromBinary(data.subarray(offset + 1)).records);
+    const batch = data.subarray(offset + 1);
+    if (!anyRecordEnabled(batch)) {
+      return; // e.g. LiveKit's trace records, one per evicted data-track frame under load
+    }
+    routeNativeLogs(LogBatch.fromBinary(batch).records);
   } catch (error) {
     log.debug("livekit: undecodable native log batch:", error);
   }
+}
+
+/**
+ * True when some record of an encoded `LogBatch` (field 1: repeated LogRecord, whose field 1 is
+ * the level) would be logged at our level. Reads only the levels: protobuf-es decodes the whole
+ * batch only when something in it is wanted.
+ */
+export function anyRecordEnabled(batch: Uint8Array): boolean {
+  const reader = new ProtoReader(batch);
+  while (!reader.done) {
+    const tag = reader.varint();
+    if (tag !== (1 << 3) + 2) {
+      reader.skip(tag);
+      continue;
+    }
+    const record = reader.sub();
+    let level: number | undefined;
+    while (!record.done && level === undefined) {
+      const field = record.varint();
+      if (field === (1 << 3) + 0) {
+        level = record.varint();
+      } else {
+        record.skip(field);
+      }
+    }
+    if (isLogLevelEnabled(ffiLogLevel(level))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Native warnings that are harmless (rtc-node drops handles the FFI already released). */

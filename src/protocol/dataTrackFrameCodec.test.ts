@@ -5,6 +5,7 @@ import {
   decodeDataTrackFrame,
   encodeDataTrackFrame,
   nextDataTrackSequence,
+  writeDataTrackFrameHeader,
 } from "./dataTrackFrameCodec.js";
 import { hex } from "./testing/specVectors.js";
 
@@ -59,5 +60,15 @@ describe("data-track frame header (spec 1.5)", () => {
     assert.equal(dataTrackSequenceGap(5, 9), 3);
     assert.equal(dataTrackSequenceGap(2 ** 32 - 1, 0), 0);
     assert.equal(dataTrackSequenceGap(2 ** 32 - 2, 1), 2);
+  });
+
+  test("writeDataTrackFrameHeader writes the same 8 bytes as encodeDataTrackFrame", () => {
+    for (const sequence of [0, 1, 0x1234_5678, 2 ** 32 - 1]) {
+      const header = new Uint8Array(8).fill(0xee);
+      writeDataTrackFrameHeader(sequence, header);
+      assert.deepStrictEqual(header, encodeDataTrackFrame(sequence, new Uint8Array(0)));
+    }
+    assert.throws(() => writeDataTrackFrameHeader(1, new Uint8Array(7)), { code: "ERR_ENCODE" });
+    assert.throws(() => writeDataTrackFrameHeader(-1, new Uint8Array(8)), { code: "ERR_ENCODE" });
   });
 });

@@ -7,19 +7,35 @@ import { decodeError, encodeError, guardDecode } from "./errors.js";
  * (copied). Throws `ERR_ENCODE` when `sequence` is not a u32.
  */
 export function encodeDataTrackFrame(sequence: number, data: Uint8Array): Uint8Array {
-  if (!Number.isInteger(sequence) || sequence < 0 || sequence > 0xffff_ffff) {
-    throw encodeError("Data-track sequence must be an unsigned 32-bit integer");
-  }
   if (!(data instanceof Uint8Array)) {
     throw encodeError("Data-track frame data must be a Uint8Array");
   }
   const out = new Uint8Array(DATA_TRACK_HEADER_SIZE + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint16(0, 0, true);
-  view.setUint16(2, DATA_TRACK_HEADER_SIZE, true);
-  view.setUint32(4, sequence, true);
+  writeDataTrackFrameHeader(sequence, out);
   out.set(data, DATA_TRACK_HEADER_SIZE);
   return out;
+}
+
+/**
+ * Writes the 8-byte header of a data-track frame (spec 1.5: flags 0, data offset 8, `sequence`)
+ * into `out[0..8)`, for senders that pass header and message separately without concatenating
+ * them. Throws `ERR_ENCODE` when `sequence` is not a u32 or `out` is shorter than 8 bytes.
+ */
+export function writeDataTrackFrameHeader(sequence: number, out: Uint8Array): void {
+  if (!Number.isInteger(sequence) || sequence < 0 || sequence > 0xffff_ffff) {
+    throw encodeError("Data-track sequence must be an unsigned 32-bit integer");
+  }
+  if (out.length < DATA_TRACK_HEADER_SIZE) {
+    throw encodeError("Data-track frame header needs 8 bytes");
+  }
+  out[0] = 0;
+  out[1] = 0;
+  out[2] = DATA_TRACK_HEADER_SIZE & 0xff;
+  out[3] = DATA_TRACK_HEADER_SIZE >>> 8;
+  out[4] = sequence & 0xff;
+  out[5] = (sequence >>> 8) & 0xff;
+  out[6] = (sequence >>> 16) & 0xff;
+  out[7] = sequence >>> 24;
 }
 
 /**

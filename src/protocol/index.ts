@@ -114,6 +114,7 @@ export { FrameDecoder } from "./FrameDecoder.js";
 export type { FrameDecoderOptions } from "./FrameDecoder.js";
 export {
   encodeDataTrackFrame,
+  writeDataTrackFrameHeader,
   decodeDataTrackFrame,
   nextDataTrackSequence,
   dataTrackSequenceGap,

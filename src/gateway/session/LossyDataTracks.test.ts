@@ -11,12 +11,12 @@ class FakeTrack implements PublishedDataTrack {
   accept: boolean | "throw" = true;
   unpublished = 0;
   constructor(readonly name: string) {}
-  tryPush(payload: Uint8Array, ts: bigint): boolean {
+  tryPush(header: Uint8Array, data: Uint8Array, ts: bigint): boolean {
     if (this.accept === "throw") {
       throw new Error("queue closed");
     }
     if (this.accept) {
-      this.frames.push({ payload, ts });
+      this.frames.push({ payload: Uint8Array.from([...header, ...data]), ts });
     }
     return this.accept;
   }

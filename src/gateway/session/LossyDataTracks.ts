@@ -1,13 +1,16 @@
 import { log } from "../../core/logger.js";
-import { dataTrackName, encodeDataTrackFrame } from "../../protocol/index.js";
+import { dataTrackName, writeDataTrackFrameHeader } from "../../protocol/index.js";
 import type { DropReport } from "../../remote/ViewerMedia.js";
 import { LossyTrackState } from "./LossyTrackState.js";
 import { DEFAULT_MAX_DATA_TRACK_MESSAGE_SIZE } from "./sessionDefaults.js";
 
 /** A published LiveKit data track as the session uses it. */
 export interface PublishedDataTrack {
-  /** Queues one frame; false (or a throw) when it cannot be sent now. Never blocks. */
-  tryPush(payload: Uint8Array, userTimestamp: bigint): boolean;
+  /**
+   * Queues the frame `header` + `data` (both may be reused by the caller once this returns);
+   * false (or a throw) when it cannot be sent. Never blocks.
+   */
+  tryPush(header: Uint8Array, data: Uint8Array, userTimestamp: bigint): boolean;
   /** Unpublishes the track. */
   unpublish(): Promise<void>;
 }
@@ -48,6 +51,8 @@ export class LossyDataTracks<T extends PublishedDataTrack> {
   readonly #options: LossyDataTracksOptions<T>;
   readonly #tracks = new Map<number, TrackEntry<T>>();
   readonly #closing = new Set<Promise<void>>();
+  /** The frame header, rewritten for every frame (the track copies what it keeps). */
+  readonly #header = new Uint8Array(8);
 
   constructor(options: LossyDataTracksOptions<T>) {
     this.#options = options;
@@ -93,7 +98,8 @@ export class LossyDataTracks<T extends PublishedDataTrack> {
       case "send": {
         let ok = false;
         try {
-          ok = entry.track!.tryPush(encodeDataTrackFrame(decision.sequence, data), logTime);
+          writeDataTrackFrameHeader(decision.sequence, this.#header);
+          ok = entry.track!.tryPush(this.#header, data, logTime);
         } catch {
           ok = false;
         }

@@ -93,7 +93,10 @@ export class Session implements AsyncDisposable {
       publish: async (name) => {
         const track = await this.#room.publishDataTrack(name);
         return {
-          tryPush: (payload, ts) => track.tryPush(payload, ts) === "sent",
+          tryPush: (header, data, ts) => {
+            const result = track.offer(header, data, ts);
+            return result === "sent" || result === "held";
+          },
           unpublish: () => Promise.resolve(track.unpublish()),
         };
       },

@@ -34,8 +34,11 @@ export interface SessionIncomingStream extends AsyncIterable<Uint8Array> {
 
 /** A published data track. */
 export interface SessionLocalDataTrack {
-  /** Queues one frame; `"sent"` when accepted. */
-  tryPush(payload: Uint8Array, userTimestamp?: bigint): string;
+  /**
+   * Offers the frame `header` + `payload` to the paced sender (copied if kept): `"sent"` or
+   * `"held"` when accepted.
+   */
+  offer(header: Uint8Array | undefined, payload: Uint8Array, userTimestamp?: bigint): string;
   /** Unpublishes (idempotent). */
   unpublish(): void;
 }
