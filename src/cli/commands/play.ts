@@ -3,6 +3,7 @@ import { Context } from "../../core/Context.js";
 import { startGateway } from "../../gateway/startGateway.js";
 import { McapPlayer } from "../../mcap/McapPlayer.js";
 import { startServer, type WebSocketServer } from "../../websocket/index.js";
+import { interruptSignal } from "../interruptSignal.js";
 import { positiveInteger } from "../viewerAccess.js";
 
 interface PlayFlags {
@@ -47,10 +48,7 @@ export function addPlayCommand(program: Command): void {
           process.stdout.write(`Reached the end (${player.logged} messages).\n`);
         },
       });
-      const stop = new AbortController();
-      const onSignal = (): void => stop.abort();
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
+      using interrupt = interruptSignal();
       const gateway = flags.gateway === true ? startGateway({ context }) : undefined;
       try {
         if (flags.ws) {
@@ -66,10 +64,8 @@ export function addPlayCommand(program: Command): void {
           });
           process.stdout.write(`Serving ${file} on ${server.url}\n`);
         }
-        await player.run(stop.signal);
+        await player.run(interrupt.signal);
       } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
         await server?.stop();
         await gateway?.stop();
         await player.close();

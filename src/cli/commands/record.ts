@@ -89,10 +89,6 @@ export function addRecordCommand(program: Command): void {
         );
       }
     }
-    // The file is complete and everything is printed. In a terminal, LiveKit's native module can
-    // keep the event loop alive after the room closed (a native handle no JS resource shows), so
-    // end here rather than wait for the loop to drain.
-    process.exit();
   });
 }
 
