@@ -8,6 +8,7 @@ import { addEchoCommand } from "./commands/echo.js";
 import { addLivekitCommand } from "./commands/livekit.js";
 import { addPlayCommand } from "./commands/play.js";
 import { addRecordCommand } from "./commands/record.js";
+import { addServeCommand } from "./commands/serve.js";
 import { addTopicsCommand } from "./commands/topics.js";
 
 /**
@@ -22,6 +23,7 @@ const commands: ((program: Command) => void)[] = [
   addLivekitCommand,
   addPlayCommand,
   addRecordCommand,
+  addServeCommand,
   addTopicsCommand,
 ];
 

@@ -4,7 +4,7 @@ import { startGateway } from "../../gateway/startGateway.js";
 import { McapPlayer } from "../../mcap/McapPlayer.js";
 import { startServer, type WebSocketServer } from "../../websocket/index.js";
 import { interruptSignal } from "../interruptSignal.js";
-import { positiveInteger } from "../viewerAccess.js";
+import { parsePort } from "../viewerAccess.js";
 
 interface PlayFlags {
   speed: number;
@@ -81,8 +81,4 @@ function parseSpeed(value: string): number {
     throw new InvalidArgumentError("expected a number > 0");
   }
   return n;
-}
-
-function parsePort(value: string): number {
-  return value === "0" ? 0 : positiveInteger(value);
 }
