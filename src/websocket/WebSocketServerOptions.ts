@@ -1,11 +1,8 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import type { TimeLike } from "../core/time.js";
 import { toNanos } from "../core/time.js";
-import {
-  MAX_FRAME_PAYLOAD,
-  type PlaybackControlRequest,
-  type PlaybackState,
-} from "../protocol/index.js";
+import { DEFAULT_MAX_VIEWER_FRAME_SIZE } from "../gateway/session/sessionDefaults.js";
+import type { PlaybackControlRequest, PlaybackState } from "../protocol/index.js";
 import type { ViewerClient } from "../remote/ViewerListener.js";
 import type { ViewerHubOptions } from "../remote/ViewerHubOptions.js";
 
@@ -36,7 +33,10 @@ export interface WebSocketServerOptions extends ViewerHubOptions {
   messageBacklogSize?: number;
   /** Waiting messages beyond which a client's Lossy messages are dropped. Default 256. */
   lossyBacklogSize?: number;
-  /** Largest message accepted from a client, in bytes. Default 16 MiB (the gateway's limit). */
+  /**
+   * Largest message accepted from a client, in bytes; a larger one closes that connection.
+   * Default 1 MiB, the gateway's `maxViewerFrameSize`.
+   */
   maxMessageSize?: number;
   /** Announce the `time` capability (then use `broadcastTime`). Default false. */
   time?: boolean;
@@ -83,7 +83,11 @@ export function resolveWebSocketServerOptions(
     tls,
     messageBacklogSize: atLeast("messageBacklogSize", options.messageBacklogSize ?? 1024, 1),
     lossyBacklogSize: atLeast("lossyBacklogSize", options.lossyBacklogSize ?? 256, 1),
-    maxMessageSize: atLeast("maxMessageSize", options.maxMessageSize ?? MAX_FRAME_PAYLOAD, 1024),
+    maxMessageSize: atLeast(
+      "maxMessageSize",
+      options.maxMessageSize ?? DEFAULT_MAX_VIEWER_FRAME_SIZE,
+      1024,
+    ),
     time: options.time === true || options.playback !== undefined,
     playback: options.playback,
     timeRange:
