@@ -1,34 +1,23 @@
 // `foxglove-remote serve` as a child process: the sample device's channels reach an independent
 // WebSocket client (FoxgloveClient); Ctrl-C stops it cleanly.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { test } from "node:test";
 import wsProtocol from "@foxglove/ws-protocol";
 import WebSocket from "ws";
 import { DEMO_TOPICS } from "../src/cli/demo/DemoRobot.js";
-import { EventLog, within } from "./helpers/EventLog.js";
+import { startChild } from "./helpers/childProcess.js";
+import { EventLog } from "./helpers/EventLog.js";
 
 const { FoxgloveClient } = wsProtocol;
 const main = new URL("../src/cli/main.ts", import.meta.url).pathname;
 
 test("serve advertises every demo channel, streams them, and stops on Ctrl-C", async () => {
-  const child = spawn(process.execPath, ["--import", "tsx", main, "serve", "--port", "0"], {
+  const child = startChild(process.execPath, ["--import", "tsx", main, "serve", "--port", "0"], {
     env: { ...process.env, FOXGLOVE_LOG_LEVEL: "error" },
   });
-  let stdout = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
   try {
-    const url = await within(
-      new Promise<string>((resolve) =>
-        child.stdout.on("data", () => {
-          const m = /on (ws:\/\/\S+);/.exec(stdout);
-          if (m !== null) resolve(m[1]!);
-        }),
-      ),
-      30_000,
-      "serving line",
-    );
+    const url = (await child.waitForOutput(/on (ws:\/\/\S+);/, 30_000))[1]!;
     const ws = new WebSocket(url, ["foxglove.websocket.v1"]);
     const client = new FoxgloveClient({ ws });
     const topics = new EventLog<string>();
@@ -48,11 +37,10 @@ test("serve advertises every demo channel, streams them, and stops on Ctrl-C", a
       topic,
     );
     client.close();
-    child.kill("SIGINT");
-    const [code] = (await within(once(child, "exit"), 30_000, "exit")) as [number | null];
-    assert.equal(code, 0, stdout);
-    assert.match(stdout, /Stopped\./);
+    child.proc.kill("SIGINT");
+    assert.equal(await child.exit(30_000), 0, child.stdout());
+    assert.match(child.stdout(), /Stopped\./);
   } finally {
-    if (child.exitCode === null) child.kill("SIGKILL");
+    if (child.proc.exitCode === null) child.proc.kill("SIGKILL");
   }
 });

@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import wsProtocol from "@foxglove/ws-protocol";
 import WebSocket from "ws";
 import { encodeClientMessageV1 } from "../../src/protocol/index.js";
-import { EventLog, within } from "./EventLog.js";
+import { startChild } from "./childProcess.js";
+import { EventLog } from "./EventLog.js";
 
 const { FoxgloveClient } = wsProtocol;
 const main = new URL("../../src/cli/main.ts", import.meta.url).pathname;
@@ -16,7 +15,7 @@ export interface PlayedToClient {
   times: number;
   /** The player's stdout, and its exit code after Ctrl-C (SIGINT). */
   stdout: string;
-  exitCode: number | null;
+  exitCode: number | string;
 }
 
 /**
@@ -29,24 +28,13 @@ export async function playToClient(
   count: number,
   speed: number,
 ): Promise<PlayedToClient> {
-  const child = spawn(
+  const child = startChild(
     process.execPath,
     ["--import", "tsx", main, "play", path, "--port", "0", "--paused", "--speed", `${speed}`],
     { env: { ...process.env, FOXGLOVE_LOG_LEVEL: "error" } },
   );
-  let stdout = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
   try {
-    const url = await within(
-      new Promise<string>((resolve) =>
-        child.stdout.on("data", () => {
-          const m = /on (ws:\/\/\S+)/.exec(stdout);
-          if (m !== null) resolve(m[1]!);
-        }),
-      ),
-      30_000,
-      "serving line",
-    );
+    const url = (await child.waitForOutput(/on (ws:\/\/\S+)/, 30_000))[1]!;
     const ws = new WebSocket(url, ["foxglove.sdk.v1"]);
     const client = new FoxgloveClient({ ws });
     const events = new EventLog<{ type: string; value: unknown }>();
@@ -84,16 +72,16 @@ export async function playToClient(
       };
     });
     client.close();
-    child.kill("SIGINT");
-    const [exitCode] = (await within(once(child, "exit"), 30_000, "exit")) as [number | null];
+    child.proc.kill("SIGINT");
+    const exitCode = await child.exit(30_000);
     return {
       channels,
       messages,
       times: events.items.filter((e) => e.type === "time").length,
-      stdout,
+      stdout: child.stdout(),
       exitCode,
     };
   } finally {
-    if (child.exitCode === null) child.kill("SIGKILL");
+    if (child.proc.exitCode === null) child.proc.kill("SIGKILL");
   }
 }
