@@ -49,8 +49,11 @@ export function addPlayCommand(program: Command): void {
         },
       });
       using interrupt = interruptSignal();
-      const gateway = flags.gateway === true ? startGateway({ context }) : undefined;
+      let gateway: ReturnType<typeof startGateway> | undefined;
       try {
+        if (flags.gateway === true) {
+          gateway = startGateway({ context });
+        }
         if (flags.ws) {
           server = await startServer({
             context,
