@@ -8,7 +8,7 @@ import { setLogger, type Logger } from "../src/core/logger.js";
 import { RawChannel } from "../src/core/RawChannel.js";
 import { shutdownLiveKit } from "../src/livekit/index.js";
 import { encodeJsonFrame, MAX_FRAME_PAYLOAD } from "../src/protocol/index.js";
-import { requestViewerCredentials, type Viewer, type ViewerMessage } from "../src/viewer/index.js";
+import type { Viewer, ViewerMessage } from "../src/viewer/index.js";
 import { startDeviceStack, type DeviceStack } from "./helpers/deviceStack.js";
 import { EventLog, within } from "./helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
@@ -108,17 +108,12 @@ const inOrder = (log: EventLog<ViewerMessage>) => log.items.every((m, k) => inde
 
 /** Raw credentials from the API server's viewer endpoint, and a raw participant using them. */
 async function rawViewer(identity: string, protocolVersion?: string): Promise<TestViewer> {
-  const creds = await requestViewerCredentials({
-    apiUrl: stack.api.url,
-    device: TEST_DEVICE.id,
+  const viewer = await TestViewer.viaApiServer(
+    stack.api.url,
+    TEST_DEVICE.id,
     identity,
-    ...(protocolVersion ? { protocolVersion } : {}),
-  });
-  const viewer = await TestViewer.connect(
-    creds.livekitUrl,
-    creds.token,
-    creds.deviceIdentity,
     livekit.iceServers,
+    protocolVersion,
   );
   raws.push(viewer);
   return viewer;

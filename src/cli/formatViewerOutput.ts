@@ -1,5 +1,6 @@
 import { statusLevelName, type Status } from "../protocol/index.js";
 import type { ViewerChannel, ViewerMessage } from "../viewer/index.js";
+import { alignColumns } from "./alignColumns.js";
 
 const NS_PER_MS = 1_000_000n;
 
@@ -29,12 +30,7 @@ export function formatChannelTable(channels: readonly ViewerChannel[]): string {
       c.reliable ? "reliable" : "lossy",
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  "),
-    )
-    .join("\n");
+  return alignColumns(rows);
 }
 
 /** One channel as a plain object for `topics --json`. */

@@ -2,11 +2,16 @@
 import { Command } from "commander";
 import { VERSION } from "../core/version.js";
 import { addApiServerCommand } from "./commands/apiServer.js";
+import { addAssetCommand } from "./commands/asset.js";
+import { addCallCommand } from "./commands/call.js";
 import { addDemoCommand } from "./commands/demo.js";
 import { addDeviceCommand } from "./commands/device.js";
 import { addEchoCommand } from "./commands/echo.js";
+import { addGraphCommand } from "./commands/graph.js";
 import { addLivekitCommand } from "./commands/livekit.js";
+import { addParamCommand } from "./commands/param.js";
 import { addPlayCommand } from "./commands/play.js";
+import { addPublishCommand } from "./commands/publish.js";
 import { addRecordCommand } from "./commands/record.js";
 import { addServeCommand } from "./commands/serve.js";
 import { addTopicsCommand } from "./commands/topics.js";
@@ -17,11 +22,16 @@ import { addTopicsCommand } from "./commands/topics.js";
  */
 const commands: ((program: Command) => void)[] = [
   addApiServerCommand,
+  addAssetCommand,
+  addCallCommand,
   addDemoCommand,
   addDeviceCommand,
   addEchoCommand,
+  addGraphCommand,
   addLivekitCommand,
+  addParamCommand,
   addPlayCommand,
+  addPublishCommand,
   addRecordCommand,
   addServeCommand,
   addTopicsCommand,

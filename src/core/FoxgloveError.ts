@@ -23,7 +23,12 @@ export type FoxgloveErrorCode =
   | "ERR_API"
   | "ERR_TIMEOUT"
   | "ERR_ABORTED"
-  | "ERR_PROTOCOL";
+  | "ERR_PROTOCOL"
+  | "ERR_CAPABILITY"
+  | "ERR_UNSUPPORTED_ENCODING"
+  | "ERR_SERVICE_CALL"
+  | "ERR_ASSET"
+  | "ERR_TOO_MANY_REQUESTS";
 
 /**
  * The error type thrown by this SDK. `code` tells what went wrong without parsing the message;

@@ -1,6 +1,9 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
 import { redact } from "../core/redact.js";
+import type { Parameter } from "../protocol/index.js";
+import type { ConnectionGraph } from "../remote/ConnectionGraph.js";
+import type { ServiceDefinition } from "../remote/Services.js";
 import type { ViewerHub } from "../remote/ViewerHub.js";
 import { ApiClient, DEFAULT_API_URL, type DeviceInfo } from "./ApiClient.js";
 import { ApiError } from "./ApiError.js";
@@ -116,6 +119,48 @@ export class RemoteAccessGateway implements AsyncDisposable {
   /** Retracts statuses by ID from the viewers connected at this moment. */
   removeStatus(ids: readonly string[]): void {
     this.#hub.removeStatus(ids);
+  }
+
+  /**
+   * Offers more services to viewers (now and after later wakes).
+   *
+   * @throws FoxgloveError `ERR_SERVICES_NOT_SUPPORTED` without the `services` capability (it is
+   * on when services were given at start), `ERR_DUPLICATE_SERVICE` for a name repeated or already
+   * offered, `ERR_MISSING_REQUEST_ENCODING` for a service without a request encoding while no
+   * `supportedEncodings` are configured, `ERR_VALUE` for a text schema that is not UTF-8.
+   */
+  addServices(services: readonly ServiceDefinition[]): void {
+    this.#hub.addServices(services);
+  }
+
+  /** Withdraws services by name; unknown names are ignored. */
+  removeServices(names: readonly string[]): void {
+    this.#hub.removeServices(names);
+  }
+
+  /**
+   * Sends parameter values to the connected viewers subscribed to them. Without a
+   * `parameterHandler` they are also kept in the gateway's parameter store. Needs the
+   * `parameters` capability (otherwise logged and ignored).
+   */
+  publishParameterValues(parameters: readonly Parameter[]): void {
+    this.#hub.publishParameterValues(parameters);
+  }
+
+  /**
+   * Replaces the connection graph: subscribed viewers get the difference, later subscribers
+   * the whole graph (it is kept across wakes).
+   *
+   * @throws FoxgloveError `ERR_CONNECTION_GRAPH_NOT_SUPPORTED` without the `connectionGraph`
+   * capability.
+   */
+  publishConnectionGraph(graph: ConnectionGraph): void {
+    this.#hub.publishConnectionGraph(graph);
+  }
+
+  /** The viewer hub this gateway serves through (channels, viewers, services). */
+  get hub(): ViewerHub {
+    return this.#hub;
   }
 
   /**

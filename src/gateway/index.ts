@@ -28,6 +28,22 @@ export type { CapabilityTable, Gate, GateReply } from "../remote/capabilityGates
 export type { QosClassifier, QosProfile, Reliability } from "../remote/planChannels.js";
 export type { GatewayCapability } from "../remote/serverInfo.js";
 export type { VideoMetadata } from "../remote/channelMetadata.js";
+export type {
+  ServiceDefinition,
+  ServiceHandler,
+  ServiceMessageDefinition,
+  ServiceRequest,
+  ServiceResponse,
+} from "../remote/Services.js";
+export type { ParameterHandler, ParameterRequestContext } from "../remote/Parameters.js";
+export type { AssetHandler, AssetRequestContext } from "../remote/Assets.js";
+export type { ConnectionGraph } from "../remote/ConnectionGraph.js";
+export type { Parameter, ParameterType, ParameterValue } from "../protocol/index.js";
+export type { Schema } from "../core/Schema.js";
+export {
+  DEFAULT_MAX_REQUESTS_IN_FLIGHT,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from "../remote/ViewerHubOptions.js";
 export type { AdapterJoinOptions } from "./AdapterRoomSession.js";
 export type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
 export type { SinkChannelFilter } from "../core/Sink.js";

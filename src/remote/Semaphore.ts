@@ -1,3 +1,5 @@
+import { FoxgloveError } from "../core/FoxgloveError.js";
+
 /** One acquired slot of a {@link Semaphore}; releasing twice is harmless. */
 export interface SemaphorePermit extends Disposable {
   /** Gives the slot back (idempotent). */
@@ -14,7 +16,10 @@ export class Semaphore {
   /** @param permits number of slots (a non-negative integer). */
   constructor(permits: number) {
     if (!Number.isInteger(permits) || permits < 0) {
-      throw new RangeError(`semaphore permits must be a non-negative integer, got ${permits}`);
+      throw new FoxgloveError(
+        "ERR_VALUE",
+        `semaphore permits must be a non-negative integer, got ${permits}`,
+      );
     }
     this.#available = permits;
   }

@@ -1,20 +1,18 @@
-import type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { nextSinkId } from "../core/ids.js";
 import { log } from "../core/logger.js";
 import type { RawChannel } from "../core/RawChannel.js";
-import type { Schema } from "../core/Schema.js";
 import type { Metadata, Sink, SinkChannelFilter } from "../core/Sink.js";
 import {
   channelDropsStatusId,
-  decodeSchemaText,
   type Capability,
-  type ClientChannel,
   type ClientMessage,
+  type Parameter,
   type ServerInfo,
   type ServerMessage,
   type SubscribeChannel,
 } from "../protocol/index.js";
+import { fetchAsset } from "./Assets.js";
 import {
   refusal,
   REMOTE_ACCESS_GATES,
@@ -23,12 +21,15 @@ import {
 } from "./capabilityGates.js";
 import { ChannelRegistry } from "./ChannelRegistry.js";
 import type { VideoMetadata } from "./channelMetadata.js";
-import { ClientChannels } from "./ClientChannels.js";
+import { ClientPublish } from "./ClientPublish.js";
+import { ConnectionGraphState, type ConnectionGraph } from "./ConnectionGraph.js";
 import { CHANNEL_WARNING_SWEEP_MS, DropWarnings } from "./DropWarnings.js";
-import { ParameterSubscriptions } from "./ParameterSubscriptions.js";
+import { Parameters } from "./Parameters.js";
 import { planChannels } from "./planChannels.js";
 import { RttTracker } from "./RttTracker.js";
+import { Semaphore } from "./Semaphore.js";
 import { buildServerInfo } from "./serverInfo.js";
+import { Services, type ServiceDefinition } from "./Services.js";
 import type { ViewerConnection, ViewerKey } from "./ViewerConnection.js";
 import {
   resolveViewerHubOptions,
@@ -37,11 +38,13 @@ import {
 } from "./ViewerHubOptions.js";
 import {
   STATUS_LEVELS,
+  type NotifyListener,
   type ViewerClient,
   type ViewerListener,
   type ViewerStatus,
 } from "./ViewerListener.js";
 import { NO_MEDIA, type DropReport, type ViewerMedia } from "./ViewerMedia.js";
+import type { HubViewer } from "./ViewerRequest.js";
 
 /** What a transport gives {@link ViewerHub.open}. */
 export interface HubTransport {
@@ -64,10 +67,9 @@ export interface HubTransport {
   readonly now?: (() => number) | undefined;
 }
 
-/** One connected viewer as the hub tracks it. */
-interface Viewer {
-  readonly connection: ViewerConnection;
-  readonly client: ViewerClient;
+/** A connected viewer: the features' view plus the hub's own cancellation. */
+interface Viewer extends HubViewer {
+  readonly ended: AbortController;
 }
 
 /** The state of one open period (one transport attached). */
@@ -86,12 +88,15 @@ interface Attachment {
  * The transport-neutral core of every server that serves Foxglove viewers (the remote access
  * session over LiveKit; the local WebSocket server): it is the Context sink (advertising channels,
  * routing logged messages to Reliable subscribers or the transport's Lossy {@link ViewerMedia}),
- * the set of connected viewers, and the handler of their messages (subscriptions, client publish,
- * parameter subscriptions, ping), gated by a capability table. Each viewer is a
- * {@link ViewerConnection}: the hub sends typed messages and never sees bytes.
+ * the set of connected viewers, and the handler of their messages, gated by a capability table:
+ * subscriptions, client publish, parameters ({@link Parameters}), services ({@link Services}),
+ * the connection graph ({@link ConnectionGraphState}), assets ({@link fetchAsset}), ping. Requests
+ * answered by device handlers follow one pattern (`runViewerRequest`): per-viewer limit,
+ * timeout, cancellation when the viewer leaves, a reply only while it is still connected. Each
+ * viewer is a {@link ViewerConnection}: the hub sends typed messages and never sees bytes.
  *
  * Lifetime: the owner (the gateway) creates one hub for its whole life; state that outlives a
- * transport (configuration, and later services, the connection graph) lives here. A transport
+ * transport (configuration, services, stored parameters, the connection graph) lives here. A transport
  * calls {@link open} when it starts serving (the hub joins the Context), {@link connect} /
  * {@link disconnect} / {@link handleMessage} for its viewers, and {@link close} when it ends.
  * All methods are synchronous, so each runs as one critical section.
@@ -114,8 +119,12 @@ export class ViewerHub implements Sink {
   readonly #options: ResolvedViewerHubOptions;
   readonly #listener: ViewerListener;
   readonly #viewers = new Map<ViewerKey, Viewer>();
-  readonly #clientChannels = new ClientChannels<ChannelDescriptor>();
-  readonly #parameterSubscriptions = new ParameterSubscriptions();
+  readonly #clientPublish: ClientPublish;
+  readonly #services: Services;
+  readonly #parameters: Parameters;
+  readonly #graph = new ConnectionGraphState();
+  /** Requests answered by device handlers that have not ended yet. */
+  readonly #inFlight = new Set<Promise<void>>();
   #open: Attachment | undefined;
 
   /**
@@ -126,6 +135,17 @@ export class ViewerHub implements Sink {
     this.#options = resolveViewerHubOptions(options);
     this.#listener = this.#options.listener;
     this.channelFilter = this.#options.channelFilter;
+    this.#services = new Services({
+      supportedEncodings: this.#options.supportedEncodings,
+      callTimeoutMs: this.#options.requestTimeoutMs,
+    });
+    this.#services.add(this.#options.services, "replace");
+    this.#parameters = new Parameters({
+      handler: this.#options.parameterHandler,
+      timeoutMs: this.#options.requestTimeoutMs,
+      notify: this.#notify,
+    });
+    this.#clientPublish = new ClientPublish(this.#notify);
   }
 
   /** The resolved options. */
@@ -226,7 +246,21 @@ export class ViewerHub implements Sink {
     if (advertise !== undefined) {
       connection.send(advertise);
     }
-    this.#viewers.set(connection.clientId, { connection, client: this.#makeClient(connection) });
+    const services = this.#services.advertise();
+    if (services !== undefined) {
+      connection.send(services);
+    }
+    const limit = this.#options.maxRequestsInFlight;
+    const ended = new AbortController();
+    this.#viewers.set(connection.clientId, {
+      connection,
+      ended,
+      signal: AbortSignal.any([connection.signal, ended.signal]),
+      client: this.#makeClient(connection),
+      serviceCalls: new Semaphore(limit),
+      assetFetches: new Semaphore(limit),
+      parameterRequests: new Semaphore(limit),
+    });
     return true;
   }
 
@@ -387,6 +421,77 @@ export class ViewerHub implements Sink {
     }
   }
 
+  /**
+   * Offers more services: advertised to the connected viewers now and to later ones on connect.
+   *
+   * @throws FoxgloveError `ERR_SERVICES_NOT_SUPPORTED` without the `services` capability;
+   * `ERR_DUPLICATE_SERVICE`, `ERR_MISSING_REQUEST_ENCODING`, `ERR_VALUE` (see `Services.add`).
+   */
+  addServices(services: readonly ServiceDefinition[]): void {
+    if (!this.#options.capabilities.includes("services")) {
+      throw new FoxgloveError(
+        "ERR_SERVICES_NOT_SUPPORTED",
+        "adding services requires the services capability",
+      );
+    }
+    const advertise = this.#services.add(services, "throw");
+    if (advertise !== undefined) {
+      this.#broadcast(advertise);
+    }
+  }
+
+  /** Withdraws services by name (unknown names are ignored); calls in flight still complete. */
+  removeServices(names: readonly string[]): void {
+    const unadvertise = this.#services.remove(names);
+    if (unadvertise !== undefined) {
+      this.#broadcast(unadvertise);
+    }
+  }
+
+  /**
+   * Sends parameter values to the viewers subscribed to them (each gets its subset; unset values
+   * are left out). Without a parameter handler the values are also stored (see `Parameters`).
+   * Needs the `parameters` capability (otherwise an error is logged and nothing happens).
+   */
+  publishParameterValues(parameters: readonly Parameter[]): void {
+    if (!this.#options.capabilities.includes("parameters")) {
+      log.error("publishParameterValues needs the parameters capability; ignored");
+      return;
+    }
+    this.#parameters.store(parameters);
+    this.#publishParameters(parameters);
+  }
+
+  /**
+   * Replaces the connection graph. Subscribed viewers get the difference; viewers who subscribe
+   * later get the whole graph. Works whether or not a transport is open.
+   *
+   * @throws FoxgloveError `ERR_CONNECTION_GRAPH_NOT_SUPPORTED` without the `connectionGraph`
+   * capability.
+   */
+  publishConnectionGraph(graph: ConnectionGraph): void {
+    if (!this.#options.capabilities.includes("connectionGraph")) {
+      throw new FoxgloveError(
+        "ERR_CONNECTION_GRAPH_NOT_SUPPORTED",
+        "publishing the connection graph requires the connectionGraph capability",
+      );
+    }
+    const update = this.#graph.replace(graph);
+    if (update === undefined) {
+      return;
+    }
+    for (const key of this.#graph.subscribers) {
+      this.#viewers.get(key)?.connection.send(update);
+    }
+  }
+
+  /** Resolves once every request answered by a device handler so far has ended (for tests). */
+  async settled(): Promise<void> {
+    while (this.#inFlight.size > 0) {
+      await Promise.all([...this.#inFlight]);
+    }
+  }
+
   /** The periodic sweep (every 15 s while open): clears drop warnings idle for 60 s. */
   sweepWarnings(): void {
     if (this.#open !== undefined) {
@@ -405,41 +510,20 @@ export class ViewerHub implements Sink {
         this.#unsubscribe(open, v, message.channelIds);
         return;
       case "advertise":
-        this.#advertiseClientChannels(v, message.channels);
+        this.#clientPublish.advertise(v, message.channels);
         return;
       case "unadvertise":
-        this.#unadvertiseClientChannels(v, message.channelIds);
+        this.#clientPublish.unadvertise(v, message.channelIds);
         return;
-      case "messageData": {
-        const channel = this.#clientChannels.get(v.connection.clientId, message.channelId);
-        if (channel === undefined) {
-          this.#sendStatus(v, 2, `Client has not advertised channel: ${message.channelId}`);
-          return;
-        }
-        const data = message.data;
-        this.#notify("onMessageData", (l) => l.onMessageData?.(v.client, channel, data));
+      case "messageData":
+        this.#clientPublish.messageData(v, message);
         return;
-      }
-      case "subscribeParameterUpdates": {
-        const first = this.#parameterSubscriptions.subscribe(
-          v.connection.clientId,
-          message.parameterNames,
-        );
-        if (first.length > 0) {
-          this.#notify("onParametersSubscribe", (l) => l.onParametersSubscribe?.(first));
-        }
+      case "subscribeParameterUpdates":
+        this.#parameters.subscribe(v, message.parameterNames);
         return;
-      }
-      case "unsubscribeParameterUpdates": {
-        const last = this.#parameterSubscriptions.unsubscribe(
-          v.connection.clientId,
-          message.parameterNames,
-        );
-        if (last.length > 0) {
-          this.#notify("onParametersUnsubscribe", (l) => l.onParametersUnsubscribe?.(last));
-        }
+      case "unsubscribeParameterUpdates":
+        this.#parameters.unsubscribe(v, message.parameterNames);
         return;
-      }
       case "ping":
         v.connection.send({
           op: "pong",
@@ -455,11 +539,46 @@ export class ViewerHub implements Sink {
         return;
       }
       case "getParameters":
+        this.#track(this.#parameters.get(v, message, this.#stillConnected(v)));
+        return;
       case "setParameters":
-      case "subscribeConnectionGraph":
-      case "unsubscribeConnectionGraph":
-      case "fetchAsset":
+        this.#track(
+          this.#parameters.set(v, message, this.#stillConnected(v), (values) =>
+            this.#publishParameters(values),
+          ),
+        );
+        return;
       case "serviceCallRequest":
+        this.#track(this.#services.call(v, message, this.#stillConnected(v)));
+        return;
+      case "fetchAsset":
+        this.#track(
+          fetchAsset(
+            v,
+            message,
+            this.#options.assetHandler,
+            this.#options.requestTimeoutMs,
+            this.#stillConnected(v),
+          ),
+        );
+        return;
+      case "subscribeConnectionGraph": {
+        const initial = this.#graph.subscribe(v.connection.clientId);
+        if (initial === undefined) {
+          log.debug(`viewer ${v.connection.name} is already subscribed to the connection graph`);
+          return;
+        }
+        v.connection.send(initial);
+        // After the full graph: the callback may publish a new graph (it reaches this viewer as a
+        // diff that follows the full graph).
+        if (this.#graph.subscribers.size === 1) {
+          this.#notify("onConnectionGraphSubscribe", (l) => l.onConnectionGraphSubscribe?.());
+        }
+        return;
+      }
+      case "unsubscribeConnectionGraph":
+        this.#unsubscribeGraph(v);
+        return;
       case "playbackControlRequest":
         log.debug(`Unhandled client message: ${message.op} (viewer ${v.connection.name})`);
         return;
@@ -522,47 +641,6 @@ export class ViewerHub implements Sink {
     }
   }
 
-  #advertiseClientChannels(v: Viewer, channels: ClientChannel[]): void {
-    for (const c of channels) {
-      let schema: Schema | undefined;
-      try {
-        schema = clientSchema(c);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        log.warn(`viewer ${v.connection.name}: failed to decode schema for client channel ${c.id}`);
-        this.#sendStatus(v, 2, `Failed to decode schema for channel ${c.id}: ${reason}`);
-        continue;
-      }
-      const descriptor: ChannelDescriptor = {
-        id: c.id,
-        topic: c.topic,
-        messageEncoding: c.encoding,
-        schema,
-        metadata: {},
-      };
-      if (!this.#clientChannels.insert(v.connection.clientId, descriptor)) {
-        this.#sendStatus(
-          v,
-          1,
-          `Client is already advertising channel: ${c.id}; ignoring advertisement`,
-        );
-        continue;
-      }
-      this.#notify("onClientAdvertise", (l) => l.onClientAdvertise?.(v.client, descriptor));
-    }
-  }
-
-  #unadvertiseClientChannels(v: Viewer, ids: number[]): void {
-    for (const id of ids) {
-      const channel = this.#clientChannels.remove(v.connection.clientId, id);
-      if (channel === undefined) {
-        log.debug(`viewer ${v.connection.name} unadvertised unknown client channel ${id}`);
-      } else {
-        this.#notify("onClientUnadvertise", (l) => l.onClientUnadvertise?.(v.client, channel));
-      }
-    }
-  }
-
   // ---- internals ----
 
   #viewer(connection: ViewerConnection): Viewer | undefined {
@@ -583,11 +661,10 @@ export class ViewerHub implements Sink {
   }
 
   #cleanup(v: Viewer, unsubscribeContext: boolean): void {
+    v.ended.abort(new FoxgloveError("ERR_ABORTED", "the viewer left"));
     const key = v.connection.clientId;
     const open = this.#open;
     const subs = open?.channels.removeSubscriber(key);
-    const clientChannels = this.#clientChannels.removeAll(key);
-    const names = this.#parameterSubscriptions.removeSubscriber(key);
     if (open !== undefined && subs !== undefined) {
       if (unsubscribeContext && subs.lastUnsubscribed.length > 0) {
         this.#options.context.unsubscribeChannels(
@@ -599,15 +676,41 @@ export class ViewerHub implements Sink {
         open.media.stopVideo(id);
       }
     }
-    if (names.length > 0) {
-      this.#notify("onParametersUnsubscribe", (l) => l.onParametersUnsubscribe?.(names));
-    }
+    this.#parameters.unsubscribe(v);
     for (const channel of subs?.unsubscribed ?? []) {
       this.#notify("onUnsubscribe", (l) => l.onUnsubscribe?.(v.client, channel));
     }
-    for (const channel of clientChannels) {
-      this.#notify("onClientUnadvertise", (l) => l.onClientUnadvertise?.(v.client, channel));
+    this.#clientPublish.remove(v);
+    this.#unsubscribeGraph(v);
+  }
+
+  #unsubscribeGraph(v: Viewer): void {
+    if (!this.#graph.unsubscribe(v.connection.clientId)) {
+      log.debug(`viewer ${v.connection.name} is not subscribed to the connection graph`);
+      return;
     }
+    if (this.#graph.subscribers.size === 0) {
+      this.#notify("onConnectionGraphUnsubscribe", (l) => l.onConnectionGraphUnsubscribe?.());
+    }
+  }
+
+  #publishParameters(parameters: readonly Parameter[]): void {
+    for (const [key, v] of this.#viewers) {
+      const push = this.#parameters.pushFor(key, parameters);
+      if (push !== undefined) {
+        v.connection.send(push);
+      }
+    }
+  }
+
+  /** "Still connected" for a reply after an await (the re-check of spec session 10.2). */
+  #stillConnected(v: Viewer): () => boolean {
+    return () => this.#viewer(v.connection) === v;
+  }
+
+  #track(request: Promise<void>): void {
+    this.#inFlight.add(request);
+    void request.then(() => this.#inFlight.delete(request));
   }
 
   #reportDrops(open: Attachment, channelId: number, report: DropReport): void {
@@ -660,13 +763,13 @@ export class ViewerHub implements Sink {
     }
   }
 
-  #notify(what: string, call: (listener: ViewerListener) => void): void {
+  readonly #notify: NotifyListener = (what, call) => {
     try {
       call(this.#listener);
     } catch (error) {
       log.error(`listener ${what} threw`, error);
     }
-  }
+  };
 }
 
 /** The wire form of a {@link ViewerStatus}. */
@@ -677,22 +780,4 @@ function toStatusMessage(status: ViewerStatus): ServerMessage {
     message: status.message,
     ...(status.id !== undefined ? { id: status.id } : {}),
   };
-}
-
-/**
- * The schema of a client channel: decoded text/base64 when both encoding and schema are given,
- * else a name-only schema (teleop panels send only a name), else none. Throws on bad base64.
- */
-function clientSchema(c: ClientChannel): Schema | undefined {
-  if (c.schemaEncoding !== undefined && c.schema !== undefined) {
-    return {
-      name: c.schemaName,
-      encoding: c.schemaEncoding,
-      data: decodeSchemaText(c.schemaEncoding, c.schema),
-    };
-  }
-  if (c.schemaName !== "") {
-    return { name: c.schemaName, encoding: c.schemaEncoding ?? "", data: new Uint8Array(0) };
-  }
-  return undefined;
 }

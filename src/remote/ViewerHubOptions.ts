@@ -1,7 +1,11 @@
 import { Context } from "../core/Context.js";
 import type { SinkChannelFilter } from "../core/Sink.js";
+import { FoxgloveError } from "../core/FoxgloveError.js";
 import type { Capability } from "../protocol/index.js";
+import type { AssetHandler } from "./Assets.js";
+import type { ParameterHandler } from "./Parameters.js";
 import type { QosClassifier } from "./planChannels.js";
+import type { ServiceDefinition } from "./Services.js";
 import { serverCapabilities, type GatewayCapability } from "./serverInfo.js";
 import type { ViewerListener } from "./ViewerListener.js";
 
@@ -24,7 +28,35 @@ export interface ViewerHubOptions {
   qosClassifier?: QosClassifier | undefined;
   /** Callbacks about viewers. Default none. */
   listener?: ViewerListener | undefined;
+  /**
+   * Services offered at start (adds the `services` capability and their request encodings to
+   * `supportedEncodings`). More can be added and removed at run time. Default none.
+   */
+  services?: readonly ServiceDefinition[] | undefined;
+  /**
+   * Answers parameter get/set (adds the `parameters` capability). Default none: with the
+   * capability on, the hub keeps a simple parameter store (see `Parameters`).
+   */
+  parameterHandler?: ParameterHandler | undefined;
+  /** Answers asset fetches (adds the `assets` capability). Default none. */
+  assetHandler?: AssetHandler | undefined;
+  /**
+   * How long a service, parameter or asset handler may take before the request fails with a
+   * "did not respond" message, in ms. Default 30 000.
+   */
+  requestTimeoutMs?: number | undefined;
+  /**
+   * Requests each viewer may have in flight, per kind (service calls, asset fetches, parameter
+   * get/set); more are refused at once. Default 32.
+   */
+  maxRequestsInFlight?: number | undefined;
 }
+
+/** Default of {@link ViewerHubOptions.requestTimeoutMs}: 30 s. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Default of {@link ViewerHubOptions.maxRequestsInFlight} (the reference's 32). */
+export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 32;
 
 /** {@link ViewerHubOptions} with defaults applied and capabilities expanded. */
 export interface ResolvedViewerHubOptions {
@@ -36,20 +68,53 @@ export interface ResolvedViewerHubOptions {
   readonly serverInfoMetadata: Readonly<Record<string, string>>;
   readonly qosClassifier: QosClassifier | undefined;
   readonly listener: ViewerListener;
+  readonly services: readonly ServiceDefinition[];
+  readonly parameterHandler: ParameterHandler | undefined;
+  readonly assetHandler: AssetHandler | undefined;
+  readonly requestTimeoutMs: number;
+  readonly maxRequestsInFlight: number;
 }
 
 /**
  * Applies defaults and validates. Throws FoxgloveError `ERR_CONFIGURATION` when the `assets`
- * capability is configured without an asset handler.
+ * capability is configured without an asset handler, or a timeout or limit is not a positive
+ * integer.
  */
 export function resolveViewerHubOptions(options: ViewerHubOptions = {}): ResolvedViewerHubOptions {
+  const services = options.services ?? [];
+  const supportedEncodings = [...(options.supportedEncodings ?? [])];
+  for (const s of services) {
+    const encoding = s.request?.encoding;
+    if (encoding !== undefined && !supportedEncodings.includes(encoding)) {
+      supportedEncodings.push(encoding);
+    }
+  }
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const maxRequestsInFlight = options.maxRequestsInFlight ?? DEFAULT_MAX_REQUESTS_IN_FLIGHT;
+  for (const [name, value] of [
+    ["requestTimeoutMs", requestTimeoutMs],
+    ["maxRequestsInFlight", maxRequestsInFlight],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new FoxgloveError("ERR_CONFIGURATION", `${name} must be an integer ≥ 1, got ${value}`);
+    }
+  }
   return {
     context: options.context ?? Context.default(),
     channelFilter: options.channelFilter,
-    capabilities: serverCapabilities(options.capabilities ?? []),
-    supportedEncodings: [...(options.supportedEncodings ?? [])],
+    capabilities: serverCapabilities(options.capabilities ?? [], {
+      hasServices: services.length > 0,
+      hasAssetHandler: options.assetHandler !== undefined,
+      hasParameterHandler: options.parameterHandler !== undefined,
+    }),
+    supportedEncodings,
     serverInfoMetadata: { ...options.serverInfo },
     qosClassifier: options.qosClassifier,
     listener: options.listener ?? {},
+    services,
+    parameterHandler: options.parameterHandler,
+    assetHandler: options.assetHandler,
+    requestTimeoutMs,
+    maxRequestsInFlight,
   };
 }

@@ -37,7 +37,17 @@ export interface ViewerListener {
   onParametersSubscribe?(names: string[]): void;
   /** Parameter names that lost their last subscriber. */
   onParametersUnsubscribe?(names: string[]): void;
+  /**
+   * The connection graph got its first subscriber (after it was sent the current graph; a graph
+   * published from here reaches it as a diff).
+   */
+  onConnectionGraphSubscribe?(): void;
+  /** The connection graph lost its last subscriber (it left, or the transport closed). */
+  onConnectionGraphUnsubscribe?(): void;
 }
 
 /** Wire level of a {@link ViewerStatus}. */
 export const STATUS_LEVELS = { info: 0, warning: 1, error: 2 } as const;
+
+/** Calls the listener, catching and logging what it throws (the hub's, handed to its features). */
+export type NotifyListener = (what: string, call: (listener: ViewerListener) => void) => void;

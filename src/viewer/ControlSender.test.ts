@@ -123,3 +123,15 @@ test("unencodable messages and an overfull hold are reported, never thrown", asy
   small.send(ping);
   assert.equal(small.pending, 2);
 });
+
+test("bufferedBytes counts held frames plus what the stream has not sent yet", async () => {
+  const { sender, streams } = setup();
+  sender.send(ping); // 5-byte frame header + 9-byte Ping
+  assert.equal(sender.bufferedBytes, 14);
+  sender.setReady(true);
+  await tick();
+  assert.equal(streams.length, 1);
+  assert.equal(sender.bufferedBytes, 0); // the fake stream reports no buffer
+  Object.defineProperty(streams[0], "bufferedBytes", { value: 1000 });
+  assert.equal(sender.bufferedBytes, 1000);
+});

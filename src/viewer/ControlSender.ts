@@ -5,6 +5,8 @@ import { encodeClientFrame, type ClientMessage } from "../protocol/index.js";
 export interface OutgoingStream {
   write(chunk: Uint8Array): Promise<void>;
   close(): Promise<void>;
+  /** Bytes written but not yet handed to the transport (when the stream knows). */
+  readonly bufferedBytes?: number;
 }
 
 /** Options of {@link ControlSender}. */
@@ -49,6 +51,15 @@ export class ControlSender {
   /** Frames waiting to be written. */
   get pending(): number {
     return this.#pending.length;
+  }
+
+  /** Bytes sent but not yet on the wire: frames held here plus the stream's own buffer. */
+  get bufferedBytes(): number {
+    let held = 0;
+    for (const frame of this.#pending) {
+      held += frame.byteLength;
+    }
+    return held + (this.#stream?.bufferedBytes ?? 0);
   }
 
   /** Encodes and sends `message` (held until the device is ready). Never throws. */

@@ -1,6 +1,4 @@
-import { FoxgloveError } from "../core/FoxgloveError.js";
-import { log } from "../core/logger.js";
-import { AsyncQueue } from "../core/async/AsyncQueue.js";
+import { Feed } from "./Feed.js";
 import type { ViewerChannel } from "./ViewerChannel.js";
 import type { ViewerMessage } from "./ViewerMessage.js";
 
@@ -42,16 +40,12 @@ export const DEFAULT_SUBSCRIPTION_QUEUE_SIZE = 1024;
  * loses messages (counted in {@link dropped}) instead of growing memory, whatever the channel's
  * reliability.
  */
-export class Subscription implements AsyncIterable<ViewerMessage>, AsyncDisposable {
+export class Subscription extends Feed<ViewerMessage> {
   /** What this subscription follows. */
   readonly target: SubscriptionTarget;
-  readonly #queue: AsyncQueue<ViewerMessage> | undefined;
-  readonly #onMessage: ((message: ViewerMessage) => void) | undefined;
   readonly #onUnsubscribe: (sub: Subscription) => void;
   readonly #channels = new Map<number, ViewerChannel>();
-  #received = 0;
   #lost = 0;
-  #active = true;
 
   /** @internal Created by the viewer. */
   constructor(
@@ -59,36 +53,19 @@ export class Subscription implements AsyncIterable<ViewerMessage>, AsyncDisposab
     options: SubscribeOptions,
     onUnsubscribe: (sub: Subscription) => void,
   ) {
+    super({
+      queueSize: options.queueSize ?? DEFAULT_SUBSCRIPTION_QUEUE_SIZE,
+      overflow: options.overflow ?? "dropOldest",
+      callback: options.onMessage,
+      callbackName: "onMessage",
+    });
     this.target = target;
     this.#onUnsubscribe = onUnsubscribe;
-    this.#onMessage = options.onMessage;
-    if (options.onMessage === undefined) {
-      const size = options.queueSize ?? DEFAULT_SUBSCRIPTION_QUEUE_SIZE;
-      if (!Number.isInteger(size) || size < 1) {
-        throw new FoxgloveError("ERR_VALUE", `queueSize must be an integer >= 1, got ${size}`);
-      }
-      this.#queue = new AsyncQueue(size, options.overflow ?? "dropOldest");
-    }
   }
 
   /** The channels currently delivering to this subscription, in id order. */
   get channels(): ViewerChannel[] {
     return [...this.#channels.values()].sort((a, b) => a.id - b.id);
-  }
-
-  /** False once unsubscribed or ended. */
-  get active(): boolean {
-    return this.#active;
-  }
-
-  /** Messages that arrived for this subscription (including ones later dropped). */
-  get received(): number {
-    return this.#received;
-  }
-
-  /** Messages dropped because the buffer was full. */
-  get dropped(): number {
-    return this.#queue?.dropped ?? 0;
   }
 
   /**
@@ -97,46 +74,6 @@ export class Subscription implements AsyncIterable<ViewerMessage>, AsyncDisposab
    */
   get lost(): number {
     return this.#lost;
-  }
-
-  /** Messages waiting in the buffer. */
-  get pending(): number {
-    return this.#queue?.size ?? 0;
-  }
-
-  /** Stops the subscription; the viewer unsubscribes at the device when nobody else needs the channel. */
-  unsubscribe(): void {
-    if (!this.#active) {
-      return;
-    }
-    this.#active = false;
-    this.#queue?.clear();
-    this.#onUnsubscribe(this);
-  }
-
-  /** Same as {@link unsubscribe}. */
-  [Symbol.asyncDispose](): Promise<void> {
-    this.unsubscribe();
-    return Promise.resolve();
-  }
-
-  /** Same as {@link unsubscribe}. */
-  [Symbol.dispose](): void {
-    this.unsubscribe();
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<ViewerMessage> {
-    const queue = this.#queue;
-    if (queue === undefined) {
-      throw new FoxgloveError("ERR_VALUE", "a subscription with onMessage cannot be iterated");
-    }
-    return {
-      next: () => queue.next(),
-      return: () => {
-        this.unsubscribe();
-        return Promise.resolve({ done: true, value: undefined });
-      },
-    };
   }
 
   /** @internal True when this subscription wants messages of `channel`. */
@@ -156,35 +93,19 @@ export class Subscription implements AsyncIterable<ViewerMessage>, AsyncDisposab
     this.#channels.delete(channelId);
   }
 
-  /** @internal Hands over one message. */
-  deliver(message: ViewerMessage): void {
-    if (!this.#active) {
-      return;
-    }
-    this.#received += 1;
-    if (this.#queue !== undefined) {
-      this.#queue.push(message);
-      return;
-    }
-    try {
-      this.#onMessage?.(message);
-    } catch (error) {
-      log.error("subscription onMessage callback threw:", error);
-    }
-  }
-
   /** @internal Counts frames lost in transit. */
   noteLost(count: number): void {
     this.#lost += count;
   }
 
   /** @internal Ends the subscription: buffered messages can still be read, then iteration ends. */
-  end(): void {
-    if (!this.#active) {
-      return;
-    }
-    this.#active = false;
+  override end(): void {
+    super.end();
     this.#channels.clear();
-    this.#queue?.end();
+  }
+
+  /** The viewer unsubscribes at the device when nobody else needs the channel. */
+  protected released(): void {
+    this.#onUnsubscribe(this);
   }
 }

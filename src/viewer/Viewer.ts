@@ -14,6 +14,7 @@ import {
   parseDataTrackName,
   PROTOCOL_VERSION_ATTRIBUTE,
   type AdvertisedService,
+  type Parameter,
   type ServerInfo,
   type Status,
 } from "../protocol/index.js";
@@ -25,6 +26,12 @@ import type { SubscribeOptions, Subscription, SubscriptionTarget } from "./Subsc
 import type { ViewerChannel } from "./ViewerChannel.js";
 import { ViewerCore } from "./ViewerCore.js";
 import type { ViewerCloseReason, ViewerEvents } from "./ViewerEvents.js";
+import type { AdvertiseOptions, ClientPublisher } from "./ClientPublisher.js";
+import type { ConnectionGraph } from "./ConnectionGraphState.js";
+import type { UpdateSubscription, UpdateSubscriptionOptions } from "./UpdateSubscription.js";
+import type { RequestOptions } from "./PendingRequests.js";
+import type { CallServiceOptions, ServiceResponse } from "./ServiceCalls.js";
+import { waitForViewerState, type WaitOptions } from "./waitForViewerState.js";
 import {
   DEVICE_LEFT_GRACE_MS,
   judgeDeviceLoss,
@@ -61,12 +68,8 @@ export interface PingOptions {
   timeoutMs?: number;
 }
 
-/** Options of {@link Viewer.waitForChannel}. */
-export interface WaitForChannelOptions {
-  /** How long to wait, ms (default 10 000); then rejects with `ERR_TIMEOUT`. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
+/** Options of {@link Viewer.waitForChannel} and {@link Viewer.waitForService}. */
+export type WaitForChannelOptions = WaitOptions;
 
 /**
  * A viewer connected to a device over LiveKit (created by `connectViewer`). It reads the device's
@@ -120,6 +123,7 @@ export class Viewer implements AsyncDisposable {
         send: (message) => this.#sender.send(message),
         openDataTrack: (id) => this.#openDataTrack(id),
         closeDataTrack: (id) => this.#closeDataTrack(id),
+        backlogBytes: () => this.#sender.bufferedBytes,
       },
     });
     this.#sender = new ControlSender({
@@ -233,58 +237,14 @@ export class Viewer implements AsyncDisposable {
    * Rejects with FoxgloveError `ERR_TIMEOUT`, `ERR_ABORTED`, or `ERR_CHANNEL_CLOSED`.
    */
   async waitForChannel(topic: string, options: WaitForChannelOptions = {}): Promise<ViewerChannel> {
-    const now = this.#core.channelsByTopic(topic)[0];
-    if (now !== undefined) {
-      return now;
-    }
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    return await new Promise<ViewerChannel>((resolve, reject) => {
-      const cleanups: (() => void)[] = [];
-      const finish = (fn: () => void) => {
-        cleanups.forEach((c) => c());
-        fn();
-      };
-      cleanups.push(
-        this.#events.on("channels", () => {
-          const found = this.#core.channelsByTopic(topic)[0];
-          if (found !== undefined) {
-            finish(() => resolve(found));
-          }
-        }),
-        this.#events.on("close", () =>
-          finish(() => reject(new FoxgloveError("ERR_CHANNEL_CLOSED", "the viewer closed"))),
-        ),
-      );
-      const timer = setTimeout(
-        () =>
-          finish(() =>
-            reject(
-              new FoxgloveError(
-                "ERR_TIMEOUT",
-                `no channel on topic ${topic} within ${timeoutMs} ms`,
-              ),
-            ),
-          ),
-        timeoutMs,
-      );
-      cleanups.push(() => clearTimeout(timer));
-      const signal = options.signal;
-      if (signal !== undefined) {
-        const onAbort = () =>
-          finish(() =>
-            reject(new FoxgloveError("ERR_ABORTED", "waiting for a channel was aborted")),
-          );
-        if (signal.aborted) {
-          onAbort();
-          return;
-        }
-        signal.addEventListener("abort", onAbort, { once: true });
-        cleanups.push(() => signal.removeEventListener("abort", onAbort));
-      }
-      if (this.isClosed) {
-        finish(() => reject(new FoxgloveError("ERR_CHANNEL_CLOSED", "the viewer is closed")));
-      }
-    });
+    return await waitForViewerState(
+      this.#events,
+      "channels",
+      () => this.#core.channelsByTopic(topic)[0],
+      () => this.isClosed,
+      options,
+      (ms) => `no channel on topic ${topic} within ${ms} ms`,
+    );
   }
 
   /**
@@ -294,6 +254,111 @@ export class Viewer implements AsyncDisposable {
    */
   async ping(options: PingOptions = {}): Promise<number> {
     return await this.#core.startPing(options.timeoutMs ?? 5_000);
+  }
+
+  // ---- acting on the device (docs/viewer.md "Acting on the device") -----------------------
+
+  /**
+   * Waits until a service named `name` is advertised and returns it (at once when it already is).
+   * Rejects with FoxgloveError `ERR_TIMEOUT`, `ERR_ABORTED`, or `ERR_CHANNEL_CLOSED`.
+   */
+  async waitForService(name: string, options: WaitOptions = {}): Promise<AdvertisedService> {
+    return await waitForViewerState(
+      this.#events,
+      "services",
+      () => this.#core.services.find((s) => s.name === name),
+      () => this.isClosed,
+      options,
+      (ms) => `no service ${name} within ${ms} ms`,
+    );
+  }
+
+  /**
+   * Advertises a client channel and returns its publisher (spec 3.3.3, 4.3.1); needs the device's
+   * `clientPublish` capability and an encoding among its `supportedEncodings`. Throws
+   * {@link CapabilityError}, FoxgloveError `ERR_UNSUPPORTED_ENCODING`, `ERR_VALUE`, `ERR_ENCODE`,
+   * `ERR_CHANNEL_CLOSED`.
+   */
+  advertise(options: AdvertiseOptions): ClientPublisher {
+    return this.#core.actions.advertise(options);
+  }
+
+  /** Client channels this viewer advertises, in id order. */
+  get publishers(): ClientPublisher[] {
+    return this.#core.actions.publishers;
+  }
+
+  /**
+   * Calls a service (by name, id or description) with a request given as bytes or a string
+   * (UTF-8). Needs `services`. Rejects with {@link CapabilityError} or {@link ServiceCallError},
+   * whose `reason` says why (device failure text, unknown service, encoding, timeout after
+   * `timeoutMs` (default 30 s), abort, disconnect).
+   */
+  async callService(
+    service: string | number | AdvertisedService,
+    request: Uint8Array | string,
+    options?: CallServiceOptions,
+  ): Promise<ServiceResponse> {
+    return await this.#core.actions.callService(service, request, options);
+  }
+
+  /**
+   * Reads parameters (all of them for an empty list; the device decides). Needs `parameters`.
+   * Rejects with {@link CapabilityError}, FoxgloveError `ERR_TIMEOUT` (default 10 s; a device
+   * without a parameter handler never answers), `ERR_ABORTED`, `ERR_TOO_MANY_REQUESTS`,
+   * `ERR_CHANNEL_CLOSED`.
+   */
+  async getParameters(names: readonly string[], options?: RequestOptions): Promise<Parameter[]> {
+    return await this.#core.actions.getParameters(names, options);
+  }
+
+  /**
+   * Sets parameters (one without `value` is unset) and resolves with the values the device
+   * applied. Needs `parameters`; rejects like {@link getParameters}.
+   */
+  async setParameters(
+    parameters: readonly Parameter[],
+    options?: RequestOptions,
+  ): Promise<Parameter[]> {
+    return await this.#core.actions.setParameters(parameters, options);
+  }
+
+  /**
+   * Watches parameters: each update is the batch of changed values among `names`. Needs
+   * `parametersSubscribe`. Throws {@link CapabilityError}, FoxgloveError `ERR_VALUE`,
+   * `ERR_CHANNEL_CLOSED`.
+   */
+  subscribeParameterUpdates(
+    names: readonly string[],
+    options?: UpdateSubscriptionOptions<Parameter[]>,
+  ): UpdateSubscription<Parameter[]> {
+    return this.#core.actions.subscribeParameterUpdates(names, options);
+  }
+
+  /**
+   * Follows the device's connection graph: each update is the whole graph, kept up to date from
+   * the device's diffs. Needs `connectionGraph`. Throws {@link CapabilityError},
+   * `ERR_CHANNEL_CLOSED`.
+   */
+  subscribeConnectionGraph(
+    options?: UpdateSubscriptionOptions<ConnectionGraph>,
+  ): UpdateSubscription<ConnectionGraph> {
+    return this.#core.actions.subscribeConnectionGraph(options);
+  }
+
+  /** The connection graph while a graph subscription is active and the device sent it. */
+  get connectionGraph(): ConnectionGraph | undefined {
+    return this.#core.actions.connectionGraph;
+  }
+
+  /**
+   * Fetches an asset (e.g. `package://robot/meshes/base.stl`) and resolves with its bytes. Needs
+   * `assets`. Rejects with {@link CapabilityError}, FoxgloveError `ERR_ASSET` (the device's
+   * error, e.g. not found), `ERR_TOO_MANY_REQUESTS`, `ERR_TIMEOUT` (default 30 s), `ERR_ABORTED`,
+   * `ERR_CHANNEL_CLOSED`.
+   */
+  async fetchAsset(uri: string, options?: RequestOptions): Promise<Uint8Array> {
+    return await this.#core.actions.fetchAsset(uri, options);
   }
 
   /** Leaves the room; every subscription ends. Idempotent; never rejects. */

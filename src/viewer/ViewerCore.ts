@@ -13,6 +13,7 @@ import { PingTracker, type PingClocks } from "./PingTracker.js";
 import { Subscription, type SubscribeOptions, type SubscriptionTarget } from "./Subscription.js";
 import type { ViewerChannel } from "./ViewerChannel.js";
 import type { ViewerEvents } from "./ViewerEvents.js";
+import { ViewerActions } from "./ViewerActions.js";
 
 /** What the core asks its I/O shell to do. */
 export interface ViewerCoreEffects {
@@ -22,6 +23,8 @@ export interface ViewerCoreEffects {
   openDataTrack(channelId: number): void;
   /** Stops receiving the data track of `channelId`. */
   closeDataTrack(channelId: number): void;
+  /** Bytes sent on the control stream but not yet on the wire (default: 0, unknown). */
+  backlogBytes?(): number;
 }
 
 /** Options of {@link ViewerCore}. */
@@ -50,6 +53,7 @@ export class ViewerCore {
   /** Channel ids whose data track the shell was asked to receive. */
   readonly #dataTracks = new Set<number>();
   readonly #pings: PingTracker;
+  readonly #actions: ViewerActions;
   #serverInfo: ServerInfo | undefined;
   #closed = false;
   #ignored = 0;
@@ -58,6 +62,17 @@ export class ViewerCore {
     this.#effects = options.effects;
     this.#events = options.events;
     this.#pings = new PingTracker(options.clocks);
+    this.#actions = new ViewerActions({
+      send: (message) => this.#effects.send(message),
+      serverInfo: () => this.#serverInfo,
+      services: () => this.#services.values(),
+      backlogBytes: () => this.#effects.backlogBytes?.() ?? 0,
+    });
+  }
+
+  /** Requests to the device: client publish, parameters, services, graph, assets. */
+  get actions(): ViewerActions {
+    return this.#actions;
   }
 
   /** The device's `serverInfo` on the current control stream, if received. */
@@ -155,6 +170,7 @@ export class ViewerCore {
     switch (message.op) {
       case "serverInfo":
         this.#serverInfo = message;
+        this.#actions.restore(message);
         this.#events.emit("serverInfo", message);
         break;
       case "advertise":
@@ -200,6 +216,8 @@ export class ViewerCore {
       case "serviceCallFailure":
       case "serviceCallResponse":
       case "fetchAssetResponse":
+        this.#actions.handle(message);
+        break;
       case "time":
       case "playbackState":
         break; // Not handled by this viewer; available through the `message` event.
@@ -247,6 +265,7 @@ export class ViewerCore {
     const hadServices = this.#services.size > 0;
     this.#services.clear();
     this.#statuses.clear();
+    this.#actions.reset();
     this.#releaseAll();
     const change = this.#table.clear();
     this.#events.emit("reset");
@@ -270,6 +289,7 @@ export class ViewerCore {
     }
     this.#subs.clear();
     this.#pings.failAll(error ?? new FoxgloveError("ERR_CHANNEL_CLOSED", "the viewer closed"));
+    this.#actions.close(error);
   }
 
   // -------------------------------------------------------------------------------------------

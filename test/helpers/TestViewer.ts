@@ -12,6 +12,7 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from "../../src/protocol/index.js";
+import { requestViewerCredentials } from "../../src/viewer/index.js";
 import type { TestLiveKitServer } from "./livekitServer.js";
 import { Waiter } from "./Waiter.js";
 
@@ -63,6 +64,31 @@ export class TestViewer {
   ): Promise<TestViewer> {
     return await TestViewer.#attach(deviceIdentity, (listener) =>
       connectRoom(livekitUrl, token, { listener, ...(iceServers ? { iceServers } : {}) }),
+    );
+  }
+
+  /**
+   * Joins the room of device `device` with credentials from the API server at `apiUrl` (its
+   * viewer endpoint, as a viewer application would), as `identity`.
+   */
+  static async viaApiServer(
+    apiUrl: string,
+    device: string,
+    identity: string,
+    iceServers?: readonly IceServerConfig[],
+    protocolVersion?: string,
+  ): Promise<TestViewer> {
+    const creds = await requestViewerCredentials({
+      apiUrl,
+      device,
+      identity,
+      ...(protocolVersion === undefined ? {} : { protocolVersion }),
+    });
+    return await TestViewer.connect(
+      creds.livekitUrl,
+      creds.token,
+      creds.deviceIdentity,
+      iceServers,
     );
   }
 

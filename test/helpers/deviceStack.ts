@@ -42,9 +42,8 @@ export async function startDeviceStack(
     ...options,
     context,
     joinRoom: sessionJoiner({
+      ...options, // the session's limits
       iceServers: livekit.iceServers,
-      messageBacklogSize: options.messageBacklogSize,
-      maxDataTrackMessageSize: options.maxDataTrackMessageSize,
       onSession: (s) => (session = s),
     }),
   });

@@ -8,7 +8,7 @@ import { startGateway } from "../../gateway/startGateway.js";
 import { startDevServer } from "../../livekit/index.js";
 import { interruptSignal } from "../interruptSignal.js";
 import { connectViewer, type Subscription } from "../../viewer/index.js";
-import { DEMO_TOPICS, DemoRobot, demoQos } from "../demo/DemoRobot.js";
+import { DEMO_TOPICS, DemoRobot, demoQos, TELEOP_TOPIC } from "../demo/DemoRobot.js";
 import { formatRates, RateTable } from "../demo/RateTable.js";
 import { formatChannelTable } from "../formatViewerOutput.js";
 import { seconds } from "../viewerAccess.js";
@@ -90,7 +90,8 @@ async function runDemo(flags: DemoFlags): Promise<void> {
 
     const context = new Context();
     cleanups.push(() => context.close());
-    const robot = new DemoRobot(context);
+    let lastAction = "none yet";
+    const robot = new DemoRobot(context, { onLog: (line) => (lastAction = line) });
     robot.start();
     cleanups.push(() => robot.stop());
     const gateway = startGateway({
@@ -100,7 +101,9 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       context,
       qosClassifier: demoQos,
       iceServers: livekit.iceServers,
+      ...robot.gatewayOptions(),
     });
+    robot.publishParametersWith((values) => gateway.publishParameterValues(values));
     cleanups.push(() => gateway.stop());
     await gateway.waitForStatus("connected", { signal });
     say(`  device "${device.name}" is online and dormant (watching the API server)`);
@@ -122,6 +125,10 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     say("In another terminal, while this runs:");
     say(`  ${CLI} topics --api-url ${api.url}`);
     say(`  ${CLI} echo /imu --api-url ${api.url} --count 5`);
+    say(
+      `The robot can be driven: teleop on ${TELEOP_TOPIC} (JSON {"linear":{"x":1},"angular":{"z":0.5}}), ` +
+        "services /stop and /reset_odometry, parameters speed_scale, max_angular, label.",
+    );
     say();
 
     const rates = new RateTable(
@@ -145,6 +152,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       const lines = [
         `Live rates after ${((Date.now() - started) / 1000).toFixed(0)} s (round trip ${rtt}):`,
         ...formatRates(rates.sample(Date.now())),
+        `Last control action: ${lastAction}`,
       ];
       if (tty && drawn > 0) {
         process.stdout.write(`\x1b[${drawn}A`);

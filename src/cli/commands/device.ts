@@ -3,7 +3,7 @@ import { TEST_DEVICE } from "../../api-server/ApiServerOptions.js";
 import { Context } from "../../core/Context.js";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
 import { startGateway } from "../../gateway/startGateway.js";
-import { DEMO_TOPICS, DemoRobot, demoQos } from "../demo/DemoRobot.js";
+import { DEMO_TOPICS, DemoRobot, demoQos, TELEOP_TOPIC } from "../demo/DemoRobot.js";
 import { interruptSignal } from "../interruptSignal.js";
 import { DEFAULT_VIEWER_API_URL, seconds } from "../viewerAccess.js";
 
@@ -33,7 +33,10 @@ export function addDeviceCommand(program: Command): void {
     .option("--duration <s>", "stop by itself after this many seconds", seconds)
     .addHelpText(
       "after",
-      "\nThe device token comes from env FOXGLOVE_DEVICE_TOKEN; default: the api-server's test " +
+      `\nViewers can drive it: teleop on ${TELEOP_TOPIC} (JSON {"linear":{"x":1},"angular":{"z":0.5}}), ` +
+        "services /stop and /reset_odometry, parameters speed_scale, max_angular, label; each " +
+        "action is printed.\n" +
+        "\nThe device token comes from env FOXGLOVE_DEVICE_TOKEN; default: the api-server's test " +
         `device token (${TEST_DEVICE.id}).\n` +
         "\nExit codes: 0 stopped by Ctrl-C, SIGTERM or --duration; 1 the gateway could not run " +
         "(bad URL, token rejected, no device API at the URL); 130 a second Ctrl-C.",
@@ -50,7 +53,11 @@ async function runDevice(flags: DeviceFlags): Promise<void> {
   const apiUrl = nonEmpty(flags.apiUrl) ?? nonEmpty(env.FOXGLOVE_API_URL) ?? DEFAULT_VIEWER_API_URL;
   const deviceToken = nonEmpty(env.FOXGLOVE_DEVICE_TOKEN) ?? TEST_DEVICE.token;
   const context = new Context();
-  using robot = new DemoRobot(context);
+  // Control actions (teleop commands, service calls, parameter sets) are printed as they happen.
+  using robot = new DemoRobot(context, {
+    onLog: (line) => process.stdout.write(`device "${flags.name}": ${line}\n`),
+  });
+  const controls = robot.gatewayOptions();
   const gateway = startGateway({
     name: flags.name,
     deviceToken,
@@ -58,7 +65,9 @@ async function runDevice(flags: DeviceFlags): Promise<void> {
     signal: interrupt.signal,
     context,
     qosClassifier: demoQos,
+    ...controls,
     listener: {
+      ...controls.listener,
       onConnectionStatusChanged: (status) => {
         if (status === "connected") {
           process.stdout.write(`device "${flags.name}": ${status} to ${apiUrl}\n`);
@@ -66,6 +75,7 @@ async function runDevice(flags: DeviceFlags): Promise<void> {
       },
     },
   });
+  robot.publishParametersWith((values) => gateway.publishParameterValues(values));
   robot.start();
   process.stdout.write(
     `device "${flags.name}" logging ${DEMO_TOPICS.map((t) => t.topic).join(", ")}; ` +

@@ -3,7 +3,11 @@ import type { ChannelDescriptor } from "../../core/ChannelDescriptor.js";
 import type { Context } from "../../core/Context.js";
 import { jsonEncoder } from "../../core/jsonEncoder.js";
 import { nowNanos } from "../../core/time.js";
+import type { Parameter } from "../../protocol/index.js";
+import type { ParameterHandler } from "../../remote/Parameters.js";
 import type { QosProfile } from "../../remote/planChannels.js";
+import type { ServiceDefinition } from "../../remote/Services.js";
+import type { ViewerHubOptions } from "../../remote/ViewerHubOptions.js";
 import { FrameTransform, LocationFix } from "../../messages/index.js";
 
 /** A demo channel: its topic, rate (Hz) and how viewers get it. */
@@ -39,18 +43,89 @@ function stamp(ns: bigint): { sec: number; nsec: number } {
   return { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) };
 }
 
+/** The teleop channel a viewer advertises to drive the robot (JSON `{linear:{x}, angular:{z}}`). */
+export const TELEOP_TOPIC = "/cmd_vel";
+
+/** What the robot's parameters start as. */
+const DEFAULT_PARAMETERS: readonly Parameter[] = [
+  { name: "speed_scale", value: 1, type: "float64" },
+  { name: "max_angular", value: 1, type: "float64" },
+  { name: "label", value: "demo-robot" },
+];
+
+const jsonBytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+const emptySchema = { name: "demo.Empty", encoding: "jsonschema", data: jsonBytes({}) };
+
 /**
  * A pretend robot driving in circles: logs IMU readings at 100 Hz, its battery draining, periodic
  * diagnostics, a GPS fix and the transform of its base, on channels of `context`.
+ *
+ * It can also be controlled ({@link gatewayOptions}): a parameter set (`speed_scale`,
+ * `max_angular`, `label`), two services (`/stop`, `/reset_odometry`) and a teleop client channel
+ * (`/cmd_vel`) whose commands change how it moves (so `/tf` and `/imu`) and appear in
+ * `/diagnostics` and in `onLog`.
  */
 export class DemoRobot implements Disposable {
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #channels: { close(): void }[] = [];
   readonly #start = Date.now();
   readonly #context: Context;
+  readonly #parameters = new Map(DEFAULT_PARAMETERS.map((p) => [p.name, p]));
+  readonly #onLog: (line: string) => void;
+  /** Forward speed (m/s) and turn rate (rad/s) before `speed_scale`. */
+  #linear = 1.25;
+  #angular = 0.25;
+  #pose = { x: 5, y: 0, yaw: Math.PI / 2 };
+  #lastCommand = "none";
+  #publishParameters: (parameters: Parameter[]) => void = () => undefined;
 
-  constructor(context: Context) {
+  /** `onLog` receives one line per control action (teleop command, service call, parameter set). */
+  constructor(context: Context, options: { onLog?: (line: string) => void } = {}) {
     this.#context = context;
+    this.#onLog = options.onLog ?? (() => undefined);
+  }
+
+  /** The current parameter values. */
+  get parameters(): Parameter[] {
+    return [...this.#parameters.values()];
+  }
+
+  /** Forward speed (m/s) and turn rate (rad/s) as currently driven (after `speed_scale`). */
+  get velocity(): { linear: number; angular: number } {
+    const scale = this.#number("speed_scale");
+    return { linear: this.#linear * scale, angular: this.#angular * scale };
+  }
+
+  /**
+   * The gateway options that make the robot controllable: capabilities, the services, the
+   * parameter handler and the teleop listener. Call {@link publishParametersWith} once the gateway
+   * exists so that viewers subscribed to parameters hear about changes.
+   */
+  gatewayOptions(): Required<
+    Pick<
+      ViewerHubOptions,
+      "capabilities" | "supportedEncodings" | "services" | "parameterHandler" | "listener"
+    >
+  > {
+    return {
+      capabilities: ["clientPublish", "parameters"],
+      supportedEncodings: ["json"],
+      services: this.#services(),
+      parameterHandler: this.#parameterHandler(),
+      listener: {
+        onClientAdvertise: (client, channel) => {
+          if (channel.topic === TELEOP_TOPIC) this.#onLog(`teleop: ${client.identity} connected`);
+        },
+        onMessageData: (client, channel, payload) => {
+          if (channel.topic === TELEOP_TOPIC) this.#teleop(client.identity, payload);
+        },
+      },
+    };
+  }
+
+  /** Where parameter changes are published (e.g. `gateway.publishParameterValues`). */
+  publishParametersWith(publish: (parameters: Parameter[]) => void): void {
+    this.#publishParameters = publish;
   }
 
   /** Starts logging (idempotent until stopped). */
@@ -80,14 +155,10 @@ export class DemoRobot implements Disposable {
     this.#channels.push(imu, battery, diagnostics, gps, tf);
     const noise = () => (Math.random() - 0.5) * 0.02;
     this.#every("/imu", () => {
-      const w = 0.5;
+      const { linear, angular } = this.velocity;
       imu.log({
-        angular_velocity: { x: noise(), y: noise(), z: w + noise() },
-        linear_acceleration: {
-          x: -w * w * Math.cos(w * t()) + noise(),
-          y: noise(),
-          z: 9.81 + noise(),
-        },
+        angular_velocity: { x: noise(), y: noise(), z: angular + noise() },
+        linear_acceleration: { x: noise(), y: linear * angular + noise(), z: 9.81 + noise() },
       });
     });
     this.#every("/battery", () => {
@@ -97,10 +168,16 @@ export class DemoRobot implements Disposable {
     let tick = 0;
     this.#every("/diagnostics", () => {
       tick += 1;
+      const { linear, angular } = this.velocity;
       diagnostics.log({
         status: [
-          { name: "motors", level: "OK", message: "nominal" },
+          {
+            name: "motors",
+            level: "OK",
+            message: linear === 0 && angular === 0 ? "stopped" : "nominal",
+          },
           { name: "lidar", level: tick % 20 === 0 ? "WARN" : "OK", message: "spinning" },
+          { name: "teleop", level: "OK", message: `last command: ${this.#lastCommand}` },
         ],
       });
     });
@@ -116,21 +193,104 @@ export class DemoRobot implements Disposable {
         position_covariance_type: 2,
       });
     });
+    const tfHz = DEMO_TOPICS.find((d) => d.topic === "/tf")?.hz ?? 20;
     this.#every("/tf", () => {
-      const a = t() / 4;
+      const { linear, angular } = this.velocity;
+      const pose = this.#pose;
+      pose.yaw += angular / tfHz;
+      pose.x += (linear * Math.cos(pose.yaw)) / tfHz;
+      pose.y += (linear * Math.sin(pose.yaw)) / tfHz;
       tf.log({
         timestamp: stamp(nowNanos()),
         parent_frame_id: "odom",
         child_frame_id: "base_link",
-        translation: { x: 5 * Math.cos(a), y: 5 * Math.sin(a), z: 0 },
-        rotation: {
-          x: 0,
-          y: 0,
-          z: Math.sin((a + Math.PI / 2) / 2),
-          w: Math.cos((a + Math.PI / 2) / 2),
-        },
+        translation: { x: pose.x, y: pose.y, z: 0 },
+        rotation: { x: 0, y: 0, z: Math.sin(pose.yaw / 2), w: Math.cos(pose.yaw / 2) },
       });
     });
+  }
+
+  #services(): ServiceDefinition[] {
+    const empty = { encoding: "json", schema: emptySchema };
+    return [
+      {
+        name: "/stop",
+        type: "demo.Stop",
+        request: empty,
+        response: empty,
+        handler: (r) => {
+          this.#linear = 0;
+          this.#angular = 0;
+          this.#lastCommand = `stopped by ${r.client.identity}`;
+          this.#onLog(`service /stop called by ${r.client.identity}: robot stopped`);
+          return jsonBytes({ stopped: true });
+        },
+      },
+      {
+        name: "/reset_odometry",
+        type: "demo.ResetOdometry",
+        request: empty,
+        response: empty,
+        handler: (r) => {
+          this.#pose = { x: 0, y: 0, yaw: 0 };
+          this.#onLog(`service /reset_odometry called by ${r.client.identity}: pose reset`);
+          return jsonBytes({ x: 0, y: 0, yaw: 0 });
+        },
+      },
+    ];
+  }
+
+  #parameterHandler(): ParameterHandler {
+    return {
+      getParameters: (names) =>
+        names.length === 0 ? this.parameters : names.flatMap((n) => this.#parameters.get(n) ?? []),
+      setParameters: (parameters, { client }) => {
+        const applied: Parameter[] = [];
+        for (const p of parameters) {
+          const current = this.#parameters.get(p.name);
+          if (current === undefined) {
+            throw new Error(`Unknown parameter: ${p.name}`);
+          }
+          if (typeof p.value !== typeof current.value) {
+            throw new Error(`Parameter ${p.name} must be a ${typeof current.value}`);
+          }
+          const next = { ...current, value: p.value };
+          this.#parameters.set(p.name, next);
+          applied.push(next);
+          this.#onLog(
+            `parameter ${p.name} = ${JSON.stringify(p.value)} (set by ${client.identity})`,
+          );
+        }
+        this.#publishParameters(applied);
+        return applied;
+      },
+    };
+  }
+
+  #teleop(from: string, payload: Uint8Array): void {
+    let command: { linear?: { x?: unknown }; angular?: { z?: unknown } };
+    try {
+      command = JSON.parse(new TextDecoder().decode(payload)) as typeof command;
+    } catch {
+      this.#onLog(`teleop: ignoring a command from ${from} that is not JSON`);
+      return;
+    }
+    const max = this.#number("max_angular");
+    const linear = Number(command.linear?.x ?? 0);
+    const angular = Number(command.angular?.z ?? 0);
+    if (!Number.isFinite(linear) || !Number.isFinite(angular)) {
+      this.#onLog(`teleop: ignoring a command from ${from} without numbers`);
+      return;
+    }
+    this.#linear = linear;
+    this.#angular = Math.max(-max, Math.min(max, angular));
+    this.#lastCommand = `linear.x=${this.#linear} angular.z=${this.#angular} from ${from}`;
+    this.#onLog(`teleop: ${this.#lastCommand}`);
+  }
+
+  #number(name: string): number {
+    const value = this.#parameters.get(name)?.value;
+    return typeof value === "number" ? value : 1;
   }
 
   /** Stops logging and closes the channels. */

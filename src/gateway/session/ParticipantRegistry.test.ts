@@ -99,3 +99,19 @@ test("drain returns everyone and empties the registry", () => {
   assert.equal(r.size, 0);
   assert.equal(r.wouldRegister("alice", "S1", 1), true);
 });
+
+test("both indexes stay consistent: a replaced instance is found by neither its SID nor a stale removal", () => {
+  const r = new ParticipantRegistry<P>();
+  const a1 = p("alice", "PA_1", 1);
+  const a2 = p("alice", "PA_2", 2);
+  r.register(a1);
+  r.register(a2);
+  assert.equal(r.getBySid("PA_1"), undefined);
+  assert.equal(r.getBySid("PA_2"), a2);
+  assert.equal(r.getByIdentity("alice"), a2);
+  assert.equal(r.removeBySid("PA_9"), undefined);
+  assert.equal(r.size, 1);
+  assert.equal(r.removeBySid("PA_2"), a2);
+  assert.equal(r.getByIdentity("alice"), undefined);
+  assert.equal(r.size, 0);
+});

@@ -1,7 +1,9 @@
-import { ParticipantCollection, type ParticipantKey } from "./ParticipantCollection.js";
-
-/** A participant instance as the registry orders them. */
-export interface RegisteredParticipant extends ParticipantKey {
+/** A participant instance as the registry indexes and orders them. */
+export interface RegisteredParticipant {
+  /** LiveKit participant identity; stable across reconnects. */
+  readonly identity: string;
+  /** LiveKit participant session ID (`PA_…`); new for every connection instance. */
+  readonly sid: string;
   /** LiveKit's join time of this connection instance, milliseconds since the Unix epoch. */
   readonly joinedAt: number;
 }
@@ -24,13 +26,15 @@ export type RegisterOutcome<P> =
  * - same SID → no-op; a strictly older `joinedAt` → no-op (stale event);
  * - an equal or newer `joinedAt` replaces the registered instance (the later event wins);
  * - removal is by SID, so a late disconnect of a replaced connection removes nothing.
+ * Two indexes over the same participants: by identity (at most one instance each) and by SID.
  */
 export class ParticipantRegistry<P extends RegisteredParticipant> {
-  readonly #participants = new ParticipantCollection<P>();
+  readonly #byIdentity = new Map<string, P>();
+  readonly #bySid = new Map<string, P>();
 
   /** Number of registered participants. */
   get size(): number {
-    return this.#participants.size;
+    return this.#byIdentity.size;
   }
 
   /**
@@ -38,13 +42,13 @@ export class ParticipantRegistry<P extends RegisteredParticipant> {
    * already registered or a newer connection of the identity is.
    */
   wouldRegister(identity: string, sid: string, joinedAt: number): boolean {
-    const existing = this.#participants.getByIdentity(identity);
+    const existing = this.#byIdentity.get(identity);
     return existing === undefined || (existing.sid !== sid && existing.joinedAt <= joinedAt);
   }
 
   /** Registers `participant` following the rules above. The caller cleans up a replaced prior. */
   register(participant: P): RegisterOutcome<P> {
-    const existing = this.#participants.getByIdentity(participant.identity);
+    const existing = this.#byIdentity.get(participant.identity);
     if (existing !== undefined) {
       if (existing.sid === participant.sid) {
         return { kind: "ignored", reason: "sameSid" };
@@ -52,36 +56,38 @@ export class ParticipantRegistry<P extends RegisteredParticipant> {
       if (existing.joinedAt > participant.joinedAt) {
         return { kind: "ignored", reason: "stale" };
       }
-      this.#participants.removeBySid(existing.sid);
-      this.#participants.insert(participant);
-      return { kind: "replaced", prior: existing };
+      this.removeBySid(existing.sid);
     }
-    this.#participants.insert(participant);
-    return { kind: "added" };
+    this.#byIdentity.set(participant.identity, participant);
+    this.#bySid.set(participant.sid, participant);
+    return existing === undefined ? { kind: "added" } : { kind: "replaced", prior: existing };
   }
 
   /** Removes and returns the participant with connection `sid`; undefined for a stale SID. */
   removeBySid(sid: string): P | undefined {
-    return this.#participants.removeBySid(sid);
+    const participant = this.#bySid.get(sid);
+    if (participant !== undefined) {
+      this.#bySid.delete(sid);
+      this.#byIdentity.delete(participant.identity);
+    }
+    return participant;
   }
 
   /** The registered participant with connection `sid`; never a later instance of its identity. */
   getBySid(sid: string): P | undefined {
-    return this.#participants.getBySid(sid);
+    return this.#bySid.get(sid);
   }
 
   /** The registered participant of `identity`, if any. */
   getByIdentity(identity: string): P | undefined {
-    return this.#participants.getByIdentity(identity);
-  }
-
-  /** A snapshot of all registered participants. */
-  values(): P[] {
-    return this.#participants.values();
+    return this.#byIdentity.get(identity);
   }
 
   /** Removes and returns every participant (session teardown). */
   drain(): P[] {
-    return this.#participants.drain();
+    const all = [...this.#byIdentity.values()];
+    this.#byIdentity.clear();
+    this.#bySid.clear();
+    return all;
   }
 }

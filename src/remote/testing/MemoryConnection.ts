@@ -10,6 +10,7 @@ export class MemoryConnection implements ViewerConnection {
   readonly name: string;
   readonly messages: ServerMessage[] = [];
   readonly #controller = new AbortController();
+  #waiters: (() => void)[] = [];
 
   constructor(name: string) {
     this.name = name;
@@ -23,6 +24,28 @@ export class MemoryConnection implements ViewerConnection {
     this.messages.push(
       message.op === "messageData" ? { ...message, data: message.data.slice() } : message,
     );
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  /**
+   * Resolves with the first recorded message matching `match`, waiting for it at most `ms`
+   * (for messages sent from timers or after awaits).
+   */
+  async waitFor(match: (message: ServerMessage) => boolean, ms = 5000): Promise<ServerMessage> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.messages.find(match);
+      if (found !== undefined) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching message; got ${this.ops().join(", ")}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   /** Aborts {@link signal}, as a transport does when the viewer leaves. */
