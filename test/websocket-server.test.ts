@@ -391,3 +391,92 @@ test("a message over maxMessageSize closes that connection (1009); the server ke
   const next = await rawClient(f.server.url);
   assert.equal((await next.received.waitFor(() => true)).op, "serverInfo");
 });
+
+for (const subprotocol of ["foxglove.sdk.v1", "foxglove.websocket.v1"]) {
+  test(`${subprotocol}: service call, parameters and connection graph through the hub`, async () => {
+    const f = await serve({
+      capabilities: ["parameters", "connectionGraph"],
+      services: [
+        {
+          name: "/echo",
+          request: {
+            encoding: "json",
+            schema: { name: "Req", encoding: "jsonschema", data: new TextEncoder().encode("{}") },
+          },
+          handler: ({ payload }) =>
+            new TextEncoder().encode(`echo:${new TextDecoder().decode(payload)}`),
+        },
+      ],
+    });
+    const ws = new WebSocket(f.server.url, [subprotocol]);
+    const client = new FoxgloveClient({ ws });
+    const events = new EventLog<{ type: string; value: unknown }>();
+    for (const type of [
+      "serverInfo",
+      "advertiseServices",
+      "serviceCallResponse",
+      "parameterValues",
+      "connectionGraphUpdate",
+    ] as const) {
+      client.on(type, (value: unknown) => events.push({ type, value }));
+    }
+    cleanups.push(() => client.close());
+    const info = (await events.waitFor((e) => e.type === "serverInfo")).value as {
+      capabilities: string[];
+    };
+    assert.deepEqual([...info.capabilities].sort(), [
+      "connectionGraph",
+      "parameters",
+      "parametersSubscribe",
+      "services",
+    ]);
+    const [service] = (await events.waitFor((e) => e.type === "advertiseServices")).value as {
+      id: number;
+      name: string;
+    }[];
+    assert.equal(service?.name, "/echo");
+
+    client.sendServiceCallRequest({
+      serviceId: service.id,
+      callId: 7,
+      encoding: "json",
+      data: new DataView(new TextEncoder().encode('"hi"').buffer),
+    });
+    const response = (await events.waitFor((e) => e.type === "serviceCallResponse")).value as {
+      callId: number;
+      data: DataView;
+    };
+    assert.equal(response.callId, 7);
+    assert.equal(
+      new TextDecoder().decode(
+        new Uint8Array(response.data.buffer, response.data.byteOffset, response.data.byteLength),
+      ),
+      'echo:"hi"',
+    );
+
+    client.setParameters([{ name: "/gain", value: 2.5 }], "set-1");
+    const set = (await events.waitFor((e) => e.type === "parameterValues")).value as {
+      id?: string;
+      parameters: { name: string; value: unknown }[];
+    };
+    assert.equal(set.id, "set-1");
+    client.getParameters(["/gain"], "get-1");
+    const got = (
+      await events.waitFor(
+        (e) => e.type === "parameterValues" && (e.value as { id?: string }).id === "get-1",
+      )
+    ).value as { parameters: { name: string; value: unknown }[] };
+    assert.deepEqual(got.parameters, [{ name: "/gain", type: "float64", value: 2.5 }]);
+
+    client.subscribeConnectionGraph();
+    f.server.hub.publishConnectionGraph({ publishedTopics: { "/reliable": ["robot"] } });
+    const graph = (
+      await events.waitFor(
+        (e) =>
+          e.type === "connectionGraphUpdate" &&
+          (e.value as { publishedTopics: unknown[] }).publishedTopics.length > 0,
+      )
+    ).value as { publishedTopics: { name: string; publisherIds: string[] }[] };
+    assert.deepEqual(graph.publishedTopics, [{ name: "/reliable", publisherIds: ["robot"] }]);
+  });
+}
