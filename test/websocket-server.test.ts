@@ -98,7 +98,7 @@ async function rawClient(url: string, protocols = ["foxglove.sdk.v1"]) {
   return { ws, received };
 }
 
-for (const subprotocol of ["foxglove.sdk.v1", "foxglove.websocket.v1"]) {
+for (const subprotocol of ["foxglove.sdk.v1.1", "foxglove.sdk.v1", "foxglove.websocket.v1"]) {
   test(`${subprotocol}: subscribe and receive byte-exact, client publish, time`, async () => {
     const f = await serve({ time: true });
     const { ws, client, events } = await foxgloveClient(f.server.url, [subprotocol]);
@@ -110,10 +110,17 @@ for (const subprotocol of ["foxglove.sdk.v1", "foxglove.websocket.v1"]) {
     const advertised = (await events.waitFor((e) => e.type === "advertise")).value as {
       id: number;
       topic: string;
-      schemaName: string;
+      schemaName?: string;
+      schemaId?: number;
     }[];
     const byTopic = new Map(advertised.map((c) => [c.topic, c]));
-    assert.equal(byTopic.get("/lossy")?.schemaName, "test.Blob");
+    if (subprotocol === "foxglove.sdk.v1.1") {
+      // FoxgloveClient 0.8 passes the schema-table channels through as they came
+      assert.equal(byTopic.get("/lossy")?.schemaId, 1);
+      assert.equal(byTopic.get("/lossy")?.schemaName, undefined);
+    } else {
+      assert.equal(byTopic.get("/lossy")?.schemaName, "test.Blob");
+    }
     const subReliable = client.subscribe(byTopic.get("/reliable")!.id);
     const subLossy = client.subscribe(byTopic.get("/lossy")!.id);
     await f.subscribed.waitFor(() => f.subscribed.items.length === 2, 10_000, "2 subscriptions");
@@ -158,10 +165,66 @@ for (const subprotocol of ["foxglove.sdk.v1", "foxglove.websocket.v1"]) {
   });
 }
 
+test("foxglove.sdk.v1.1: advertise in the schema-table form, one table per connection", async () => {
+  const f = await serve();
+  const schemaA = { name: "A", encoding: "jsonschema", data: new TextEncoder().encode("{}") };
+  const a1 = new RawChannel("/a1", {
+    context: f.context,
+    messageEncoding: "json",
+    schema: schemaA,
+  });
+  const first = await rawClient(f.server.url, ["foxglove.sdk.v1.1"]);
+  assert.equal(first.ws.protocol, "foxglove.sdk.v1.1");
+  const initial = await first.received.waitFor((m) => m.op === "advertise");
+  assert.ok(initial.op === "advertise" && "schemas" in initial, "schema-table form");
+  assert.deepEqual(initial.schemas, [
+    { id: 1, name: "test.Blob", encoding: "protobuf", data: "CgA=" },
+    { id: 2, name: "A", encoding: "jsonschema", data: "{}" },
+  ]);
+  const ids = new Map(initial.channels.map((c) => [c.topic, c.schemaId]));
+  assert.deepEqual(Object.fromEntries(ids), { "/reliable": undefined, "/lossy": 1, "/a1": 2 });
+  assert.ok(initial.channels.every((c) => !("schema" in c) && !("schemaName" in c)));
+
+  // a later channel with a known schema: no definitions, the same id
+  const a2 = new RawChannel("/a2", {
+    context: f.context,
+    messageEncoding: "json",
+    schema: schemaA,
+  });
+  const later = await first.received.waitFor(
+    (m) => m.op === "advertise" && m.channels.some((c) => c.topic === "/a2"),
+  );
+  assert.ok(later.op === "advertise" && "schemas" in later);
+  assert.deepEqual(later.schemas, []);
+  assert.equal(later.channels[0]?.schemaId, 2);
+
+  // a second connection has its own table, from id 1; a v1 client still gets inline schemas
+  const second = await rawClient(f.server.url, ["foxglove.sdk.v1", "foxglove.sdk.v1.1"]);
+  assert.equal(second.ws.protocol, "foxglove.sdk.v1.1");
+  const fresh = await second.received.waitFor((m) => m.op === "advertise");
+  assert.ok(fresh.op === "advertise" && "schemas" in fresh);
+  assert.deepEqual(
+    fresh.schemas.map((s) => [s.id, s.name]),
+    [
+      [1, "test.Blob"],
+      [2, "A"],
+    ],
+  );
+  assert.equal(fresh.channels.length, 4);
+  const v1 = await rawClient(f.server.url, ["foxglove.sdk.v1"]);
+  const inline = await v1.received.waitFor((m) => m.op === "advertise");
+  assert.ok(inline.op === "advertise" && !("schemas" in inline));
+  assert.equal(inline.channels.find((c) => c.topic === "/a2")?.schemaName, "A");
+  a1.close();
+  a2.close();
+});
+
 test("the newest offered subprotocol is chosen; a client offering none gets HTTP 400", async () => {
   const f = await serve();
   const both = await rawClient(f.server.url, ["foxglove.websocket.v1", "foxglove.sdk.v1"]);
   assert.equal(both.ws.protocol, "foxglove.sdk.v1");
+  const all = await rawClient(f.server.url, ["foxglove.sdk.v1", "foxglove.sdk.v1.1"]);
+  assert.equal(all.ws.protocol, "foxglove.sdk.v1.1");
   const ws = new WebSocket(f.server.url, ["foxglove.sdk.v10", "foxglove.sdk.v2"]);
   ws.on("error", () => undefined); // the refused handshake
   const [, response] = (await within(once(ws, "unexpected-response"), 10_000, "refusal")) as [
@@ -392,7 +455,7 @@ test("a message over maxMessageSize closes that connection (1009); the server ke
   assert.equal((await next.received.waitFor(() => true)).op, "serverInfo");
 });
 
-for (const subprotocol of ["foxglove.sdk.v1", "foxglove.websocket.v1"]) {
+for (const subprotocol of ["foxglove.sdk.v1.1", "foxglove.sdk.v1", "foxglove.websocket.v1"]) {
   test(`${subprotocol}: service call, parameters and connection graph through the hub`, async () => {
     const f = await serve({
       capabilities: ["parameters", "connectionGraph"],

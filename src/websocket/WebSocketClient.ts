@@ -3,12 +3,13 @@ import { SerialQueue } from "../core/async/SerialQueue.js";
 import { log } from "../core/logger.js";
 import {
   encodeServerMessageV1,
+  SchemaTable,
   StatusLevel,
   type ServerMessage,
   type ServerMessageV1,
 } from "../protocol/index.js";
 import { nextClientId, type ViewerConnection } from "../remote/ViewerConnection.js";
-import type { Subprotocol } from "./subprotocol.js";
+import { usesSchemaTable, type Subprotocol } from "./subprotocol.js";
 
 /** Bytes the socket may buffer before sends wait for it to drain. */
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
@@ -52,6 +53,8 @@ export class WebSocketClient implements ViewerConnection {
   /** channel id → subscription id, and back. */
   readonly #subscriptionOf = new Map<number, number>();
   readonly #channelOf = new Map<number, number>();
+  /** This connection's schema table (`foxglove.sdk.v1.1` only). */
+  readonly #schemaTable: SchemaTable | undefined;
   #droppedLossy = 0;
 
   constructor(init: WebSocketClientInit) {
@@ -61,6 +64,7 @@ export class WebSocketClient implements ViewerConnection {
     this.#lossyBacklogSize = init.lossyBacklogSize;
     this.#serverInfoExtra = init.serverInfoExtra;
     this.#onOverflow = init.onOverflow;
+    this.#schemaTable = usesSchemaTable(init.subprotocol) ? new SchemaTable() : undefined;
     this.#queue = new SerialQueue((frame) => this.#transmit(frame), {
       maxItems: init.backlogSize,
     });
@@ -119,7 +123,11 @@ export class WebSocketClient implements ViewerConnection {
 
   // ---- output ----
 
-  /** Hub port: one reliable message, in order. Never throws. */
+  /**
+   * Hub port: one reliable message, in order. Never throws. Under `foxglove.sdk.v1.1` an inline
+   * `advertise` is deduplicated against this connection's schema table and queued in the same
+   * synchronous step (a definition precedes its first use); a `serverInfo` clears the table.
+   */
   send(message: ServerMessage): void {
     if (message.op === "messageData") {
       const subscriptionId = this.#subscriptionOf.get(message.channelId);
@@ -128,9 +136,18 @@ export class WebSocketClient implements ViewerConnection {
         this.#enqueue({ op: "messageData", subscriptionId, logTime, data }, false);
       }
     } else if (message.op === "serverInfo") {
+      this.#schemaTable?.clear();
       this.#enqueue({ ...message, ...this.#serverInfoExtra }, false);
     } else if (message.op !== "pong") {
       // (v1 has no application ping, so no pong)
+      if (
+        message.op === "advertise" &&
+        this.#schemaTable !== undefined &&
+        !("schemas" in message)
+      ) {
+        this.#enqueue(this.#schemaTable.deduplicate(message), false);
+        return;
+      }
       if (message.op === "unadvertise") {
         message.channelIds.forEach((id) => this.forgetChannel(id));
       }

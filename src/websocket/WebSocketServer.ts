@@ -56,8 +56,8 @@ export async function startServer(options: WebSocketServerOptions = {}): Promise
 /**
  * The local WebSocket server: a transport of the {@link ViewerHub} (which advertises channels,
  * routes messages, tracks subscriptions and client channels, and answers viewer requests). This
- * class only does the WebSocket side: subprotocol negotiation (`foxglove.sdk.v1`, legacy
- * `foxglove.websocket.v1`), v1 encoding with client-chosen subscription ids, a bounded queue per
+ * class only does the WebSocket side: subprotocol negotiation (`foxglove.sdk.v1.1` with its
+ * schema-table `advertise`, `foxglove.sdk.v1`, legacy `foxglove.websocket.v1`), v1 encoding with client-chosen subscription ids, a bounded queue per
  * client, and the v1-only `time` and `playbackControl`.
  */
 export class WebSocketServer implements AsyncDisposable {

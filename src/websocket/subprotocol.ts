@@ -1,8 +1,18 @@
 /**
  * The WebSocket subprotocols our local server speaks, newest first. `foxglove.sdk.v1` and the
- * legacy `foxglove.websocket.v1` (third-party clients) are the same protocol v1 (spec appendix A).
+ * legacy `foxglove.websocket.v1` (third-party clients) are the same protocol v1 (spec appendix A);
+ * `foxglove.sdk.v1.1` is v1 with the schema-table `advertise` (delta 2).
  */
-export const SUBPROTOCOLS = ["foxglove.sdk.v1", "foxglove.websocket.v1"] as const;
+export const SUBPROTOCOLS = [
+  "foxglove.sdk.v1.1",
+  "foxglove.sdk.v1",
+  "foxglove.websocket.v1",
+] as const;
+
+/** True when `subprotocol` sends `advertise` in the schema-table form (delta 1.3). */
+export function usesSchemaTable(subprotocol: Subprotocol): boolean {
+  return subprotocol === "foxglove.sdk.v1.1";
+}
 
 /** One of {@link SUBPROTOCOLS}. */
 export type Subprotocol = (typeof SUBPROTOCOLS)[number];
