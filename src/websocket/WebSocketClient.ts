@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import { SerialQueue } from "../core/async/SerialQueue.js";
 import { log } from "../core/logger.js";
@@ -9,6 +10,7 @@ import {
   type ServerMessageV1,
 } from "../protocol/index.js";
 import { nextClientId, type ViewerConnection } from "../remote/ViewerConnection.js";
+import type { SharedMessageData } from "./SharedMessageData.js";
 import { usesSchemaTable, type Subprotocol } from "./subprotocol.js";
 
 /** Bytes the socket may buffer before sends wait for it to drain. */
@@ -21,6 +23,11 @@ export const BACKLOG_FULL_MESSAGE =
 /** What a {@link WebSocketClient} is created with. */
 export interface WebSocketClientInit {
   socket: WebSocket;
+  /**
+   * The connection under `socket`; corked for the rest of the event-loop turn at the first send,
+   * so a burst of messages leaves in one write instead of one per message.
+   */
+  stream?: Duplex;
   subprotocol: Subprotocol;
   name: string;
   /** Most messages waiting for the socket; beyond, the client is disconnected. */
@@ -46,6 +53,8 @@ export class WebSocketClient implements ViewerConnection {
   readonly subprotocol: Subprotocol;
   readonly #abort = new AbortController();
   readonly #socket: WebSocket;
+  readonly #stream: Duplex | undefined;
+  #corked = false;
   readonly #queue: SerialQueue<string | Uint8Array>;
   readonly #lossyBacklogSize: number;
   readonly #serverInfoExtra: WebSocketClientInit["serverInfoExtra"];
@@ -59,6 +68,7 @@ export class WebSocketClient implements ViewerConnection {
 
   constructor(init: WebSocketClientInit) {
     this.#socket = init.socket;
+    this.#stream = init.stream;
     this.subprotocol = init.subprotocol;
     this.name = init.name;
     this.#lossyBacklogSize = init.lossyBacklogSize;
@@ -155,12 +165,23 @@ export class WebSocketClient implements ViewerConnection {
     }
   }
 
-  /** One Lossy message of a subscribed channel; dropped when the client is behind. */
-  sendLossy(channelId: number, data: Uint8Array, logTime: bigint): void {
+  /**
+   * One Lossy message of a subscribed channel, its frame shared with the other clients of the
+   * broadcast; dropped when the client is behind.
+   */
+  sendLossy(channelId: number, message: SharedMessageData): void {
     const subscriptionId = this.#subscriptionOf.get(channelId);
-    if (subscriptionId !== undefined) {
-      this.#enqueue({ op: "messageData", subscriptionId, logTime, data }, true);
+    if (subscriptionId === undefined || !this.#admits(true)) {
+      return;
     }
+    let frame: Uint8Array;
+    try {
+      frame = message.frameFor(subscriptionId);
+    } catch (error) {
+      log.warn(`cannot encode messageData for WebSocket client ${this.name}:`, error);
+      return;
+    }
+    this.#enqueueFrame(frame, true);
   }
 
   /** A v1-only message (time, playback state), lossy or not. */
@@ -187,12 +208,20 @@ export class WebSocketClient implements ViewerConnection {
     }
   }
 
-  #enqueue(message: ServerMessageV1 | ServerMessage, lossy: boolean): void {
+  /** False (counting a dropped Lossy message) when a message must not be queued. */
+  #admits(lossy: boolean): boolean {
     if (this.#abort.signal.aborted) {
-      return;
+      return false;
     }
     if (lossy && this.#queue.size >= this.#lossyBacklogSize) {
       this.#droppedLossy += 1;
+      return false;
+    }
+    return true;
+  }
+
+  #enqueue(message: ServerMessageV1 | ServerMessage, lossy: boolean): void {
+    if (!this.#admits(lossy)) {
       return;
     }
     let frame: string | Uint8Array;
@@ -202,13 +231,17 @@ export class WebSocketClient implements ViewerConnection {
       log.warn(`cannot encode ${message.op} for WebSocket client ${this.name}:`, error);
       return;
     }
+    this.#enqueueFrame(frame, lossy);
+  }
+
+  #enqueueFrame(frame: string | Uint8Array, lossy: boolean): void {
     const socket = this.#socket;
     if (
       this.#queue.idle &&
       socket.readyState === socket.OPEN &&
       socket.bufferedAmount < HIGH_WATER_BYTES
     ) {
-      socket.send(frame); // nothing waiting and room in the socket: no need to queue
+      this.#write(frame); // nothing waiting and room in the socket: no need to queue
       return;
     }
     if (this.#queue.push(frame)) {
@@ -239,9 +272,25 @@ export class WebSocketClient implements ViewerConnection {
       return;
     }
     if (socket.bufferedAmount < HIGH_WATER_BYTES) {
-      socket.send(frame);
+      this.#write(frame);
       return;
     }
-    return new Promise((resolve) => socket.send(frame, () => resolve()));
+    return new Promise((resolve) => this.#write(frame, () => resolve()));
   }
+
+  /** Sends one frame, corking the connection until the end of this event-loop turn. */
+  #write(frame: string | Uint8Array, sent?: () => void): void {
+    const stream = this.#stream;
+    if (stream !== undefined && !this.#corked) {
+      this.#corked = true;
+      stream.cork();
+      process.nextTick(this.#uncork);
+    }
+    this.#socket.send(frame, sent);
+  }
+
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.#stream?.uncork();
+  };
 }

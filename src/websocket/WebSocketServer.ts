@@ -23,6 +23,7 @@ import { ViewerHub } from "../remote/ViewerHub.js";
 import type { ViewerKey } from "../remote/ViewerConnection.js";
 import type { ViewerStatus } from "../remote/ViewerListener.js";
 import type { ViewerMedia } from "../remote/ViewerMedia.js";
+import { SharedMessageData } from "./SharedMessageData.js";
 import { MISSING_SUBPROTOCOL, selectSubprotocol } from "./subprotocol.js";
 import { WebSocketClient } from "./WebSocketClient.js";
 import {
@@ -197,8 +198,9 @@ export class WebSocketServer implements AsyncDisposable {
     openLossy: () => undefined,
     closeLossy: () => undefined,
     pushLossy: (channelId, data, logTime, subscribers) => {
+      const message = new SharedMessageData(data, logTime);
       for (const key of subscribers) {
-        this.#clients.get(key)?.sendLossy(channelId, data, logTime);
+        this.#clients.get(key)?.sendLossy(channelId, message);
       }
       return undefined;
     },
@@ -219,14 +221,20 @@ export class WebSocketServer implements AsyncDisposable {
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const peer = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
-      this.#accept(ws, subprotocol, peer);
+      this.#accept(ws, socket, subprotocol, peer);
     });
   }
 
-  #accept(ws: WebSocket, subprotocol: WebSocketClient["subprotocol"], peer: string): void {
+  #accept(
+    ws: WebSocket,
+    stream: Duplex,
+    subprotocol: WebSocketClient["subprotocol"],
+    peer: string,
+  ): void {
     const range = this.#options.timeRange;
     const client = new WebSocketClient({
       socket: ws,
+      stream,
       subprotocol,
       name: peer,
       backlogSize: this.#options.messageBacklogSize,
