@@ -4,11 +4,9 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
-import { Channel } from "../src/core/Channel.js";
-import { RawChannel } from "../src/core/RawChannel.js";
-import { RawImage } from "../src/messages/index.js";
 import { startChild } from "./helpers/childProcess.js";
-import { startDeviceStack, type DeviceStack } from "./helpers/deviceStack.js";
+import { startCountingDevice } from "./helpers/countingDevice.js";
+import type { DeviceStack } from "./helpers/deviceStack.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
 
 const run = promisify(execFile);
@@ -16,40 +14,12 @@ const main = new URL("../src/cli/main.ts", import.meta.url).pathname;
 
 let livekit: TestLiveKitServer;
 let stack: DeviceStack;
-let timer: NodeJS.Timeout;
 
 before(async () => {
   livekit = await startLiveKitServer("cli-viewer");
-  stack = await startDeviceStack(livekit, {
-    qosClassifier: (ch) => ({ reliability: ch.topic === "/status" ? "reliable" : "lossy" }),
-  });
-  const status = new RawChannel("/status", { context: stack.context, messageEncoding: "json" });
-  new RawChannel("/camera", {
-    context: stack.context,
-    messageEncoding: "protobuf",
-    schema: { name: "foxglove.CompressedImage", encoding: "protobuf", data: new Uint8Array([1]) },
-  });
-  // A 320x240 rgb8 image (230 400 bytes) on a lossy channel: over the 100 KiB data-track limit.
-  const image = new Channel<RawImage>("/camera/raw", { context: stack.context, encoder: RawImage });
-  const pixels = new Uint8Array(320 * 240 * 3);
-  let n = 0;
-  timer = setInterval(() => {
-    status.log(new TextEncoder().encode(JSON.stringify({ n: n++ })));
-    if (n % 10 === 0) {
-      image.log({
-        timestamp: { sec: 0, nsec: 0 },
-        frame_id: "camera",
-        width: 320,
-        height: 240,
-        encoding: "rgb8",
-        step: 960,
-        data: pixels,
-      });
-    }
-  }, 20);
+  stack = await startCountingDevice(livekit);
 });
 after(async () => {
-  clearInterval(timer);
   await stack?.close();
   await livekit?.stop();
 });

@@ -10,8 +10,11 @@ import { addEchoCommand } from "./commands/echo.js";
 import { addGraphCommand } from "./commands/graph.js";
 import { addLivekitCommand } from "./commands/livekit.js";
 import { addParamCommand } from "./commands/param.js";
+import { addPlayCommand } from "./commands/play.js";
 import { addPublishCommand } from "./commands/publish.js";
 import { addSnapshotCommand } from "./commands/snapshot.js";
+import { addRecordCommand } from "./commands/record.js";
+import { addServeCommand } from "./commands/serve.js";
 import { addTopicsCommand } from "./commands/topics.js";
 
 /**
@@ -28,8 +31,11 @@ const commands: ((program: Command) => void)[] = [
   addGraphCommand,
   addLivekitCommand,
   addParamCommand,
+  addPlayCommand,
   addPublishCommand,
   addSnapshotCommand,
+  addRecordCommand,
+  addServeCommand,
   addTopicsCommand,
 ];
 

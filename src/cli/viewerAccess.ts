@@ -138,3 +138,12 @@ export async function resolveDevice(
   }
   return { ...access, device: devices[0]!.id };
 }
+
+/** Parses a TCP port for commander: 0 (any free port) or 1..65535. */
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new InvalidArgumentError("expected a port number 0..65535");
+  }
+  return n;
+}

@@ -38,6 +38,11 @@ export interface Sink {
   /**
    * Receives one message of a subscribed channel. `data` belongs to the caller: copy it if it
    * must outlive the call.
+   *
+   * Must not return a promise (no `async log`): messages would interleave at each `await` and
+   * nobody would wait for them. A sink whose output is asynchronous copies the data at once and
+   * hands the I/O to a bounded queue drained by one writer (`SerialQueue` in `src/core/async/`;
+   * `McapWriter` in `src/mcap/` and the WebSocket server's clients are the examples).
    */
   log(channel: RawChannel, data: Uint8Array, metadata: Metadata): void;
   /**

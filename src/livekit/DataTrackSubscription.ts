@@ -7,7 +7,7 @@ import {
   type SubscribeDataTrackResponse,
 } from "@livekit/rtc-ffi-bindings";
 import { FoxgloveError } from "../core/FoxgloveError.js";
-import { AsyncQueue } from "./AsyncQueue.js";
+import { AsyncQueue } from "../core/async/AsyncQueue.js";
 import type { DataTrackFrame } from "./DataTrackFrame.js";
 import { ffiClient, onDataTrackStreamEvents } from "./native.js";
 

@@ -1,6 +1,6 @@
 import { VideoBufferType, VideoStream, type RemoteVideoTrack } from "@livekit/rtc-node";
 import { log } from "../core/logger.js";
-import { AsyncQueue } from "./AsyncQueue.js";
+import { AsyncQueue } from "../core/async/AsyncQueue.js";
 
 /** A decoded picture received on a remote video track. */
 export interface DecodedVideoFrame {

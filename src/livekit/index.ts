@@ -40,7 +40,7 @@ export {
   type RawVideoFormat,
   type RawVideoFrame,
 } from "./RawVideoFrame.js";
-export { AsyncQueue, type OverflowPolicy } from "./AsyncQueue.js";
+export { AsyncQueue, type OverflowPolicy } from "../core/async/AsyncQueue.js";
 export { shutdownLiveKit } from "./native.js";
 export { startDevServer, type DevServer, type DevServerOptions } from "./devServer.js";
 export { mintDevToken, type DevTokenOptions } from "./devToken.js";

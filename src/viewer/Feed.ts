@@ -1,6 +1,6 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
-import { AsyncQueue, type OverflowPolicy } from "../livekit/AsyncQueue.js";
+import { AsyncQueue, type OverflowPolicy } from "../core/async/AsyncQueue.js";
 
 /** How a {@link Feed} buffers or hands over its items, resolved by the subclass. */
 export interface FeedSettings<T> {

@@ -1,4 +1,4 @@
-import { FoxgloveError } from "../core/FoxgloveError.js";
+import { FoxgloveError } from "../FoxgloveError.js";
 
 /** What {@link AsyncQueue.push} does when the queue is full. */
 export type OverflowPolicy = "dropOldest" | "dropNewest";

@@ -1,0 +1,334 @@
+import { LIBRARY_IDENTIFIER, type McapTypes } from "@mcap/core";
+import { SerialQueue } from "../core/async/SerialQueue.js";
+import { Context } from "../core/Context.js";
+import { FoxgloveError } from "../core/FoxgloveError.js";
+import { nextSinkId } from "../core/ids.js";
+import { log } from "../core/logger.js";
+import type { RawChannel } from "../core/RawChannel.js";
+import { schemasEqual, type Schema } from "../core/Schema.js";
+import type { Metadata, Sink, SinkChannelFilter, SinkId } from "../core/Sink.js";
+import { Throttler } from "../core/Throttler.js";
+import { nowNanos, toNanos, type TimeLike } from "../core/time.js";
+import { LIBRARY_ID } from "../core/version.js";
+import { loadChunkCompressor } from "./chunkCompression.js";
+import { FileWritable, type McapWritable } from "./FileWritable.js";
+import { McapEncoder, type PendingChunk } from "./McapEncoder.js";
+import { resolveMcapWriteOptions, type OpenMcapOptions } from "./McapWriteOptions.js";
+
+/** An attachment for {@link McapWriter.attach}. */
+export interface McapAttachment {
+  /** Name, e.g. a file name. */
+  name: string;
+  /** Media type, e.g. `application/octet-stream`. */
+  mediaType: string;
+  /** The content (copied). */
+  data: Uint8Array;
+  /** When it was recorded. Default: now. */
+  logTime?: TimeLike;
+  /** When it was created. Default: its `logTime`. */
+  createTime?: TimeLike;
+}
+
+/** One unit of work for the file, in log order. */
+type Work =
+  | { kind: "chunk"; chunk: PendingChunk }
+  | { kind: "metadata"; metadata: McapTypes.Metadata }
+  | { kind: "attachment"; attachment: McapTypes.Attachment }
+  | { kind: "end" };
+
+/** How often a warning about dropped messages may repeat, in milliseconds. */
+const DROP_WARN_INTERVAL_MS = 10_000;
+
+/**
+ * Opens an MCAP file (or any {@link McapWritable}) and records the context's channels into it
+ * until {@link McapWriter.close}. A path that exists is refused unless `allowOverwrite` is set.
+ * @throws {FoxgloveError} `ERR_IO` when the file exists or cannot be created; `ERR_VALUE` for
+ *   invalid options
+ */
+export async function openMcap(
+  target: string | URL | McapWritable,
+  options: OpenMcapOptions = {},
+): Promise<McapWriter> {
+  const resolved = resolveMcapWriteOptions(options);
+  const encoder = new McapEncoder({
+    options: resolved,
+    compressChunk: await loadChunkCompressor(resolved.compression),
+    library: `${LIBRARY_ID} ${LIBRARY_IDENTIFIER}`,
+  });
+  const file =
+    typeof target === "string" || target instanceof URL
+      ? await FileWritable.create(target, options.allowOverwrite ?? false)
+      : undefined;
+  const writable = file ?? (target as McapWritable);
+  try {
+    await writable.write(encoder.start());
+  } catch (cause) {
+    await file?.close();
+    throw new FoxgloveError("ERR_IO", "cannot write the MCAP header", { cause });
+  }
+  const writer = new McapWriter({
+    encoder,
+    writable,
+    file,
+    queueBytes: resolved.queueBytes,
+    channelFilter: options.channelFilter,
+    context: options.context ?? Context.default(),
+  });
+  writer.context.addSink(writer);
+  return writer;
+}
+
+/**
+ * A sink that records messages into an MCAP file; create it with {@link openMcap}.
+ *
+ * `log` copies each message into the open chunk at once. A full chunk goes to a bounded queue
+ * that one writer drains in order (compressing, then writing), so logging never waits for the
+ * disk; while more than `queueBytes` wait, new messages are dropped and counted. Schema and
+ * Channel records are written with a channel's first message. Chunks reach the file as they
+ * fill, so a killed process leaves a file readable up to its last complete chunk; {@link close}
+ * finishes the file with its summary and indexes.
+ */
+export class McapWriter implements Sink, AsyncDisposable {
+  /** This writer's sink id. */
+  readonly id: SinkId = nextSinkId();
+  /** The channel filter given to `openMcap`, read by the context. */
+  readonly channelFilter: SinkChannelFilter | undefined;
+  /** The context being recorded. */
+  readonly context: Context;
+  readonly #encoder: McapEncoder;
+  readonly #writable: McapWritable;
+  readonly #file: FileWritable | undefined;
+  readonly #queueBytes: number;
+  readonly #queue: SerialQueue<Work>;
+  /** MCAP channel id and last message sequence number of each recorded channel. */
+  readonly #channels = new Map<RawChannel, { id: number; sequence: number }>();
+  readonly #schemaIds = new Map<string, { schema: Schema; id: number }[]>();
+  readonly #dropWarning = new Throttler(DROP_WARN_INTERVAL_MS);
+  #messages = 0;
+  #messageBytes = 0;
+  #dropped = 0;
+  #closing: Promise<void> | undefined;
+
+  /** @internal Use {@link openMcap}. */
+  constructor(init: {
+    encoder: McapEncoder;
+    writable: McapWritable;
+    file: FileWritable | undefined;
+    queueBytes: number;
+    channelFilter: SinkChannelFilter | undefined;
+    context: Context;
+  }) {
+    this.#encoder = init.encoder;
+    this.#writable = init.writable;
+    this.#file = init.file;
+    this.#queueBytes = init.queueBytes;
+    this.channelFilter = init.channelFilter;
+    this.context = init.context;
+    this.#queue = new SerialQueue((work) => this.#write(work), {
+      onError: (error) => log.warn("MCAP writer failed; later messages are dropped:", error),
+    });
+  }
+
+  /** Messages recorded (in the file, or on their way to it). */
+  get messageCount(): number {
+    return this.#messages;
+  }
+
+  /** Payload bytes of the messages counted in {@link messageCount}. */
+  get messageBytes(): number {
+    return this.#messageBytes;
+  }
+
+  /** Messages dropped because the queue was full or the writer had failed or closed. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Bytes handed to the file so far. */
+  get bytesWritten(): bigint {
+    return this.#writable.position();
+  }
+
+  /** @internal Sink callback: adds the message to the open chunk. */
+  log(channel: RawChannel, data: Uint8Array, metadata: Metadata): void {
+    if (
+      this.#closing !== undefined ||
+      this.#queue.closed ||
+      this.#queue.bytes >= this.#queueBytes
+    ) {
+      this.#drop(channel);
+      return;
+    }
+    const entry = this.#channels.get(channel) ?? this.#register(channel);
+    entry.sequence = (entry.sequence + 1) >>> 0;
+    const chunk = this.#encoder.addMessage({
+      channelId: entry.id,
+      sequence: entry.sequence,
+      logTime: metadata.logTime,
+      publishTime: metadata.logTime,
+      data,
+    });
+    this.#messages += 1;
+    this.#messageBytes += data.byteLength;
+    if (chunk !== undefined) {
+      this.#queue.push({ kind: "chunk", chunk }, chunk.records.byteLength);
+    }
+  }
+
+  /**
+   * Writes a Metadata record after the messages logged before. An empty `metadata` is not
+   * written.
+   * @throws {FoxgloveError} `ERR_SINK_CLOSED` after close; the writer's error if it failed
+   */
+  async writeMetadata(name: string, metadata: Readonly<Record<string, string>>): Promise<void> {
+    const entries = Object.entries(metadata);
+    if (entries.length === 0) {
+      return;
+    }
+    for (const [key, value] of entries) {
+      if (typeof value !== "string") {
+        throw new FoxgloveError("ERR_VALUE", `metadata ${name}: value of ${key} must be a string`);
+      }
+    }
+    await this.#enqueue({ kind: "metadata", metadata: { name, metadata: new Map(entries) } });
+  }
+
+  /**
+   * Writes an Attachment record (a copy of `attachment.data`) after the messages logged before.
+   * @throws {FoxgloveError} `ERR_SINK_CLOSED` after close; the writer's error if it failed
+   */
+  async attach(attachment: McapAttachment): Promise<void> {
+    const logTime = attachment.logTime === undefined ? nowNanos() : toNanos(attachment.logTime);
+    await this.#enqueue({
+      kind: "attachment",
+      attachment: {
+        name: attachment.name,
+        mediaType: attachment.mediaType,
+        data: attachment.data.slice(),
+        logTime,
+        createTime: attachment.createTime === undefined ? logTime : toNanos(attachment.createTime),
+      },
+    });
+  }
+
+  /**
+   * Writes the open chunk and everything queued to the file; resolves once it was handed to the
+   * operating system. Flushing often makes small chunks.
+   * @throws the writer's error if it failed
+   */
+  async flush(): Promise<void> {
+    this.#pushOpenChunk();
+    await this.#queue.flush();
+  }
+
+  /**
+   * Stops recording, writes the open chunk, the queue and the summary, and closes the file.
+   * Idempotent. Rejects with the writer's error if a write failed (the file is still closed).
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  /** Same as {@link close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #close(): Promise<void> {
+    this.context.removeSink(this.id);
+    this.#queue.push({ kind: "end" }); // writes the open chunk first
+    let failure: unknown;
+    try {
+      await this.#queue.close();
+    } catch (error) {
+      failure = error;
+    }
+    try {
+      await this.#file?.close();
+    } catch (error) {
+      failure ??= error;
+    }
+    if (failure !== undefined) {
+      throw failure instanceof FoxgloveError
+        ? failure
+        : new FoxgloveError(
+            "ERR_IO",
+            `cannot finish the MCAP file: ${failure instanceof Error ? failure.message : "unknown error"}`,
+            { cause: failure },
+          );
+    }
+  }
+
+  #drop(channel: RawChannel): void {
+    this.#dropped += 1;
+    const suppressed = this.#dropWarning.tryAcquire();
+    if (suppressed !== undefined && this.#closing === undefined) {
+      const why = this.#queue.error !== undefined ? "the writer failed" : "the write queue is full";
+      log.warn(
+        `MCAP writer dropped a message on ${channel.topic}: ${why}` +
+          (suppressed > 0 ? ` (${suppressed} similar warnings suppressed)` : ""),
+      );
+    }
+  }
+
+  #pushOpenChunk(): void {
+    const chunk = this.#encoder.takeChunk();
+    if (chunk !== undefined) {
+      this.#queue.push({ kind: "chunk", chunk }, chunk.records.byteLength);
+    }
+  }
+
+  async #enqueue(work: Work): Promise<void> {
+    if (this.#closing !== undefined || this.#queue.closed) {
+      throw this.#queue.error ?? new FoxgloveError("ERR_SINK_CLOSED", "the MCAP writer is closed");
+    }
+    this.#pushOpenChunk(); // keep file order = log order
+    this.#queue.push(work);
+    await this.#queue.flush();
+  }
+
+  async #write(work: Work): Promise<void> {
+    const parts =
+      work.kind === "chunk"
+        ? this.#encoder.encodeChunk(work.chunk)
+        : work.kind === "metadata"
+          ? [this.#encoder.encodeMetadata(work.metadata)]
+          : work.kind === "attachment"
+            ? [this.#encoder.encodeAttachment(work.attachment)]
+            : this.#encoder.finish();
+    for (const part of parts) {
+      await this.#writable.write(part);
+    }
+  }
+
+  #register(channel: RawChannel): { id: number; sequence: number } {
+    const schemaId = channel.schema === undefined ? 0 : this.#schemaId(channel.schema);
+    const id = this.#encoder.addChannel({
+      topic: channel.topic,
+      messageEncoding: channel.messageEncoding,
+      schemaId,
+      metadata: new Map(Object.entries(channel.metadata)),
+    });
+    const entry = { id, sequence: 0 };
+    this.#channels.set(channel, entry);
+    return entry;
+  }
+
+  #schemaId(schema: Schema): number {
+    const key = `${schema.name}\0${schema.encoding}`;
+    const known = this.#schemaIds.get(key) ?? [];
+    const found = known.find((k) => schemasEqual(k.schema, schema));
+    if (found !== undefined) {
+      return found.id;
+    }
+    const id = this.#encoder.addSchema({
+      name: schema.name,
+      encoding: schema.encoding,
+      data: schema.data,
+    });
+    known.push({ schema, id });
+    this.#schemaIds.set(key, known);
+    return id;
+  }
+}
