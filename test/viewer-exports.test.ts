@@ -16,6 +16,7 @@ const EXPECTED = [
   "ServiceCallError",
   "Subscription",
   "UpdateSubscription",
+  "VideoFrameSubscription",
   "Viewer",
   "applyConnectionGraphUpdate",
   "connectViewer",
