@@ -148,17 +148,28 @@ test("close drops held frames, stops the timer and refuses later offers", () => 
 
 test("the default scheduler hands a held frame over without any further offer", async () => {
   const pushed: number[] = [];
+  let secondPushed!: () => void;
+  const second = new Promise<void>((resolve) => (secondPushed = resolve));
   const pacer = new DataTrackPacer({
     tryPushWithHeader(_header, payload) {
       pushed.push(payload[0]!);
+      if (pushed.length === 2) secondPushed();
       return "sent";
     },
   });
   pacer.offer(undefined, bytes(1));
   pacer.offer(undefined, bytes(2));
-  const deadline = Date.now() + 2000;
-  while (pushed.length < 2 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 1));
+  let deadline: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    deadline = setTimeout(
+      () => reject(new Error(`held frame not handed over: ${pushed.join(",")}`)),
+      2000,
+    );
+  });
+  try {
+    await Promise.race([second, timedOut]);
+  } finally {
+    clearTimeout(deadline);
   }
   assert.deepEqual(pushed, [1, 2]);
 });
