@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { readIndexed, readStream } from "../src/mcap/testing/readMcap.js";
 import { within } from "./helpers/EventLog.js";
+import { terminalArgs } from "./helpers/childProcess.js";
 import { playToClient } from "./helpers/playToClient.js";
 import { startCountingDevice } from "./helpers/countingDevice.js";
 import type { DeviceStack } from "./helpers/deviceStack.js";
@@ -115,10 +116,8 @@ test("through pipes: plain progress lines, Ctrl-C (SIGINT) leaves a complete fil
 
 test("in a pseudo-terminal: the progress line redraws in place, Ctrl-C leaves a complete file", async () => {
   const path = join(dir, "pty.mcap");
-  const command = [process.execPath, "--import", "tsx", main, "record", path]
-    .map((a) => `'${a}'`)
-    .join(" ");
-  const child = spawn("script", ["-qec", command, "/dev/null"], { env: env() });
+  const args = ["--import", "tsx", main, "record", path];
+  const child = spawn("script", terminalArgs(process.execPath, args), { env: env() });
   const out = watch(child, "stdout");
   try {
     await out.until(new RegExp(`\r${ESC}\\[2K([2-9]\\d|\\d{3,}) messages`), "20 messages");

@@ -18,6 +18,16 @@ export function shellQuote(arg: string): string {
 }
 
 /**
+ * The `script` arguments that run `command args` in a pseudo-terminal. `exec` makes the program the
+ * terminal's only foreground process, as in a user's interactive shell: without it, a `/bin/sh`
+ * that does not exec (dash, the shell `script` uses when SHELL is unset or `/bin/sh`) would also
+ * get the Ctrl-C, die of it and make `script` exit 130 whatever the program does.
+ */
+export function terminalArgs(command: string, args: readonly string[]): string[] {
+  return ["-qec", `exec ${[command, ...args].map(shellQuote).join(" ")}`, "/dev/null"];
+}
+
+/**
  * Starts `command args` as a user would: directly (pipes), or with `terminal: true` inside a
  * pseudo-terminal made by util-linux `script`, so that the program's stdio are TTYs. Under a
  * terminal, writing "\x03" to `proc.stdin` is a Ctrl-C (the terminal sends SIGINT).
@@ -29,7 +39,7 @@ export function startChild(
 ): RunningChild {
   const proc =
     options.terminal === true
-      ? spawn("script", ["-qec", [command, ...args].map(shellQuote).join(" "), "/dev/null"], {
+      ? spawn("script", terminalArgs(command, args), {
           env: options.env,
           cwd: options.cwd,
         })

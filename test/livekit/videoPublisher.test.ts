@@ -6,6 +6,7 @@ import {
   resolveVideoCodecOptions,
   type DecodedVideoFrame,
   type LiveKitRoom,
+  type LocalVideoPublication,
   type RemoteVideoTrackInfo,
 } from "../../src/livekit/index.js";
 import { VideoPublisher } from "../../src/media/VideoPublisher.js";
@@ -175,12 +176,14 @@ test("closing while the publish is in flight leaves no track behind", async () =
   const name = "video-ch-4";
   let publishing!: () => void;
   const publishStarted = new Promise<void>((resolve) => (publishing = resolve));
+  let landed: Promise<LocalVideoPublication> | undefined;
   const publisher = new VideoPublisher({
     name,
     schema: { decoder: "protobuf", image: "raw" },
     publish: (size) => {
       publishing();
-      return device.publishVideo(name, size);
+      landed = device.publishVideo(name, size);
+      return landed;
     },
   });
   const grey = RawImage.encode({
@@ -196,12 +199,24 @@ test("closing while the publish is in flight leaves no track behind", async () =
   await within(publishStarted, 10_000, "the publish to start");
   await publisher.close(); // the publish has not completed yet
   assert.equal(publisher.live, false);
-  // The track was published after the close and then unpublished: the viewer sees it go.
+  // The track landed after the close and was unpublished on the device.
+  const publication = await landed!;
+  assert.equal(publication.published, false);
+  // The viewer may or may not have heard of it (LiveKit can coalesce a publish and an unpublish),
+  // but it must not be left with it: a track published afterwards is seen after every event about
+  // the first, so by then each "published" of the first has its "unpublished".
+  await using sentinel = await device.publishVideo("video-ch-4-sentinel", {
+    width: 16,
+    height: 16,
+  });
   await viewerTracks.waitFor(
-    (e) => e.type === "unpublished" && e.track.name === name,
+    (e) => e.type === "published" && e.track.name === sentinel.name,
     10_000,
-    `${name} gone`,
+    "the sentinel track",
   );
+  const count = (type: "published" | "unpublished") =>
+    viewerTracks.items.filter((e) => e.type === type && e.track.name === name).length;
+  assert.equal(count("published"), count("unpublished"));
 });
 
 test("a publisher closed before its first frame publishes nothing", async () => {
