@@ -120,8 +120,13 @@ export function anyRecordEnabled(batch: Uint8Array): boolean {
   return false;
 }
 
-/** Native warnings that are harmless (rtc-node drops handles the FFI already released). */
-const BENIGN = /^Attempted to drop unknown FFI handle/;
+/**
+ * Native warnings that are harmless, logged at debug: rtc-node dropping handles the FFI already
+ * released, and a data channel reporting its buffered amount to a room task that has ended (at
+ * every disconnect).
+ */
+const BENIGN =
+  /^(Attempted to drop unknown FFI handle|failed to send dc_event buffer_amount_change)/;
 
 /** Logs native records through our logger at mapped levels, tokens redacted. */
 export function routeNativeLogs(
