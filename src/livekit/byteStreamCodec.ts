@@ -1,4 +1,5 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
+import { FfiRequestBuffer } from "./FfiRequestBuffer.js";
 import { ProtoReader } from "./ProtoReader.js";
 import { varintSize, writeVarint } from "./tryPushCodec.js";
 
@@ -21,10 +22,7 @@ const CALLBACK_TAG = [0x82, 0x02] as const;
 const RESPONSE_FIELD = (61 << 3) | 2;
 const TAG_WRITER_HANDLE = 0x08; // field 1, varint
 const TAG_BYTES = 0x12; // field 2, length-delimited
-/** Requests larger than this are encoded into a one-off buffer instead of the reused one. */
-const MAX_REUSED_BYTES = 1 << 20;
-
-let buffer = new Uint8Array(1 << 16);
+const requests = new FfiRequestBuffer(1 << 16);
 
 /** A write completion: the request's async id and LiveKit's error text when it failed. */
 export interface ByteStreamWriteCompletion {
@@ -44,14 +42,7 @@ export function encodeByteStreamWriteRequest(
 ): Uint8Array {
   const innerLength = 1 + handle.byteLength + 1 + varintSize(byteLength) + byteLength;
   const total = REQUEST_TAG.length + varintSize(innerLength) + innerLength;
-  let out = buffer;
-  if (total > out.byteLength) {
-    out = new Uint8Array(total);
-    if (total <= MAX_REUSED_BYTES) {
-      buffer = new Uint8Array(Math.max(total, buffer.byteLength * 2));
-      out = buffer;
-    }
-  }
+  const out = requests.take(total);
   out[0] = REQUEST_TAG[0];
   out[1] = REQUEST_TAG[1];
   let pos = writeVarint(out, 2, innerLength);
@@ -67,7 +58,7 @@ export function encodeByteStreamWriteRequest(
   if (pos !== total) {
     throw new FoxgloveError("ERR_VALUE", "byte stream write: byteLength does not match the chunks");
   }
-  return out.subarray(0, total);
+  return requests.finish(out, total);
 }
 
 /**

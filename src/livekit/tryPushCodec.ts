@@ -1,5 +1,6 @@
 import type { LocalDataTrackTryPushErrorCode } from "@livekit/rtc-ffi-bindings";
 import { FoxgloveError } from "../core/FoxgloveError.js";
+import { FfiRequestBuffer } from "./FfiRequestBuffer.js";
 import { ProtoReader } from "./ProtoReader.js";
 
 // Hand-written wire codec of the one FFI request on the lossy hot path, LocalDataTrackTryPush
@@ -21,8 +22,6 @@ const TAG_TRACK_HANDLE = 0x08; // field 1, varint
 const TAG_FRAME = 0x12; // field 2, length-delimited
 const TAG_PAYLOAD = 0x0a; // field 1, length-delimited
 const TAG_USER_TIMESTAMP = 0x10; // field 2, varint
-/** Requests larger than this are encoded into a one-off buffer instead of the reused one. */
-const MAX_REUSED_BYTES = 1 << 20;
 
 /** The error of a try-push reply: LiveKit's `LocalDataTrackTryPushErrorCode` and its text. */
 export interface TryPushError {
@@ -30,8 +29,7 @@ export interface TryPushError {
   readonly message: string;
 }
 
-let buffer = new Uint8Array(4096);
-let view = buffer.subarray(0, 0);
+const requests = new FfiRequestBuffer(4096);
 const scratch = new DataView(new ArrayBuffer(8));
 const timestamp = new Uint8Array(10);
 
@@ -97,14 +95,7 @@ export function encodeTryPushRequest(
   const innerLength = 1 + handle.byteLength + 1 + varintSize(frameLength) + frameLength;
   const total = REQUEST_TAG.length + varintSize(innerLength) + innerLength;
 
-  let out = buffer;
-  if (total > out.byteLength) {
-    out = new Uint8Array(total);
-    if (total <= MAX_REUSED_BYTES) {
-      buffer = new Uint8Array(Math.max(total, buffer.byteLength * 2));
-      out = buffer;
-    }
-  }
+  const out = requests.take(total);
   out[0] = REQUEST_TAG[0];
   out[1] = REQUEST_TAG[1];
   let pos = writeVarint(out, 2, innerLength);
@@ -127,13 +118,7 @@ export function encodeTryPushRequest(
       out[pos++] = timestamp[i]!;
     }
   }
-  if (out !== buffer) {
-    return out;
-  }
-  if (view.buffer !== buffer.buffer || view.byteLength !== total) {
-    view = buffer.subarray(0, total);
-  }
-  return view;
+  return requests.finish(out, total);
 }
 
 /**
