@@ -39,3 +39,13 @@ test("publish on /cmd_vel steers the robot", async () => {
   await cli("publish", "/cmd_vel", command, "--rate", "5", "--count", "2");
   await stack.device.waitForOutput(/teleop: linear\.x=0\.4 angular\.z=0\.2 from /);
 });
+
+test("echo /lidar prints the robot's clouds: every one fits a data-track message", async () => {
+  const { stdout, stderr } = await cli("echo", "/lidar", "--count", "3");
+  const clouds = stdout.split("\n").filter((l) => l.includes(" /lidar "));
+  assert.equal(clouds.length, 3, stdout + stderr);
+  for (const line of clouds) {
+    assert.match(line, /foxglove\.CompressedPointCloud 30000 points \[x,y,z,intensity,ring\]/);
+  }
+  assert.doesNotMatch(stderr, /Dropped/, "no cloud was dropped as oversized");
+});

@@ -100,9 +100,6 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       foxgloveApiUrl: api.url,
       context,
       qosClassifier: demoQos,
-      // Sequential Draco keeps the lidar's scan order, which compresses the demo's 30,000-point
-      // clouds to about 60 KB: within the default 100 KiB per data-track message.
-      pointCloudCompression: { method: "sequential" },
       iceServers: livekit.iceServers,
       ...robot.gatewayOptions(),
     });
