@@ -51,6 +51,7 @@ const HELP = `npm run bench:compare [-- options]
   --qos LIST           lossy,reliable (default both)
   --impls LIST         ours,reference (default both)
   --no-ceiling         skip the raw LiveKit ceiling
+  --ceiling-viewers L  viewer counts of the raw ceiling (default 1)
   --max-minutes M      stop starting new sessions after M minutes (default 25)
   --markdown FILE      also write the report as a markdown section to FILE
   --json FILE          also write every measured phase as JSON to FILE
@@ -76,6 +77,7 @@ const { values } = parseArgs({
     qos: { type: "string", default: "lossy,reliable" },
     impls: { type: "string", default: "ours,reference" },
     "no-ceiling": { type: "boolean", default: false },
+    "ceiling-viewers": { type: "string", default: "1" },
     "max-minutes": { type: "string", default: "25" },
     markdown: { type: "string" },
     json: { type: "string" },
@@ -337,7 +339,9 @@ for (let r = 0; r < repeats && !stoppedEarly; r++) {
 // ---- raw ceiling ----
 if (!values["no-ceiling"] && !stoppedEarly && !cloudsOnly) {
   for (const qos of qosList) {
-    await withSession("raw", qos, 1, (session) => measureSizes(session, 1));
+    for (const n of numbers(values["ceiling-viewers"])) {
+      await withSession("raw", qos, n, (session) => measureSizes(session, n));
+    }
   }
 }
 
