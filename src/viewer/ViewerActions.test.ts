@@ -287,6 +287,26 @@ describe("ViewerActions", () => {
     }
   });
 
+  test("a parameter request that times out quotes the device's error status sent meanwhile", async () => {
+    const { actions, handle, take } = setup();
+    handle({ op: "status", level: 2, message: "before the request" });
+    const quiet = actions.getParameters(["a"], { timeoutMs: 20 });
+    await assert.rejects(quiet, (e: unknown) => {
+      assert.ok(isCode("ERR_TIMEOUT")(e));
+      assert.doesNotMatch((e as Error).message, /reported/, "an older error is not quoted");
+      return true;
+    });
+    const set = actions.setParameters([{ name: "a", value: 1 }], { timeoutMs: 50 });
+    handle({ op: "status", level: 1, message: "a warning", id: "w" });
+    handle({ op: "status", level: 2, message: "handler refused a" });
+    await assert.rejects(set, (e: unknown) => {
+      assert.ok(isCode("ERR_TIMEOUT")(e));
+      assert.match((e as Error).message, /device reported an error: handler refused a\)$/);
+      return true;
+    });
+    take();
+  });
+
   test("parameters: get and set are correlated by id; pushes reach matching subscriptions", async () => {
     const { actions, handle, take } = setup();
     const get = actions.getParameters(["speed", "mode"]);

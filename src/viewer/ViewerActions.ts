@@ -10,6 +10,7 @@ import type {
   ServerInfo,
   ServiceCallFailure,
   ServiceCallResponse,
+  Status,
 } from "../protocol/index.js";
 import type { ActionFeature } from "./ActionFeature.js";
 import { AssetFetches } from "./AssetFetches.js";
@@ -161,12 +162,16 @@ export class ViewerActions {
       | ConnectionGraphUpdate
       | ServiceCallResponse
       | ServiceCallFailure
-      | FetchAssetResponse,
+      | FetchAssetResponse
+      | Status,
   ): void {
     if (this.#closed) {
       return;
     }
     switch (message.op) {
+      case "status":
+        this.#parameters.noteStatus(message);
+        break;
       case "parameterValues":
         this.#parameters.handle(message);
         break;

@@ -203,6 +203,7 @@ export class ViewerCore {
         if (message.id !== undefined) {
           this.#statuses.set(message.id, message);
         }
+        this.#actions.handle(message);
         this.#events.emit("status", message);
         break;
       case "removeStatus":

@@ -1,12 +1,17 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
-import type { ClientMessage, Parameter, ParameterValues, ServerInfo } from "../protocol/index.js";
+import type {
+  ClientMessage,
+  Parameter,
+  ParameterValues,
+  ServerInfo,
+  Status,
+} from "../protocol/index.js";
 import type { ActionFeature, SendToDevice } from "./ActionFeature.js";
 import {
   checkTimeout,
   MAX_REQUESTS_IN_FLIGHT,
   PendingRequests,
-  requestErrors,
   type RequestOptions,
 } from "./PendingRequests.js";
 import { UpdateSubscription, type UpdateSubscriptionOptions } from "./UpdateSubscription.js";
@@ -20,10 +25,27 @@ const PARAMETER_TIMEOUT_MS = 10_000;
  */
 export class ViewerParameters implements ActionFeature {
   readonly #send: SendToDevice;
-  readonly #requests = new PendingRequests<Parameter[], string>(
-    MAX_REQUESTS_IN_FLIGHT,
-    requestErrors("parameters"),
-  );
+  readonly #requests = new PendingRequests<Parameter[], ParameterRequest>(MAX_REQUESTS_IN_FLIGHT, {
+    // A device reports a failed get or set as an error status without the request's id
+    // (protocol.md 3.2.2), so the request can only time out; name what the device said.
+    timeout: (ms, request) => {
+      const said = this.#errorSeq > request.errorSeq ? this.#lastError : undefined;
+      return new FoxgloveError(
+        "ERR_TIMEOUT",
+        `parameters ${request.what}: no answer within ${ms} ms` +
+          (said === undefined ? "" : ` (meanwhile the device reported an error: ${said})`),
+      );
+    },
+    aborted: (request) => new FoxgloveError("ERR_ABORTED", `parameters ${request.what} aborted`),
+    tooMany: (n, request) =>
+      new FoxgloveError(
+        "ERR_TOO_MANY_REQUESTS",
+        `parameters ${request.what}: ${n} requests already in flight`,
+      ),
+  });
+  /** Error statuses without id received so far, and the text of the last one. */
+  #errorSeq = 0;
+  #lastError = "";
   /** Subscription → its names; name → how many subscriptions watch it. */
   readonly #subs = new Map<UpdateSubscription<Parameter[]>, ReadonlySet<string>>();
   readonly #names = new Map<string, number>();
@@ -86,6 +108,17 @@ export class ViewerParameters implements ActionFeature {
     return sub;
   }
 
+  /**
+   * Notes a device status: an error without id may be the failure of a pending get or set, whose
+   * timeout error then quotes it.
+   */
+  noteStatus(status: Status): void {
+    if (status.level === 2 && status.id === undefined) {
+      this.#errorSeq++;
+      this.#lastError = status.message;
+    }
+  }
+
   /** Applies `parameterValues`: an answer (with id) or a push to the subscriptions. */
   handle(message: ParameterValues): void {
     if (message.id !== undefined) {
@@ -129,7 +162,8 @@ export class ViewerParameters implements ActionFeature {
     message: (id: string) => ClientMessage,
   ): Promise<Parameter[]> {
     const timeoutMs = checkTimeout(options.timeoutMs ?? PARAMETER_TIMEOUT_MS);
-    const { answer } = this.#requests.start(what, { timeoutMs, signal: options.signal }, (key) =>
+    const request = { what, errorSeq: this.#errorSeq };
+    const { answer } = this.#requests.start(request, { timeoutMs, signal: options.signal }, (key) =>
       this.#send(message(String(key))),
     );
     return await answer;
@@ -155,6 +189,13 @@ export class ViewerParameters implements ActionFeature {
       this.#send({ op: "unsubscribeParameterUpdates", parameterNames: last });
     }
   }
+}
+
+/** What a pending parameter request was started with. */
+interface ParameterRequest {
+  readonly what: string;
+  /** The error-status count when it was sent. */
+  readonly errorSeq: number;
 }
 
 function checkNames(names: readonly string[], allowEmpty: boolean): string[] {
