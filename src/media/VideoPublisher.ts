@@ -49,6 +49,9 @@ export interface VideoPublisherStats {
   readonly failed: number;
 }
 
+/** Message buffers a publisher keeps for reuse: one converting, one pending. */
+const MAX_SPARE = 2;
+
 /** Warnings about frames below the minimum size: at most one per 30 s per process. */
 const tooSmallWarnings = new Throttler(30_000);
 
@@ -65,6 +68,10 @@ export class VideoPublisher implements AsyncDisposable {
   #sink: VideoTrackSink | undefined;
   #last: Extract<TranscodeResult, { kind: "frame" }> | undefined;
   #reuse: I420Image | undefined;
+  /** Message buffers free for the next push (at most MAX_SPARE), see {@link push}. */
+  readonly #spare: ArrayBuffer[] = [];
+  /** Where a message is copied in its buffer so that its raw pixels are 4-byte aligned. */
+  #shift = 0;
   #received = 0;
   #sent = 0;
   #failed = 0;
@@ -101,7 +108,37 @@ export class VideoPublisher implements AsyncDisposable {
       return;
     }
     this.#received++;
-    this.#apply({ kind: "frame", frame: { message: message.slice(), logTimeNs } });
+    const before = this.#state.pending;
+    this.#apply({ kind: "frame", frame: { message: this.#copy(message), logTimeNs } });
+    if (before !== undefined && this.#state.pending !== before) {
+      this.#release(before.message); // replaced before it was converted
+    }
+  }
+
+  /**
+   * Copies a message into a spare buffer (allocating only when none is large enough), at the
+   * offset that 4-byte aligns its raw pixels as the previous message of the channel had them:
+   * the word-wise conversion kernels then read them in place.
+   */
+  #copy(message: Uint8Array): Uint8Array {
+    const need = message.byteLength + this.#shift;
+    let buffer: ArrayBuffer | undefined;
+    while (buffer === undefined && this.#spare.length > 0) {
+      const spare = this.#spare.pop()!;
+      if (spare.byteLength >= need) {
+        buffer = spare;
+      }
+    }
+    const view = new Uint8Array(buffer ?? new ArrayBuffer(need + 3), this.#shift, message.length);
+    view.set(message);
+    return view;
+  }
+
+  /** Returns a message's buffer to the spares once nothing reads it any more. */
+  #release(message: Uint8Array): void {
+    if (this.#spare.length < MAX_SPARE && this.#state.track !== "closed") {
+      this.#spare.push(message.buffer as ArrayBuffer);
+    }
   }
 
   /**
@@ -111,6 +148,7 @@ export class VideoPublisher implements AsyncDisposable {
    */
   close(): Promise<void> {
     this.#apply({ kind: "close" });
+    this.#spare.length = 0;
     return (async () => {
       await this.#publishSettled;
       await this.#unpublished;
@@ -182,8 +220,12 @@ export class VideoPublisher implements AsyncDisposable {
     // A later macrotask: the log() call that pushed the message has long returned.
     setImmediate(() => {
       transcodeImage(this.#options.schema, message, logTimeNs, this.#reuse).then(
-        (result) => this.#converted(result),
+        (result) => {
+          this.#release(message);
+          this.#converted(result);
+        },
         (error: unknown) => {
+          this.#release(message);
           log.debug(`video frame of ${this.#options.name} dropped:`, error);
           this.#failed++;
           this.#done({ kind: "convertFailed" });
@@ -207,6 +249,9 @@ export class VideoPublisher implements AsyncDisposable {
     }
     this.#last = result;
     this.#reuse = result.image;
+    if (result.pixelOffset !== undefined) {
+      this.#shift = (this.#shift - result.pixelOffset) & 3;
+    }
     this.#done({
       kind: "converted",
       source: result.source,

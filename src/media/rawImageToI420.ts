@@ -221,10 +221,12 @@ function rgbToI420(
 ): void {
   let done = 0;
   if (LITTLE_ENDIAN && (stride & 3) === 0) {
-    // Pixel data inside a message rarely starts 4-byte aligned: an aligned copy (a memcpy) costs
-    // far less than the byte-wise kernel.
-    const aligned = (src.byteOffset & 3) === 0 ? src : src.slice(0, stride * h);
-    const words = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 2);
+    // Pixel data inside a message need not start 4-byte aligned (VideoPublisher aligns it): an
+    // aligned copy (a memcpy) costs far less than the byte-wise kernel.
+    const words =
+      (src.byteOffset & 3) === 0
+        ? new Uint32Array(src.buffer, src.byteOffset, src.byteLength >> 2)
+        : alignedCopy(src, stride * h);
     done =
       bpp === 3
         ? rgb24Words(words, stride >> 2, w, h, k, out)
@@ -233,6 +235,23 @@ function rgbToI420(
   if (done < w) {
     rgbBytes(src, stride, w, h, bpp, k, done, out);
   }
+}
+
+/** Largest aligned copy kept for reuse (bytes); larger images get a copy of their own. */
+const KEEP_ALIGNED = 32 << 20;
+let alignScratch = new Uint32Array(0);
+
+/** The first `length` bytes of `src` (a multiple of 4) copied to 4-byte aligned memory, as words. */
+function alignedCopy(src: Uint8Array, length: number): Uint32Array {
+  let words = alignScratch;
+  if (words.byteLength < length) {
+    words = new Uint32Array(length >> 2);
+    if (length <= KEEP_ALIGNED) {
+      alignScratch = words;
+    }
+  }
+  new Uint8Array(words.buffer, 0, length).set(src.subarray(0, length));
+  return words.byteLength === length ? words : words.subarray(0, length >> 2);
 }
 
 /** Byte-wise kernel for columns [x0, w) (x0 even). */
