@@ -394,7 +394,10 @@ function rgb24Words(
   return quads * 4;
 }
 
-/** {@link rgb24Words} for widths that are a multiple of 4 into an aligned `out`: Y written as words. */
+/**
+ * {@link rgb24Words} for widths that are a multiple of 4 into an aligned `out`: four Y and two U or
+ * V bytes per store (every row and chroma row then starts aligned).
+ */
 function rgb24WordsY32(
   words: Uint32Array,
   ws: number,
@@ -406,6 +409,7 @@ function rgb24WordsY32(
   const { y0: ya, y1: yb, y2: yc, u0: ua, u1: ub, u2: uc, v0: va, v1: vb, v2: vc } = k;
   const quads = w >> 2;
   const yw = new Uint32Array(out.buffer, out.byteOffset, (w * h) >> 2);
+  const cw16 = new Uint16Array(out.buffer, out.byteOffset, out.byteLength >> 1);
   const cw = w >> 1;
   const uBase = w * h;
   const vBase = uBase + cw * (h >> 1);
@@ -414,8 +418,8 @@ function rgb24WordsY32(
     let p1 = p0 + ws;
     let o0 = (y * w) >> 2;
     let o1 = o0 + (w >> 2);
-    let u = uBase + (y >> 1) * cw;
-    let v = vBase + (y >> 1) * cw;
+    let u = (uBase + (y >> 1) * cw) >> 1;
+    let v = (vBase + (y >> 1) * cw) >> 1;
     for (let q = 0; q < quads; q++) {
       // Little endian: w0 = a0 b0 c0 a1, w1 = b1 c1 a2 b2, w2 = c2 a3 b3 c3.
       let w0 = words[p0]!;
@@ -470,16 +474,18 @@ function rgb24WordsY32(
       ta += a2 + a3;
       tb += b2 + b3;
       tc += c2 + c3;
-      out[u] = (ua * sa + ub * sb + uc * sc + C_OFFSET4) >> 18;
-      out[u + 1] = (ua * ta + ub * tb + uc * tc + C_OFFSET4) >> 18;
-      out[v] = (va * sa + vb * sb + vc * sc + C_OFFSET4) >> 18;
-      out[v + 1] = (va * ta + vb * tb + vc * tc + C_OFFSET4) >> 18;
+      cw16[u] =
+        ((ua * sa + ub * sb + uc * sc + C_OFFSET4) >> 18) |
+        (((ua * ta + ub * tb + uc * tc + C_OFFSET4) >> 18) << 8);
+      cw16[v] =
+        ((va * sa + vb * sb + vc * sc + C_OFFSET4) >> 18) |
+        (((va * ta + vb * tb + vc * tc + C_OFFSET4) >> 18) << 8);
       p0 += 3;
       p1 += 3;
       o0++;
       o1++;
-      u += 2;
-      v += 2;
+      u++;
+      v++;
     }
   }
   return quads * 4;
