@@ -92,24 +92,31 @@ export async function subscribeVideo(
   onClosed: (sub: VideoSubscription) => void,
 ): Promise<VideoSubscription> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  const on = (event: RoomEvent.TrackPublished | RoomEvent.TrackSubscribed) => (cb: () => void) => {
-    room.on(event, cb);
-    return () => void room.off(event, cb);
+  const events = [RoomEvent.TrackPublished, RoomEvent.TrackSubscribed] as const;
+  const on = (cb: () => void) => {
+    for (const event of events) room.on(event, cb);
+    return () => {
+      for (const event of events) room.off(event, cb);
+    };
   };
-  const pub = await waitUntil(
-    () => findVideoPublication(room, identity, trackName),
-    on(RoomEvent.TrackPublished),
-    deadline,
-    options.signal,
-    `video track "${trackName}" of ${identity}`,
-  );
-  const subscribedByUs = pub.track === undefined && !options.autoSubscribe;
-  if (subscribedByUs) {
-    pub.setSubscribed(true);
-  }
+  // Looked up afresh at each event: a publication found early may be unpublished and replaced
+  // (the device republishes the track, e.g. when this viewer rejoined the room).
+  let pub: RemoteTrackPublication | undefined;
+  let subscribedByUs = false;
+  const asked = new WeakSet<RemoteTrackPublication>(); // rtc-node's `subscribed` is never set
   const track = await waitUntil(
-    () => pub.track,
-    on(RoomEvent.TrackSubscribed),
+    () => {
+      pub = findVideoPublication(room, identity, trackName);
+      if (pub !== undefined && pub.track === undefined && !options.autoSubscribe) {
+        if (!asked.has(pub)) {
+          asked.add(pub);
+          pub.setSubscribed(true);
+        }
+        subscribedByUs = true;
+      }
+      return pub?.track;
+    },
+    on,
     deadline,
     options.signal,
     `a subscription to video track "${trackName}" of ${identity}`,
@@ -123,7 +130,7 @@ export async function subscribeVideo(
       onClosed(subscription);
       if (subscribedByUs && !options.signal.aborted) {
         try {
-          pub.setSubscribed(false);
+          pub?.setSubscribed(false);
         } catch (error) {
           log.debug("unsubscribing video failed:", error);
         }
