@@ -78,6 +78,8 @@ export interface SubscribeVideoOptions {
   queueSize?: number;
   /** How long to wait for the track to appear and the subscription to start, ms (default 10 000). */
   timeoutMs?: number;
+  /** Aborting it while waiting rejects with FoxgloveError ERR_CHANNEL_CLOSED. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -88,10 +90,13 @@ export async function subscribeVideo(
   room: Room,
   identity: string,
   trackName: string,
-  options: SubscribeVideoOptions & { autoSubscribe: boolean; signal: AbortSignal },
+  options: SubscribeVideoOptions & { autoSubscribe: boolean; roomSignal: AbortSignal },
   onClosed: (sub: VideoSubscription) => void,
 ): Promise<VideoSubscription> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  const roomSignal = options.roomSignal;
+  const waitSignal =
+    options.signal === undefined ? roomSignal : AbortSignal.any([roomSignal, options.signal]);
   const events = [RoomEvent.TrackPublished, RoomEvent.TrackSubscribed] as const;
   const on = (cb: () => void) => {
     for (const event of events) room.on(event, cb);
@@ -118,7 +123,7 @@ export async function subscribeVideo(
     },
     on,
     deadline,
-    options.signal,
+    waitSignal,
     `a subscription to video track "${trackName}" of ${identity}`,
   );
   const subscription: VideoSubscription = new VideoSubscription(
@@ -128,7 +133,7 @@ export async function subscribeVideo(
     options.queueSize ?? 4,
     () => {
       onClosed(subscription);
-      if (subscribedByUs && !options.signal.aborted) {
+      if (subscribedByUs && !roomSignal.aborted) {
         try {
           pub?.setSubscribed(false);
         } catch (error) {

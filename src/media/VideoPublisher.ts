@@ -30,7 +30,8 @@ export interface VideoPublisherOptions {
   readonly name: string;
   /**
    * Publishes the track for frames of the given size (LiveKit sizes the track from it); called
-   * once, when the first frame is converted.
+   * when the first frame is converted, and again (after the previous track was unpublished) for
+   * a frame larger than the track was published for.
    */
   readonly publish: (size: { width: number; height: number }) => Promise<VideoTrackSink>;
   /** Called after the first transcoded frame and whenever its source description changes. */
@@ -57,7 +58,7 @@ const tooSmallWarnings = new Throttler(30_000);
 
 /**
  * The video track of one channel while it has at least one video subscriber: publishes the track
- * once the first frame is converted (with its size), converts the channel's messages to I420 off the `log()` path (latest frame
+ * once the first frame is converted (with its size; again when a larger frame comes), converts the channel's messages to I420 off the `log()` path (latest frame
  * wins, stale ones are dropped) and feeds them to the track, reports the source description for
  * the channel metadata, and unpublishes on {@link close} — also when the close races the publish.
  * The decisions are in `videoPublisherState.ts`.
@@ -173,9 +174,14 @@ export class VideoPublisher implements AsyncDisposable {
       case "convert":
         this.#convert(command.frame.message, command.frame.logTimeNs);
         break;
-      case "publish": {
-        this.#publishSettled = this.#options
-          .publish({ width: command.width, height: command.height })
+      case "publish":
+      case "republish": {
+        const size = { width: command.width, height: command.height };
+        const old = command.kind === "republish" ? this.#sink : undefined;
+        this.#sink = undefined;
+        // A republish takes the old track down first: one track of the name at a time.
+        this.#publishSettled = (old === undefined ? Promise.resolve() : old.unpublish())
+          .then(() => this.#options.publish(size))
           .then(
             (sink) => {
               this.#sink = sink;

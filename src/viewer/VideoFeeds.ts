@@ -25,6 +25,8 @@ interface Feed {
   readonly subs: Set<VideoFrameSubscription>;
   /** How long to wait for the track, ms (the first subscription's option). */
   readonly timeoutMs: number;
+  /** Aborted when the feed stops: cancels a wait for the track. */
+  readonly stop: AbortController;
   stream: VideoSubscription | undefined;
   closed: boolean;
 }
@@ -81,7 +83,14 @@ export class VideoFeeds {
 
   /** Subscribes to `channel`'s video at the device and starts receiving its track. */
   #open(channel: ViewerChannel, subs: Set<VideoFrameSubscription>, timeoutMs: number): Feed {
-    const feed: Feed = { channel, subs, timeoutMs, stream: undefined, closed: false };
+    const feed: Feed = {
+      channel,
+      subs,
+      timeoutMs,
+      stop: new AbortController(),
+      stream: undefined,
+      closed: false,
+    };
     this.#feeds.set(channel.id, feed);
     this.#host.send({ op: "subscribe", channels: [{ id: channel.id, requestVideoTrack: true }] });
     void this.#receive(feed);
@@ -176,6 +185,7 @@ export class VideoFeeds {
 
   #stop(feed: Feed): void {
     feed.closed = true;
+    feed.stop.abort();
     void feed.stream?.close();
   }
 
@@ -186,17 +196,25 @@ export class VideoFeeds {
       if (device === undefined) {
         throw new FoxgloveError("ERR_VALUE", "the device is not known yet");
       }
-      const stream = await this.#host.room().subscribeVideo(device, name, {
-        queueSize: 2,
-        timeoutMs: feed.timeoutMs,
-      });
-      feed.stream = stream;
-      if (feed.closed) {
-        await stream.close();
-        return;
-      }
-      for await (const frame of stream) {
-        this.#deliver(feed, frame);
+      // The device may unpublish the track and publish it again (for larger frames): a track
+      // that ends is waited for again, for up to timeoutMs.
+      for (;;) {
+        const stream = await this.#host.room().subscribeVideo(device, name, {
+          queueSize: 2,
+          timeoutMs: feed.timeoutMs,
+          signal: feed.stop.signal,
+        });
+        feed.stream = stream;
+        if (feed.closed) {
+          await stream.close();
+          return;
+        }
+        for await (const frame of stream) {
+          this.#deliver(feed, frame);
+        }
+        if (feed.closed || this.#lostRoom(feed)) {
+          return;
+        }
       }
     } catch (error) {
       if (feed.closed || this.#lostRoom(feed)) {
@@ -210,11 +228,6 @@ export class VideoFeeds {
               cause: error,
             });
       this.#abandon(feed, failure);
-      return;
-    }
-    // The track ended (unpublished) while subscribed: end the subscriptions.
-    if (!feed.closed && !this.#lostRoom(feed)) {
-      this.#abandon(feed, undefined);
     }
   }
 

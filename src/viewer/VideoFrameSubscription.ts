@@ -45,8 +45,9 @@ export interface ViewerVideoFrame {
  * Read them with `for await`. Iteration ends after {@link unsubscribe}, when the channel is
  * unadvertised, when the device leaves, or when the viewer closes; across a reset (the viewer
  * reconnected, the device restarted its session) it waits for a channel on the same topic to be
- * advertised with a video track again and carries on with it. If the device's
- * track could not be received, iteration throws that error. Buffering is bounded (see
+ * advertised with a video track again and carries on with it; a track the device unpublishes
+ * and publishes again (for larger frames) is followed. If the device's track could not be
+ * received (or did not come back within `timeoutMs`), iteration throws that error. Buffering is bounded (see
  * {@link VideoSubscribeOptions.queueSize}).
  */
 export class VideoFrameSubscription extends Feed<ViewerVideoFrame> {

@@ -235,6 +235,78 @@ test("a publisher closed before its first frame publishes nothing", async () => 
   assert.deepEqual(publisher.stats, { received: 1, sent: 0, dropped: 0, failed: 1 });
 });
 
+test("a frame larger than the track has it published again and arrives at its own size", async () => {
+  const name = "video-ch-6";
+  const sizes: { width: number; height: number }[] = [];
+  const publisher = new VideoPublisher({
+    name,
+    schema: { decoder: "protobuf", image: "raw" },
+    publish: (size) => {
+      sizes.push(size);
+      return device.publishVideo(name, {
+        ...size,
+        ...resolveVideoCodecOptions(process.env, process.platform),
+      });
+    },
+  });
+  const small = RawImage.encode({
+    timestamp: { sec: 1, nsec: 0 },
+    frame_id: "",
+    width: 160,
+    height: 120,
+    encoding: "mono8",
+    step: 160,
+    data: new Uint8Array(160 * 120).fill(128),
+  });
+  const large = RawImage.encode({
+    timestamp: { sec: 1, nsec: 0 },
+    frame_id: "",
+    width: WIDTH,
+    height: HEIGHT,
+    encoding: "rgb8",
+    step: WIDTH * 3,
+    data: solidRgb(),
+  });
+  let message = small;
+  const timer = setInterval(() => publisher.push(message, BigInt(Date.now()) * 1_000_000n), 33);
+  const decoded: string[] = [];
+  try {
+    const frameOfSize = async (width: number, height: number) => {
+      // Follows the track across a republish (the name stays; the publication changes).
+      for (;;) {
+        const subscription = await viewer.subscribeVideo("device", name, { timeoutMs: 20_000 });
+        try {
+          for await (const f of subscription) {
+            decoded.push(`${f.width}x${f.height}`);
+            if (f.width === width && f.height === height) {
+              return f;
+            }
+          }
+        } finally {
+          await subscription.close();
+        }
+      }
+    };
+    await within(frameOfSize(160, 120), 20_000, "a 160x120 frame");
+    message = large;
+    const frame = await within(frameOfSize(WIDTH, HEIGHT), 20_000, "a 640x480 frame");
+    assertMeanColour(frame, COLOUR, 4);
+  } finally {
+    clearInterval(timer);
+    await publisher.close();
+  }
+  // LiveKit sizes a track's bitrate from its published size: a larger frame has it published
+  // again (without, 640x480 frames in a 160x120 track took 16 s to over 20 s to arrive at size).
+  assert.deepEqual(
+    sizes,
+    [
+      { width: 160, height: 120 },
+      { width: WIDTH, height: HEIGHT },
+    ],
+    `decoded ${decoded.join(" ")}`,
+  );
+});
+
 function assertSolidColour(frame: DecodedVideoFrame, tolerance: number): void {
   assert.deepEqual([frame.width, frame.height, frame.format], [WIDTH, HEIGHT, "i420"]);
   assertMeanColour(frame, COLOUR, tolerance);
