@@ -58,9 +58,10 @@ const tooSmallWarnings = new Throttler(30_000);
 
 /**
  * The video track of one channel while it has at least one video subscriber: publishes the track
- * once the first frame is converted (with its size; again when a larger frame comes), converts the channel's messages to I420 off the `log()` path (latest frame
- * wins, stale ones are dropped) and feeds them to the track, reports the source description for
- * the channel metadata, and unpublishes on {@link close} — also when the close races the publish.
+ * once the first frame is converted (with its size; again when a larger frame comes), converts
+ * the channel's messages to I420 off the `log()` path (latest frame wins, stale ones are dropped)
+ * and feeds them to the track, reports the source description for the channel metadata, and
+ * unpublishes on {@link close} — also when the close races the publish.
  * The decisions are in `videoPublisherState.ts`.
  */
 export class VideoPublisher implements AsyncDisposable {
