@@ -302,6 +302,30 @@ async function searchRate(session: DeviceSession, size: number, viewers: number)
   return bestRate(history) ?? Math.min(...history.map((p) => p.rate));
 }
 
+/**
+ * Runs `run` for each gateway `repeats` times, alternating which goes first, until the time budget
+ * is spent; a failed run is reported and the others go on.
+ */
+async function alternateRuns(
+  label: string,
+  run: (impl: "ours" | "reference") => Promise<void>,
+): Promise<void> {
+  for (let r = 0; r < repeats && !stoppedEarly; r++) {
+    const order = r % 2 === 0 ? impls : [...impls].reverse();
+    for (const impl of order) {
+      if (performance.now() > deadline) {
+        stoppedEarly = true;
+        break;
+      }
+      try {
+        await run(impl);
+      } catch (error) {
+        say(`  ${impl} ${label}: FAILED: ${String(error)}`);
+      }
+    }
+  }
+}
+
 // ---- point clouds ----
 const cloudSamples: CloudSample[] = [];
 const cloudPoints = Number(values["cloud-points"]);
@@ -309,66 +333,48 @@ const cloudRate = Number(values["cloud-rate"]);
 const cloudSeconds = Number(values["cloud-seconds"]);
 const cloudBits = values["cloud-bits"] === undefined ? undefined : Number(values["cloud-bits"]);
 const cloudFiles = writeCloudFiles(logDir, cloudPoints);
-for (let r = 0; r < repeats && !stoppedEarly && !videoOnly; r++) {
-  const order = r % 2 === 0 ? impls : [...impls].reverse();
-  for (const impl of order) {
-    if (performance.now() > deadline) {
-      stoppedEarly = true;
-      break;
+if (!videoOnly) {
+  await alternateRuns("pointcloud", async (impl) => {
+    const got = await measureCloudSession(impl, {
+      api,
+      iceServers: livekit.iceServers,
+      python: cloudVenv.python,
+      device: env.nextDevice(),
+      files: cloudFiles,
+      rate: cloudRate,
+      seconds: cloudSeconds,
+      phases: 1,
+      method: values["cloud-method"],
+      bits: cloudBits,
+      ...(values.verbose ? { onDeviceLog: (l: string) => console.error(`  ${impl}| ${l}`) } : {}),
+    });
+    for (const s of got) {
+      const f = cloudFigures(s);
+      say(
+        `  ${impl} pointcloud ${cloudPoints} @${cloudRate}/s: ${fmt(f.cpuMsPerCloud)} ms CPU/cloud, ${fmt(f.compressedBytes, 0)} B/cloud (${fmt(f.compressionRatio, 1)}x), ${s.delivered}/${s.sent} delivered, ${fmt(f.deliveredPerSec, 1)} clouds/s`,
+      );
     }
-    try {
-      const got = await measureCloudSession(impl, {
-        api,
-        iceServers: livekit.iceServers,
-        python: cloudVenv.python,
-        device: env.nextDevice(),
-        files: cloudFiles,
-        rate: cloudRate,
-        seconds: cloudSeconds,
-        phases: 1,
-        method: values["cloud-method"],
-        bits: cloudBits,
-        ...(values.verbose ? { onDeviceLog: (l: string) => console.error(`  ${impl}| ${l}`) } : {}),
-      });
-      for (const s of got) {
-        const f = cloudFigures(s);
-        say(
-          `  ${impl} pointcloud ${cloudPoints} @${cloudRate}/s: ${fmt(f.cpuMsPerCloud)} ms CPU/cloud, ${fmt(f.compressedBytes, 0)} B/cloud (${fmt(f.compressionRatio, 1)}x), ${s.delivered}/${s.sent} delivered, ${fmt(f.deliveredPerSec, 1)} clouds/s`,
-        );
-      }
-      cloudSamples.push(...got);
-    } catch (error) {
-      say(`  ${impl} pointcloud: FAILED: ${String(error)}`);
-    }
-  }
+    cloudSamples.push(...got);
+  });
 }
 
 // ---- video ----
 const videoSamples: VideoSample[] = [];
-for (let r = 0; r < repeats && !stoppedEarly && !cloudsOnly; r++) {
-  const order = r % 2 === 0 ? impls : [...impls].reverse();
-  for (const impl of order) {
-    if (performance.now() > deadline) {
-      stoppedEarly = true;
-      break;
-    }
-    try {
-      const s = await measureVideoRun(impl, {
-        api,
-        iceServers: livekit.iceServers,
-        python: venv.python,
-        device: env.nextDevice(),
-        seconds: videoSeconds,
-        ...(values.verbose ? { onDeviceLog: (l: string) => console.error(`  ${impl}| ${l}`) } : {}),
-      });
-      say(
-        `  ${impl} video 1280x720@30: ${fmt(s.fps, 1)} fps, p50 ${fmt(s.p50, 0)} ms, p99 ${fmt(s.p99, 0)} ms, device CPU ${fmt(s.cpuPercent, 0)} %, ${s.decoded}/${s.sent} decoded (${s.sizes.join(" ")}); load ${os.loadavg()[0]!.toFixed(1)}`,
-      );
-      videoSamples.push(s);
-    } catch (error) {
-      say(`  ${impl} video: FAILED: ${String(error)}`);
-    }
-  }
+if (!cloudsOnly) {
+  await alternateRuns("video", async (impl) => {
+    const s = await measureVideoRun(impl, {
+      api,
+      iceServers: livekit.iceServers,
+      python: venv.python,
+      device: env.nextDevice(),
+      seconds: videoSeconds,
+      ...(values.verbose ? { onDeviceLog: (l: string) => console.error(`  ${impl}| ${l}`) } : {}),
+    });
+    say(
+      `  ${impl} video 1280x720@30: ${fmt(s.fps, 1)} fps, p50 ${fmt(s.p50, 0)} ms, p99 ${fmt(s.p99, 0)} ms, device CPU ${fmt(s.cpuPercent, 0)} %, ${s.decoded}/${s.sent} decoded (${s.sizes.join(" ")}); load ${os.loadavg()[0]!.toFixed(1)}`,
+    );
+    videoSamples.push(s);
+  });
 }
 
 // ---- raw ceiling ----

@@ -49,6 +49,19 @@ const WIDTH = 640;
 const HEIGHT = 480;
 const COLOUR = [200, 100, 50] as const;
 
+/** A mid-grey mono8 RawImage message of the given size. */
+function greyImage(width: number, height: number): Uint8Array {
+  return RawImage.encode({
+    timestamp: { sec: 1, nsec: 0 },
+    frame_id: "",
+    width,
+    height,
+    encoding: "mono8",
+    step: width,
+    data: new Uint8Array(width * height).fill(128),
+  });
+}
+
 function solidRgb(): Uint8Array {
   const rgb = new Uint8Array(WIDTH * HEIGHT * 3);
   for (let i = 0; i < rgb.length; i += 3) {
@@ -186,15 +199,7 @@ test("closing while the publish is in flight leaves no track behind", async () =
       return landed;
     },
   });
-  const grey = RawImage.encode({
-    timestamp: { sec: 1, nsec: 0 },
-    frame_id: "",
-    width: 64,
-    height: 64,
-    encoding: "mono8",
-    step: 64,
-    data: new Uint8Array(64 * 64).fill(128),
-  });
+  const grey = greyImage(64, 64);
   publisher.push(grey, 0n);
   await within(publishStarted, 10_000, "the publish to start");
   await publisher.close(); // the publish has not completed yet
@@ -249,15 +254,7 @@ test("a frame larger than the track has it published again and arrives at its ow
       });
     },
   });
-  const small = RawImage.encode({
-    timestamp: { sec: 1, nsec: 0 },
-    frame_id: "",
-    width: 160,
-    height: 120,
-    encoding: "mono8",
-    step: 160,
-    data: new Uint8Array(160 * 120).fill(128),
-  });
+  const small = greyImage(160, 120);
   const large = RawImage.encode({
     timestamp: { sec: 1, nsec: 0 },
     frame_id: "",
