@@ -80,6 +80,11 @@ export interface SubscribeVideoOptions {
   timeoutMs?: number;
   /** Aborting it while waiting rejects with FoxgloveError ERR_CHANNEL_CLOSED. */
   signal?: AbortSignal;
+  /**
+   * The sid of a track of this name that just ended ({@link VideoSubscription.trackSid}): it may
+   * still be listed for a moment, so wait for a newer one.
+   */
+  afterTrackSid?: string;
 }
 
 /**
@@ -112,6 +117,14 @@ export async function subscribeVideo(
   const track = await waitUntil(
     () => {
       pub = findVideoPublication(room, identity, trackName);
+      const ended = options.afterTrackSid;
+      if (
+        pub !== undefined &&
+        ended !== undefined &&
+        (pub.sid === ended || pub.track?.sid === ended)
+      ) {
+        pub = undefined; // the ended track, not yet removed
+      }
       if (pub !== undefined && pub.track === undefined && !options.autoSubscribe) {
         if (!asked.has(pub)) {
           asked.add(pub);
@@ -132,6 +145,7 @@ export async function subscribeVideo(
     trackName,
     options.queueSize ?? 4,
     () => {
+      room.off(RoomEvent.TrackUnpublished, onUnpublished);
       onClosed(subscription);
       if (subscribedByUs && !roomSignal.aborted) {
         try {
@@ -142,6 +156,13 @@ export async function subscribeVideo(
       }
     },
   );
+  const sid = pub?.sid;
+  function onUnpublished(unpublished: RemoteTrackPublication): void {
+    if (unpublished.sid === sid) {
+      void subscription.trackEnded();
+    }
+  }
+  room.on(RoomEvent.TrackUnpublished, onUnpublished);
   return subscription;
 }
 

@@ -198,12 +198,15 @@ export class VideoFeeds {
       }
       // The device may unpublish the track and publish it again (for larger frames): a track
       // that ends is waited for again, for up to timeoutMs.
+      let ended: string | undefined;
       for (;;) {
         const stream = await this.#host.room().subscribeVideo(device, name, {
           queueSize: 2,
           timeoutMs: feed.timeoutMs,
           signal: feed.stop.signal,
+          ...(ended === undefined ? {} : { afterTrackSid: ended }),
         });
+        ended = stream.trackSid;
         feed.stream = stream;
         if (feed.closed) {
           await stream.close();

@@ -268,25 +268,31 @@ test("a frame larger than the track has it published again and arrives at its ow
   const timer = setInterval(() => publisher.push(message, BigInt(Date.now()) * 1_000_000n), 33);
   const decoded: string[] = [];
   try {
-    const frameOfSize = async (width: number, height: number) => {
-      // Follows the track across a republish (the name stays; the publication changes).
-      for (;;) {
-        const subscription = await viewer.subscribeVideo("device", name, { timeoutMs: 20_000 });
-        try {
+    const frame = await within(
+      (async () => {
+        // Small frames until one arrives, then large ones: the track is published again (a new
+        // sid under the same name) and the first subscription ends.
+        let ended: string | undefined;
+        for (;;) {
+          const subscription = await viewer.subscribeVideo("device", name, {
+            timeoutMs: 20_000,
+            ...(ended === undefined ? {} : { afterTrackSid: ended }),
+          });
+          ended = subscription.trackSid;
           for await (const f of subscription) {
             decoded.push(`${f.width}x${f.height}`);
-            if (f.width === width && f.height === height) {
+            if (f.width === WIDTH && f.height === HEIGHT) {
+              await subscription.close();
               return f;
             }
+            message = large;
           }
-        } finally {
-          await subscription.close();
         }
-      }
-    };
-    await within(frameOfSize(160, 120), 20_000, "a 160x120 frame");
-    message = large;
-    const frame = await within(frameOfSize(WIDTH, HEIGHT), 20_000, "a 640x480 frame");
+      })(),
+      20_000,
+      "a 640x480 frame after 160x120 ones",
+    );
+    assert.equal(decoded[0], "160x120");
     assertMeanColour(frame, COLOUR, 4);
   } finally {
     clearInterval(timer);
