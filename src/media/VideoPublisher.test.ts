@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RawImage } from "../messages/index.js";
 import { assertMeanColour } from "./testing/bt709.js";
-import { VideoPublisher, type VideoTrackSink } from "./VideoPublisher.js";
+import { captureTimestamp, VideoPublisher, type VideoTrackSink } from "./VideoPublisher.js";
 
 // VideoPublisher with an in-memory track: message copies into reused buffers, pixel alignment
 // learned from the previous message, pending frames replaced. The real track is covered by
@@ -12,13 +12,13 @@ const W = 64;
 const H = 32;
 
 /** A RawImage message of a solid colour; `nsec` moves the pixels' offset in the message. */
-function image(rgb: readonly [number, number, number], nsec: number): Uint8Array {
+function image(rgb: readonly [number, number, number], nsec: number, sec = 1): Uint8Array {
   const data = new Uint8Array(W * H * 3);
   for (let i = 0; i < data.length; i += 3) {
     data.set(rgb, i);
   }
   return RawImage.encode({
-    timestamp: { sec: 1, nsec },
+    timestamp: { sec, nsec },
     frame_id: "cam",
     width: W,
     height: H,
@@ -77,13 +77,16 @@ test("each frame is converted from a copy made at push, whatever its pixels' ali
   const nsecs = [1, 200, 40_000, 9_000_000, 1, 1, 200];
   for (let i = 0; i < nsecs.length; i++) {
     const colour = COLOURS[i % COLOURS.length]!;
-    const message = image(colour, nsecs[i]!);
+    const message = image(colour, nsecs[i]!, i + 1);
     video.push(message, 1n);
     message.fill(0); // the caller reuses its buffer at once
     const frame = await next();
     assert.equal(frame.width, W);
     assert.equal(frame.height, H);
-    assert.equal(frame.timestampUs, 1_000_000n + BigInt(Math.floor(nsecs[i]! / 1000)));
+    assert.equal(
+      frame.timestampUs,
+      BigInt(i + 1) * 1_000_000n + BigInt(Math.floor(nsecs[i]! / 1000)),
+    );
     assertMeanColour(frame, colour, 1);
   }
   assert.deepEqual(video.stats, { received: 7, sent: 7, dropped: 0, failed: 0 });
@@ -106,4 +109,42 @@ test("a frame pushed while one converts replaces the waiting one; buffers are re
   await video.close();
   video.push(image(COLOURS[0], 1), 1n);
   assert.equal(video.stats.received, 10, "ignored after close");
+});
+
+test("capture timestamps follow the image time while it advances, else the log time's steps", () => {
+  const steps: [bigint, bigint][] = [
+    [5_000_000n, 100n], // image time 5 s, logged at 100 µs
+    [5_033_000n, 33_433n], // advancing: taken as is
+    [0n, 66_766n], // unset: previous + 33 333 µs of log time
+    [0n, 100_100n],
+    [5_040_000n, 133_433n], // advancing again but behind what was sent: still log steps
+    [9_000_000n, 166_766n], // ahead: its own time again
+    [9_000_000n, 166_766n], // repeated, same log time: 1 µs later
+  ];
+  const sent: bigint[] = [];
+  let clock;
+  for (const [imageUs, logUs] of steps) {
+    clock = captureTimestamp(clock, imageUs, logUs);
+    sent.push(clock.sentUs);
+  }
+  assert.deepEqual(sent, [
+    5_000_000n,
+    5_033_000n,
+    5_066_333n,
+    5_099_667n,
+    5_133_000n,
+    9_000_000n,
+    9_000_001n,
+  ]);
+});
+
+test("frames with an unchanging image timestamp are captured spaced by their log times", async () => {
+  const { video, next } = publisher();
+  const got: bigint[] = [];
+  for (let i = 0; i < 3; i++) {
+    video.push(image(COLOURS[0], 0, 0), 1_000_000_000n + BigInt(i) * 33_000_000n);
+    got.push((await next()).timestampUs);
+  }
+  assert.deepEqual(got, [0n, 33_000n, 66_000n]);
+  await video.close();
 });

@@ -50,6 +50,34 @@ export interface VideoPublisherStats {
   readonly failed: number;
 }
 
+/** Timestamps (µs) of the last frame handed to a track; see {@link captureTimestamp}. */
+export interface CaptureClock {
+  /** The frame's own time (its image timestamp, else its log time). */
+  readonly imageUs: bigint;
+  /** The timestamp it was captured with. */
+  readonly sentUs: bigint;
+  /** Its log time. */
+  readonly logUs: bigint;
+}
+
+/**
+ * The capture timestamp of a frame after `prev`: its own time while that advances; when it does
+ * not (an unset, zero or fixed image timestamp), the previous capture timestamp advanced by the
+ * log-time step (at least 1 µs). libwebrtc paces encoding and playout by these timestamps:
+ * frames 1 µs apart were mostly dropped (15 of 30 fps) and played out late.
+ */
+export function captureTimestamp(
+  prev: CaptureClock | undefined,
+  imageUs: bigint,
+  logUs: bigint,
+): CaptureClock {
+  if (prev === undefined || (imageUs > prev.imageUs && imageUs > prev.sentUs)) {
+    return { imageUs, sentUs: imageUs, logUs };
+  }
+  const step = logUs > prev.logUs ? logUs - prev.logUs : 1n;
+  return { imageUs, sentUs: prev.sentUs + step, logUs };
+}
+
 /** Message buffers a publisher keeps for reuse: one converting, one pending. */
 const MAX_SPARE = 2;
 
@@ -69,6 +97,9 @@ export class VideoPublisher implements AsyncDisposable {
   #state: VideoPublisherState<Uint8Array> = initialVideoPublisherState();
   #sink: VideoTrackSink | undefined;
   #last: Extract<TranscodeResult, { kind: "frame" }> | undefined;
+  /** Log time of {@link #last}, µs. */
+  #lastLogUs = 0n;
+  #clock: CaptureClock | undefined;
   #reuse: I420Image | undefined;
   /** Message buffers free for the next push (at most MAX_SPARE), see {@link push}. */
   readonly #spare: ArrayBuffer[] = [];
@@ -197,10 +228,12 @@ export class VideoPublisher implements AsyncDisposable {
       }
       case "capture": {
         const frame = this.#last;
-        if (
-          frame !== undefined &&
-          this.#sink?.captureFrame({ ...frame.image, format: "i420" }, frame.timestampUs)
-        ) {
+        if (frame === undefined || this.#sink === undefined) {
+          break;
+        }
+        const clock = captureTimestamp(this.#clock, frame.timestampUs, this.#lastLogUs);
+        if (this.#sink.captureFrame({ ...frame.image, format: "i420" }, clock.sentUs)) {
+          this.#clock = clock;
           this.#sent++;
         }
         break;
@@ -229,7 +262,7 @@ export class VideoPublisher implements AsyncDisposable {
       transcodeImage(this.#options.schema, message, logTimeNs, this.#reuse).then(
         (result) => {
           this.#release(message);
-          this.#converted(result);
+          this.#converted(result, logTimeNs);
         },
         (error: unknown) => {
           this.#release(message);
@@ -241,7 +274,7 @@ export class VideoPublisher implements AsyncDisposable {
     });
   }
 
-  #converted(result: TranscodeResult): void {
+  #converted(result: TranscodeResult, logTimeNs: bigint): void {
     if (result.kind === "tooSmall") {
       this.#failed++;
       const suppressed = tooSmallWarnings.tryAcquire();
@@ -255,6 +288,7 @@ export class VideoPublisher implements AsyncDisposable {
       return;
     }
     this.#last = result;
+    this.#lastLogUs = logTimeNs / 1000n;
     this.#reuse = result.image;
     if (result.pixelOffset !== undefined) {
       this.#shift = (this.#shift - result.pixelOffset) & 3;
