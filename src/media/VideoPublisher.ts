@@ -1,6 +1,7 @@
 import { log } from "../core/logger.js";
 import { Throttler } from "../core/Throttler.js";
 import type { I420Image } from "./I420Image.js";
+import { I420Worker } from "./I420Worker.js";
 import { transcodeImage, type TranscodeResult, type VideoSourceInfo } from "./transcodeImage.js";
 import type { VideoInputSchema } from "./videoInputSchema.js";
 import {
@@ -100,7 +101,8 @@ export class VideoPublisher implements AsyncDisposable {
   /** Log time of {@link #last}, µs. */
   #lastLogUs = 0n;
   #clock: CaptureClock | undefined;
-  #reuse: I420Image | undefined;
+  /** An I420 buffer for the next raw conversion (not {@link #last}'s, which may still be sent). */
+  #spareImage: I420Image | undefined;
   /** Message buffers free for the next push (at most MAX_SPARE), see {@link push}. */
   readonly #spare: ArrayBuffer[] = [];
   /** Where a message is copied in its buffer so that its raw pixels are 4-byte aligned. */
@@ -257,20 +259,32 @@ export class VideoPublisher implements AsyncDisposable {
     if (this.#idleResolve === undefined) {
       this.#idle = new Promise((resolve) => (this.#idleResolve = resolve));
     }
-    // A later macrotask: the log() call that pushed the message has long returned.
+    const schema = this.#options.schema;
+    const failed = (error: unknown) => {
+      log.debug(`video frame of ${this.#options.name} dropped:`, error);
+      this.#failed++;
+      this.#done({ kind: "convertFailed" });
+    };
+    if (schema.image === "raw") {
+      // Raw images convert in the worker thread (the message and the spare image travel there
+      // and back without copies): the event loop stays free for log() and the network.
+      const out = this.#spareImage;
+      this.#spareImage = undefined;
+      I420Worker.shared()
+        .transcode(schema, message, logTimeNs, out)
+        .then((done) => {
+          this.#release(done.message);
+          this.#converted(done.result, logTimeNs);
+        }, failed);
+      return;
+    }
+    // Compressed images decode on libuv's pool (sharp), from a later macrotask: the log() call
+    // that pushed the message has long returned.
     setImmediate(() => {
-      transcodeImage(this.#options.schema, message, logTimeNs, this.#reuse).then(
-        (result) => {
-          this.#release(message);
-          this.#converted(result, logTimeNs);
-        },
-        (error: unknown) => {
-          this.#release(message);
-          log.debug(`video frame of ${this.#options.name} dropped:`, error);
-          this.#failed++;
-          this.#done({ kind: "convertFailed" });
-        },
-      );
+      transcodeImage(schema, message, logTimeNs).then((result) => {
+        this.#release(message);
+        this.#converted(result, logTimeNs);
+      }, failed);
     });
   }
 
@@ -287,9 +301,12 @@ export class VideoPublisher implements AsyncDisposable {
       this.#done({ kind: "convertFailed" });
       return;
     }
+    const previous = this.#last?.image;
     this.#last = result;
     this.#lastLogUs = logTimeNs / 1000n;
-    this.#reuse = result.image;
+    if (previous !== undefined && previous !== result.image) {
+      this.#spareImage = previous;
+    }
     if (result.pixelOffset !== undefined) {
       this.#shift = (this.#shift - result.pixelOffset) & 3;
     }
