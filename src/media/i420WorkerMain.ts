@@ -1,7 +1,7 @@
 // Worker-thread entry of I420Worker: converts raw-image messages to I420.
 import { parentPort } from "node:worker_threads";
-import { FoxgloveError } from "../core/FoxgloveError.js";
 import type { I420Job, I420Reply } from "./I420Worker.js";
+import { errorOfReply } from "./JobWorker.js";
 import { transcodeImage } from "./transcodeImage.js";
 
 const port = parentPort!;
@@ -11,12 +11,7 @@ port.on("message", (job: I420Job) => {
       const result = await transcodeImage(job.schema, job.message, job.logTimeNs, job.out);
       return { id: job.id, message: job.message, result };
     } catch (error) {
-      return {
-        id: job.id,
-        message: job.message,
-        error:
-          error instanceof FoxgloveError ? { code: error.code, message: error.message } : undefined,
-      };
+      return { id: job.id, message: job.message, error: errorOfReply(error) };
     }
   })().then((reply) => {
     const transfer = [reply.message.buffer as ArrayBuffer];
