@@ -1,6 +1,6 @@
 // Video through a real livekit-server: 1280x720 protobuf RawImage (rgb8) messages logged at
 // 30 fps for 10 s, decoded by a viewer. Each frame carries its index as a 16-block barcode so the
-// viewer can match it to its log() time. Two set-ups: (1) the bare transport, a VideoPublisher
+// viewer can match it to its log() time (bench/videoFrames.ts, shared with bench:compare). Two set-ups: (1) the bare transport, a VideoPublisher
 // and an rtc-node participant; (2) end to end, a Channel on a Context served by a gateway woken
 // through the API server, and a viewer from the viewer library. Device and viewer share this
 // process (and the 2 cores) — as in livekit.bench.ts and e2e.bench.ts.
@@ -20,49 +20,16 @@ import {
 import { VideoPublisher } from "../src/media/VideoPublisher.js";
 import { RawImage } from "../src/messages/index.js";
 import { connectViewer } from "../src/viewer/index.js";
-import { deadline, median, percentile, type BenchResult } from "./harness.js";
+import { deadline, type BenchResult } from "./harness.js";
+import { FrameStats, readFrameIndex, VideoScene } from "./videoFrames.js";
 
 const W = 1280;
 const H = 720;
 const FPS = 30;
 const SECONDS = 10;
-const BITS = 16;
-const BLOCK = W / BITS;
 
-/** A moving diagonal gradient with the frame index as a barcode in the top 48 rows. */
-function scene(index: number, rgb: Uint8Array): void {
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      const o = (y * W + x) * 3;
-      if (y < 48) {
-        const bit = (index >> Math.floor(x / BLOCK)) & 1;
-        const v = bit === 1 ? 255 : 0;
-        rgb[o] = v;
-        rgb[o + 1] = v;
-        rgb[o + 2] = v;
-      } else {
-        rgb[o] = (x + index * 4) & 255;
-        rgb[o + 1] = (y + index * 2) & 255;
-        rgb[o + 2] = (x + y) & 255;
-      }
-    }
-  }
-}
-
-/** Reads the barcode from a decoded I420 frame's Y plane. */
-function readIndex(y: Uint8Array, width: number): number {
-  let index = 0;
-  for (let bit = 0; bit < BITS; bit++) {
-    const x = Math.floor((bit + 0.5) * (width / BITS));
-    if (y[24 * width + x]! > 128) {
-      index |= 1 << bit;
-    }
-  }
-  return index;
-}
-
-/** Frames as the viewer sees them: width and the Y plane. */
-type Frames = AsyncIterable<{ width: number; data: Uint8Array }>;
+/** Frames as the viewer sees them: size and the Y plane. */
+type Frames = AsyncIterable<{ width: number; height: number; data: Uint8Array }>;
 
 /**
  * Logs the workload through `log(message, index)` while reading `frames`; returns the figures.
@@ -74,32 +41,22 @@ async function measure(
   encoded: boolean,
   frames: Frames,
   stop: () => Promise<void>,
-  stats: () => string,
+  describe: () => string,
 ): Promise<BenchResult[]> {
   const pushedAt = new Map<number, number>();
-  const latencies: number[] = [];
-  const seen = new Set<number>();
-  let firstAt = 0;
-  let lastAt = 0;
+  const stats = new FrameStats((index) => pushedAt.get(index));
   const reading = (async () => {
     for await (const frame of frames) {
       const now = performance.now();
-      const index = readIndex(frame.data, frame.width);
-      const at = pushedAt.get(index);
-      if (at !== undefined && !seen.has(index)) {
-        seen.add(index);
-        latencies.push(now - at);
-        firstAt ||= now;
-        lastAt = now;
-      }
+      stats.add(readFrameIndex(frame.data, frame.width, frame.height, H), now);
     }
   })();
-  const rgb = new Uint8Array(W * H * 3);
+  const scene = new VideoScene(W, H);
   const total = FPS * SECONDS;
   const cpu0 = process.cpuUsage();
   const start = performance.now();
   for (let i = 1; i <= total; i++) {
-    scene(i, rgb);
+    const rgb = scene.draw(i);
     const image: RawImage = {
       timestamp: { sec: 0, nsec: 0 },
       frame_id: "cam",
@@ -119,17 +76,17 @@ async function measure(
   const elapsedS = (performance.now() - start) / 1000;
   await stop();
   await deadline(reading, 5_000, "video reader");
-  const fps = seen.size > 1 ? ((seen.size - 1) * 1000) / (lastAt - firstAt) : 0;
-  const detail = `${total} frames logged at ${FPS} fps; ${stats()}; ${seen.size} decoded distinct`;
+  const f = stats.figures;
+  const detail = `${total} frames logged at ${FPS} fps; ${describe()}; ${f.decoded} decoded distinct`;
   return [
-    { name: `${label}: frames per second at the viewer`, value: fps, unit: "fps", detail },
+    { name: `${label}: frames per second at the viewer`, value: f.fps, unit: "fps", detail },
     {
       name: `${label}: log() -> decoded frame, p50`,
-      value: median(latencies),
+      value: f.p50,
       unit: "ms",
-      detail: `over ${latencies.length} frames`,
+      detail: `over ${f.decoded} frames`,
     },
-    { name: `${label}: log() -> decoded frame, p99`, value: percentile(latencies, 99), unit: "ms" },
+    { name: `${label}: log() -> decoded frame, p99`, value: f.p99, unit: "ms" },
     {
       name: `${label}: process CPU (device + viewer + scene drawing)`,
       value: ((cpu.user + cpu.system) / 1e6 / elapsedS) * 100,

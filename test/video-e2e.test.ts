@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { CdrWriter, EncapsulationKind } from "@foxglove/cdr";
+import { RoomServiceClient } from "livekit-server-sdk";
 import sharp from "sharp";
 import { TEST_DEVICE } from "../src/api-server/index.js";
 import { Channel } from "../src/core/Channel.js";
@@ -318,6 +319,29 @@ test("removing the channel unpublishes its track and ends the viewer's subscript
   } finally {
     clearInterval(timer);
   }
+});
+
+test("a video subscription carries on after its viewer was removed from the room and rejoined", async () => {
+  const viewerD = await stack.connect({ reconnect: { initialDelayMs: 50 } });
+  const channel = await viewerD.waitForChannel("/cam/raw", { timeoutMs: WAIT });
+  const sub = viewerD.subscribe(channel, { video: true });
+  assertSolidColour(await within(nthFrame(sub, 2), WAIT, "frames before"), 6);
+  const events = new EventLog<string>();
+  viewerD.on("disconnected", () => events.push("disconnected"));
+  viewerD.on("reconnected", () => events.push("reconnected"));
+  const svc = new RoomServiceClient(livekit.httpUrl, livekit.apiKey, livekit.apiSecret);
+  const [room] = await svc.listRooms();
+  await svc.removeParticipant(room!.name, viewerD.identity);
+  await events.waitFor((e) => e === "reconnected", WAIT, "the viewer rejoining");
+  assert.deepEqual(events.items, ["disconnected", "reconnected"]);
+  // The same subscription receives the track the device publishes for the new connection.
+  const frame = await within(nthFrame(sub, 2), WAIT, "frames after rejoining");
+  assertSolidColour(frame, 6);
+  assert.equal(frame.channel.topic, "/cam/raw");
+  assert.equal(sub.channel, frame.channel);
+  assert.equal(sub.active, true);
+  await viewerD.close();
+  assert.equal(sub.active, false);
 });
 
 test("a video subscription whose track never comes ends with ERR_TIMEOUT and is released", async () => {

@@ -59,6 +59,11 @@ const DEVICE_PROGRAMS: Record<Impl, string> = {
   reference: HERE("./reference_device.py"),
   raw: HERE("./rawDevice.ts"),
 };
+/** The device programs of the `video` workload (videoWorkload.ts). */
+const VIDEO_PROGRAMS: Record<"ours" | "reference", string> = {
+  ours: HERE("./videoDevice.ts"),
+  reference: HERE("./reference_video_device.py"),
+};
 /** Compiled programs (source path -> built .mjs), once {@link useBuiltDevicePrograms} ran. */
 let builtPrograms: Map<string, string> | undefined;
 
@@ -68,19 +73,29 @@ let builtPrograms: Map<string, string> | undefined;
  * from src/ through tsx.
  */
 export async function useBuiltDevicePrograms(): Promise<void> {
-  builtPrograms = await buildDevicePrograms([DEVICE_PROGRAMS.ours, DEVICE_PROGRAMS.raw]);
+  builtPrograms = await buildDevicePrograms([
+    DEVICE_PROGRAMS.ours,
+    DEVICE_PROGRAMS.raw,
+    VIDEO_PROGRAMS.ours,
+  ]);
 }
 
 /**
  * The command line that starts the device program of `impl` with `args`: the reference's under
- * `python`, ours built (after {@link useBuiltDevicePrograms}) or through tsx.
+ * `python`, ours built (after {@link useBuiltDevicePrograms}) or through tsx. `workload` "video"
+ * picks the video devices (no raw one).
  */
 export function deviceCommand(
   impl: Impl,
   python: string,
   args: readonly string[],
+  workload: "messages" | "video" = "messages",
 ): { command: string; args: string[] } {
-  const program = DEVICE_PROGRAMS[impl];
+  let program = DEVICE_PROGRAMS[impl];
+  if (workload === "video") {
+    if (impl === "raw") throw new Error("there is no raw video device");
+    program = VIDEO_PROGRAMS[impl];
+  }
   const built = builtPrograms?.get(program);
   if (impl === "reference") return { command: python, args: [program, ...args] };
   return {

@@ -9,9 +9,9 @@ const OUT_DIR = join(ROOT, "node_modules", ".cache", "foxglove-remote-bench");
 
 /**
  * Builds the package (`npm run build`, into dist/) and compiles our bench device programs
- * (ourDevice.ts, rawDevice.ts) to plain JavaScript whose imports of `src/` point at the built
- * `dist/` files: the compare bench runs our device as users run the package, without tsx. The
- * programs' own bench helpers are bundled in. Returns the compiled program of each source path.
+ * (ourDevice.ts, rawDevice.ts, videoDevice.ts) to plain JavaScript whose imports of `src/` point
+ * at the built `dist/` files: the compare bench runs our device as users run the package, without
+ * tsx. The programs' own bench helpers are bundled in. Returns the compiled program of each source path.
  */
 export async function buildDevicePrograms(
   sources: readonly string[],

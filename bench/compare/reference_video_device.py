@@ -1,17 +1,19 @@
 """Video benchmark device for the reference gateway (foxglove-sdk on PyPI).
 
-Started by bench/compare/video.ts in the reference venv; twin of bench/compare/videoDevice.ts.
+Started by bench/compare/videoWorkload.ts in the reference venv; twin of
+bench/compare/videoDevice.ts (whose scene is bench/videoFrames.ts).
 Starts the reference gateway (FOXGLOVE_API_URL, FOXGLOVE_DEVICE_TOKEN) with one foxglove.RawImage
 channel /camera and, from the wall-clock time --start-ms on, logs --fps frames per second for
 --seconds: rgb8 frames of a horizontally scrolling gradient whose top 48 rows carry the frame
 index as a 16-block barcode (white = 1). Frame i is logged at start + i / fps. Prints one JSON
-line {"event": "result", "sent", "cpuSeconds"} at the end and exits.
+line {"event": "result", "sent", "seconds", "cpuSeconds", "peakRssBytes"} at the end and exits.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 
@@ -48,6 +50,7 @@ def main() -> int:
     while time.time() < start:
         time.sleep(0.005)
     cpu0 = time.process_time()
+    t0 = time.monotonic()
     sent = 0
     for i in range(1, total + 1):
         due = start + i / a.fps
@@ -73,9 +76,18 @@ def main() -> int:
         )
         sent += 1
     cpu = time.process_time() - cpu0
+    seconds = time.monotonic() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     time.sleep(1.0)
     gateway.stop()
-    sys.stdout.write(json.dumps({"event": "result", "sent": sent, "cpuSeconds": cpu}) + "\n")
+    result = {
+        "event": "result",
+        "sent": sent,
+        "seconds": seconds,
+        "cpuSeconds": cpu,
+        "peakRssBytes": peak,
+    }
+    sys.stdout.write(json.dumps(result) + "\n")
     sys.stdout.flush()
     return 0
 

@@ -23,6 +23,7 @@ import {
 import { bestRate, nextProbeRate, type Probe } from "./rateLadder.js";
 import { cloudFigures, cloudTable, type CloudSample } from "./cloudReport.js";
 import { measureCloudSession, writeCloudFiles } from "./cloudWorkload.js";
+import { measureVideoRun, videoTable, type VideoSample } from "./videoWorkload.js";
 import {
   CLOUD_SDK_VERSION,
   ensureReferenceVenv,
@@ -56,13 +57,16 @@ const HELP = `npm run bench:compare [-- options]
   --markdown FILE      also write the report as a markdown section to FILE
   --json FILE          also write every measured phase as JSON to FILE
   --verbose            print the devices' stderr
-  --workload W         all (default: the message workloads below and the raw ceiling) or
-                       pointcloud (only the point-cloud workload, against foxglove-sdk ${CLOUD_SDK_VERSION})
+  --workload W         all (default: the message workloads below, the raw ceiling, point clouds
+                       and video), pointcloud (only the point-cloud workload, against foxglove-sdk
+                       ${CLOUD_SDK_VERSION}) or video (only the video workload: 1280x720 rgb8 at 30 fps)
   --cloud-points N     points per cloud (default 100000)
   --cloud-rate R       clouds logged per second (default 10)
   --cloud-seconds S    length of a measured point-cloud phase (default 5)
   --cloud-method M     kdTree or sequential for both gateways (default: each SDK's default policy)
   --cloud-bits B       quantization bits for both gateways (default 12)
+  --video-seconds S    logging time of one video run (default 10; --quick: 5); runs per
+                       gateway: --repeats, alternating ours and the reference
   --tsx                run our device programs from src/ through tsx (default: the built package,
                        dist/, with plain node, as users run it)`;
 
@@ -89,6 +93,7 @@ const { values } = parseArgs({
     "cloud-seconds": { type: "string", default: "5" },
     "cloud-method": { type: "string" },
     "cloud-bits": { type: "string" },
+    "video-seconds": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -112,10 +117,14 @@ const impls = list(values.impls).map((i) => {
   if (i !== "ours" && i !== "reference") throw new Error(`bad --impls ${i}`);
   return i;
 });
-if (values.workload !== "all" && values.workload !== "pointcloud") {
+if (!["all", "pointcloud", "video"].includes(values.workload)) {
   throw new Error(`bad --workload ${values.workload}`);
 }
 const cloudsOnly = values.workload === "pointcloud";
+const videoOnly = values.workload === "video";
+/** Only one of the special workloads: no message workloads, no raw ceiling. */
+const oneWorkload = cloudsOnly || videoOnly;
+const videoSeconds = Number(values["video-seconds"] ?? (quick ? 5 : 10));
 const deadline = performance.now() + Number(values["max-minutes"]) * 60_000;
 
 setLogLevel(values.verbose ? "info" : "error");
@@ -229,7 +238,7 @@ async function withSession(
   }
 }
 
-for (let r = 0; r < repeats && !stoppedEarly && !cloudsOnly; r++) {
+for (let r = 0; r < repeats && !stoppedEarly && !oneWorkload; r++) {
   for (const qos of qosList) {
     for (const viewers of viewerCounts) {
       // Alternate which gateway goes first, so neither always runs on a warmer machine.
@@ -295,6 +304,30 @@ async function searchRate(session: DeviceSession, size: number, viewers: number)
   return bestRate(history) ?? Math.min(...history.map((p) => p.rate));
 }
 
+/**
+ * Runs `run` for each gateway `repeats` times, alternating which goes first, until the time budget
+ * is spent; a failed run is reported and the others go on.
+ */
+async function alternateRuns(
+  label: string,
+  run: (impl: "ours" | "reference") => Promise<void>,
+): Promise<void> {
+  for (let r = 0; r < repeats && !stoppedEarly; r++) {
+    const order = r % 2 === 0 ? impls : [...impls].reverse();
+    for (const impl of order) {
+      if (performance.now() > deadline) {
+        stoppedEarly = true;
+        break;
+      }
+      try {
+        await run(impl);
+      } catch (error) {
+        say(`  ${impl} ${label}: FAILED: ${String(error)}`);
+      }
+    }
+  }
+}
+
 // ---- point clouds ----
 const cloudSamples: CloudSample[] = [];
 const cloudPoints = Number(values["cloud-points"]);
@@ -302,42 +335,52 @@ const cloudRate = Number(values["cloud-rate"]);
 const cloudSeconds = Number(values["cloud-seconds"]);
 const cloudBits = values["cloud-bits"] === undefined ? undefined : Number(values["cloud-bits"]);
 const cloudFiles = writeCloudFiles(logDir, cloudPoints);
-for (let r = 0; r < repeats && !stoppedEarly; r++) {
-  const order = r % 2 === 0 ? impls : [...impls].reverse();
-  for (const impl of order) {
-    if (performance.now() > deadline) {
-      stoppedEarly = true;
-      break;
+if (!videoOnly) {
+  await alternateRuns("pointcloud", async (impl) => {
+    const got = await measureCloudSession(impl, {
+      api,
+      iceServers: livekit.iceServers,
+      python: cloudVenv.python,
+      device: env.nextDevice(),
+      files: cloudFiles,
+      rate: cloudRate,
+      seconds: cloudSeconds,
+      phases: 1,
+      method: values["cloud-method"],
+      bits: cloudBits,
+      ...(values.verbose ? { onDeviceLog: (l: string) => console.error(`  ${impl}| ${l}`) } : {}),
+    });
+    for (const s of got) {
+      const f = cloudFigures(s);
+      say(
+        `  ${impl} pointcloud ${cloudPoints} @${cloudRate}/s: ${fmt(f.cpuMsPerCloud)} ms CPU/cloud, ${fmt(f.compressedBytes, 0)} B/cloud (${fmt(f.compressionRatio, 1)}x), ${s.delivered}/${s.sent} delivered, ${fmt(f.deliveredPerSec, 1)} clouds/s`,
+      );
     }
-    try {
-      const got = await measureCloudSession(impl, {
-        api,
-        iceServers: livekit.iceServers,
-        python: cloudVenv.python,
-        device: env.nextDevice(),
-        files: cloudFiles,
-        rate: cloudRate,
-        seconds: cloudSeconds,
-        phases: 1,
-        method: values["cloud-method"],
-        bits: cloudBits,
-        ...(values.verbose ? { onDeviceLog: (l: string) => console.error(`  ${impl}| ${l}`) } : {}),
-      });
-      for (const s of got) {
-        const f = cloudFigures(s);
-        say(
-          `  ${impl} pointcloud ${cloudPoints} @${cloudRate}/s: ${fmt(f.cpuMsPerCloud)} ms CPU/cloud, ${fmt(f.compressedBytes, 0)} B/cloud (${fmt(f.compressionRatio, 1)}x), ${s.delivered}/${s.sent} delivered, ${fmt(f.deliveredPerSec, 1)} clouds/s`,
-        );
-      }
-      cloudSamples.push(...got);
-    } catch (error) {
-      say(`  ${impl} pointcloud: FAILED: ${String(error)}`);
-    }
-  }
+    cloudSamples.push(...got);
+  });
+}
+
+// ---- video ----
+const videoSamples: VideoSample[] = [];
+if (!cloudsOnly) {
+  await alternateRuns("video", async (impl) => {
+    const s = await measureVideoRun(impl, {
+      api,
+      iceServers: livekit.iceServers,
+      python: venv.python,
+      device: env.nextDevice(),
+      seconds: videoSeconds,
+      ...(values.verbose ? { onDeviceLog: (l: string) => console.error(`  ${impl}| ${l}`) } : {}),
+    });
+    say(
+      `  ${impl} video 1280x720@30: ${fmt(s.fps, 1)} fps, p50 ${fmt(s.p50, 0)} ms, p99 ${fmt(s.p99, 0)} ms, device CPU ${fmt(s.cpuPercent, 0)} %, ${s.decoded}/${s.sent} decoded (${s.sizes.join(" ")}); load ${os.loadavg()[0]!.toFixed(1)}`,
+    );
+    videoSamples.push(s);
+  });
 }
 
 // ---- raw ceiling ----
-if (!values["no-ceiling"] && !stoppedEarly && !cloudsOnly) {
+if (!values["no-ceiling"] && !stoppedEarly && !oneWorkload) {
   for (const qos of qosList) {
     for (const n of numbers(values["ceiling-viewers"])) {
       await withSession("raw", qos, n, (session) => measureSizes(session, n));
@@ -361,32 +404,42 @@ const cloudSection = [
   "",
   cloudTable(cloudSamples),
 ];
+const videoSection = [
+  "### Video (`--workload video`)",
+  "",
+  `A device process logs a 1280x720 rgb8 \`foxglove.RawImage\` (protobuf) camera at 30 fps for ${fmt(videoSeconds, 0)} s: ours (\`bench/compare/videoDevice.ts\`${values.tsx ? ", through tsx" : ", built package"}) and the reference (foxglove-sdk ${REFERENCE_SDK_VERSION}, \`reference_video_device.py\`) draw the same scrolling scene with the frame index as a barcode (\`bench/videoFrames.ts\`), on the same schedule. One viewer (our viewer library, \`subscribe(channel, { video: true })\`) decodes the H.264 track; latency runs from each frame's scheduled log time to its decode (same host clock). Device CPU is the device process's user + system time over its logging (encoder threads included). ${repeats} run(s) per gateway, alternating.`,
+  "",
+  videoTable(videoSamples),
+];
 const report = [
   "## Side by side with the reference gateway (`npm run bench:compare`)",
   "",
-  `Command: \`${command}\` (${fmt(minutes, 1)} min). Machine: ${machine}; load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadAfter.map((l) => l.toFixed(1)).join(" ")} after. Reference: foxglove-sdk ${cloudsOnly ? CLOUD_SDK_VERSION : REFERENCE_SDK_VERSION} (Python over the Rust core) from PyPI. livekit-server ${LIVEKIT_SERVER_VERSION}, our device API server, the same viewer for both. ${cloudsOnly ? `${repeats} session(s) per gateway` : `${repeats} measured phase(s) of ${seconds} s per workload`}; medians.${stoppedEarly ? " **Stopped early at the time budget: some workloads are missing.**" : ""}`,
+  `Command: \`${command}\` (${fmt(minutes, 1)} min). Machine: ${machine}; load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadAfter.map((l) => l.toFixed(1)).join(" ")} after. Reference: foxglove-sdk ${cloudsOnly ? CLOUD_SDK_VERSION : REFERENCE_SDK_VERSION} (Python over the Rust core) from PyPI. livekit-server ${LIVEKIT_SERVER_VERSION}, our device API server, the same viewer for both. ${oneWorkload ? `${repeats} session(s) per gateway` : `${repeats} measured phase(s) of ${seconds} s per workload`}; medians.${stoppedEarly ? " **Stopped early at the time budget: some workloads are missing.**" : ""}`,
   "",
   ...(cloudsOnly
     ? cloudSection
-    : [
-        "Lossy channels are logged twice: as fast as the device can (offered `max`: the throughput), and at a common paced rate of min(1000 msgs/s, 4 MB/s) (CPU and latency at equal load). " +
-          `Reliable channels are logged at the highest rate found sustained for each gateway in a search of ${probeSeconds} s probes (no reset, at least 95% of the rate logged, every message delivered, p99 latency ≤ 250 ms, drained within 0.5 s).`,
-        "",
-        figuresTable(rows),
-        "",
-        "Ratios ours / reference (delivered: higher is better for us; latency, CPU per message, RSS: lower is better):",
-        "",
-        ratioTable(rows),
-        ...(ceiling.length > 0
-          ? [
-              "",
-              "Raw ceiling: the same payloads between two bare LiveKit participants (our adapter), no protocol on top (lossy: one data-track frame per payload; reliable: one byte stream, 5-byte frames), measured the same way:",
-              "",
-              figuresTable(aggregate(ceiling)),
-            ]
-          : []),
-        ...(cloudSamples.length > 0 && !cloudsOnly ? ["", ...cloudSection] : []),
-      ]),
+    : videoOnly
+      ? videoSection
+      : [
+          "Lossy channels are logged twice: as fast as the device can (offered `max`: the throughput), and at a common paced rate of min(1000 msgs/s, 4 MB/s) (CPU and latency at equal load). " +
+            `Reliable channels are logged at the highest rate found sustained for each gateway in a search of ${probeSeconds} s probes (no reset, at least 95% of the rate logged, every message delivered, p99 latency ≤ 250 ms, drained within 0.5 s).`,
+          "",
+          figuresTable(rows),
+          "",
+          "Ratios ours / reference (delivered: higher is better for us; latency, CPU per message, RSS: lower is better):",
+          "",
+          ratioTable(rows),
+          ...(ceiling.length > 0
+            ? [
+                "",
+                "Raw ceiling: the same payloads between two bare LiveKit participants (our adapter), no protocol on top (lossy: one data-track frame per payload; reliable: one byte stream, 5-byte frames), measured the same way:",
+                "",
+                figuresTable(aggregate(ceiling)),
+              ]
+            : []),
+          ...(cloudSamples.length > 0 ? ["", ...cloudSection] : []),
+          ...(videoSamples.length > 0 ? ["", ...videoSection] : []),
+        ]),
   "",
 ].join("\n");
 console.log(`\n${report}`);
@@ -395,7 +448,7 @@ if (values.json !== undefined) {
   writeFileSync(
     values.json,
     JSON.stringify(
-      { machine, samples: [...samples, ...ceiling], clouds: cloudSamples },
+      { machine, samples: [...samples, ...ceiling], clouds: cloudSamples, video: videoSamples },
       (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
     ),
   );

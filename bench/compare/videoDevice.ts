@@ -1,5 +1,5 @@
 // Video benchmark device for our gateway; twin of bench/compare/reference_video_device.py (same
-// arguments, scene, barcode, schedule and result line). Started by bench/compare/video.ts.
+// arguments, scene, barcode, schedule and result line). Started by bench/compare/videoWorkload.ts.
 import { parseArgs } from "node:util";
 import { Channel } from "../../src/core/Channel.js";
 import { Context } from "../../src/core/Context.js";
@@ -8,10 +8,8 @@ import { nowNanos } from "../../src/core/time.js";
 import { startGateway } from "../../src/gateway/startGateway.js";
 import { shutdownLiveKit } from "../../src/livekit/index.js";
 import { RawImage } from "../../src/messages/index.js";
-import { cpuSeconds, emit } from "./processStats.js";
-
-const BITS = 16;
-const BAR_ROWS = 48;
+import { VideoScene } from "../videoFrames.js";
+import { cpuSeconds, emit, peakRssBytes } from "./processStats.js";
 
 const { values } = parseArgs({
   options: {
@@ -30,26 +28,16 @@ setLogLevel("warn");
 const context = new Context();
 const camera = new Channel("/camera", { context, encoder: RawImage });
 const gateway = startGateway({ name: "video-ours", context });
-const wide = new Uint8Array(2 * w * 3);
-for (let x = 0; x < 2 * w; x++) {
-  wide.set([x & 255, (x * 2) & 255, (255 - x) & 255], x * 3);
-}
-const block = Math.floor(w / BITS);
-const data = new Uint8Array(w * h * 3);
+const scene = new VideoScene(w, h);
 const total = Math.round(Number(values.seconds) * fps);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 await sleep(start - Date.now());
 const cpu0 = cpuSeconds();
+const t0 = performance.now();
 let sent = 0;
 for (let i = 1; i <= total; i++) {
   await sleep(start + (i * 1000) / fps - Date.now());
-  data.fill(0, 0, w * 3);
-  for (let b = 0; b < BITS; b++) {
-    if ((i >> b) & 1) data.fill(255, b * block * 3, (b + 1) * block * 3);
-  }
-  for (let y = 1; y < BAR_ROWS; y++) data.copyWithin(y * w * 3, 0, w * 3);
-  const off = ((4 * i) % w) * 3;
-  for (let y = BAR_ROWS; y < h; y++) data.set(wide.subarray(off, off + w * 3), y * w * 3);
+  const data = scene.draw(i);
   const ns = nowNanos();
   camera.log({
     timestamp: { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) },
@@ -63,7 +51,8 @@ for (let i = 1; i <= total; i++) {
   sent++;
 }
 const cpu = cpuSeconds() - cpu0;
+const seconds = (performance.now() - t0) / 1000;
 await sleep(1000);
 await gateway.stop();
 await shutdownLiveKit();
-emit("result", { sent, cpuSeconds: cpu });
+emit("result", { sent, seconds, cpuSeconds: cpu, peakRssBytes: peakRssBytes() });

@@ -1,5 +1,5 @@
 import type { ChannelDescriptor, ChannelId } from "./ChannelDescriptor.js";
-import type { Encoder } from "./Encoder.js";
+import { encodeTransient, type Encoder } from "./Encoder.js";
 import { FoxgloveError } from "./FoxgloveError.js";
 import { WARN_IF_CLOSED } from "./internal.js";
 import { log } from "./logger.js";
@@ -88,9 +88,9 @@ export class Channel<T> implements ChannelDescriptor, Disposable {
       }
       return;
     }
-    let data: Uint8Array;
     try {
-      data = this.encoder.encode(message);
+      // RawChannel.log never throws: whatever is caught here comes from the encoder.
+      encodeTransient(this.encoder, message, (data) => raw.log(data, options));
     } catch (error) {
       const suppressed = this.#encodeWarning.tryAcquire();
       if (suppressed !== undefined) {
@@ -101,9 +101,7 @@ export class Channel<T> implements ChannelDescriptor, Disposable {
           }),
         );
       }
-      return;
     }
-    raw.log(data, options);
   }
 
   /** Closes the underlying channel. Idempotent. */

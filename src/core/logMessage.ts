@@ -1,7 +1,7 @@
 import { Context } from "./Context.js";
-import type { Encoder } from "./Encoder.js";
+import { encodeTransient, type Encoder } from "./Encoder.js";
 import { FoxgloveError } from "./FoxgloveError.js";
-import { encodeJson } from "./jsonEncoder.js";
+import { jsonEncoder } from "./jsonEncoder.js";
 import { log as logger } from "./logger.js";
 import { RawChannel, type LogOptions } from "./RawChannel.js";
 import { schemasEqual } from "./Schema.js";
@@ -60,7 +60,7 @@ export function log(
       checked.set(channel, encoder);
     }
     if (channel.hasSinks()) {
-      logEncoded(channel, () => encoder.encode(message), options);
+      logEncoded(channel, encoder, message, options);
     }
     return;
   }
@@ -81,18 +81,22 @@ export function log(
   } else if (typeof message === "string") {
     channel.log(utf8Encode(message), options);
   } else {
-    logEncoded(channel, () => encodeJson(message), options);
+    logEncoded(channel, JSON_ENCODER, message, options);
   }
 }
 
+/** What a plain object is logged with (schemaless JSON). */
+const JSON_ENCODER = jsonEncoder();
+
 function logEncoded(
   channel: RawChannel,
-  encode: () => Uint8Array,
+  encoder: Encoder<unknown>,
+  message: unknown,
   options: LogOptions | undefined,
 ): void {
-  let data: Uint8Array;
   try {
-    data = encode();
+    // RawChannel.log never throws: whatever is caught here comes from the encoder.
+    encodeTransient(encoder, message, (data) => channel.log(data, options));
   } catch (error) {
     let throttler = encodeWarnings.get(channel);
     if (throttler === undefined) {
@@ -108,9 +112,7 @@ function logEncoded(
         }),
       );
     }
-    return;
   }
-  channel.log(data, options);
 }
 
 function mismatch(topic: string, channel: RawChannel, wanted: string): FoxgloveError {

@@ -281,7 +281,8 @@ export class LiveKitRoom implements AsyncDisposable {
   /**
    * Subscribes to the video track `trackName` of participant `identity` and returns its decoded
    * frames. Waits up to `timeoutMs` for the track to be published and the subscription to start;
-   * rejects with FoxgloveError ERR_TIMEOUT then, ERR_CHANNEL_CLOSED when the room closes.
+   * rejects with FoxgloveError ERR_TIMEOUT then, ERR_CHANNEL_CLOSED when the room closes or
+   * `signal` aborts.
    */
   async subscribeVideo(
     identity: string,
@@ -293,7 +294,7 @@ export class LiveKitRoom implements AsyncDisposable {
       this.#room,
       identity,
       trackName,
-      { ...options, autoSubscribe: this.#autoSubscribe, signal: this.#closed.signal },
+      { ...options, autoSubscribe: this.#autoSubscribe, roomSignal: this.#closed.signal },
       (sub) => this.#videoSubscriptions.delete(sub),
     );
     this.#videoSubscriptions.add(subscription);

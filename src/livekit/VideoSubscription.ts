@@ -26,6 +26,8 @@ export class VideoSubscription implements AsyncIterable<DecodedVideoFrame>, Asyn
   readonly participantIdentity: string;
   /** The track name. */
   readonly trackName: string;
+  /** Server-assigned id of the track (a track published again under the name gets a new one). */
+  readonly trackSid: string;
   readonly #queue: AsyncQueue<DecodedVideoFrame>;
   readonly #reader: ReadableStreamDefaultReader<{
     frame: { width: number; height: number; type: VideoBufferType; data: Uint8Array };
@@ -45,6 +47,7 @@ export class VideoSubscription implements AsyncIterable<DecodedVideoFrame>, Asyn
   ) {
     this.participantIdentity = participantIdentity;
     this.trackName = trackName;
+    this.trackSid = track.sid ?? "";
     this.#onClose = onClose;
     this.#queue = new AsyncQueue(queueSize, "dropOldest");
     this.#reader = new VideoStream(track).getReader();
@@ -63,8 +66,20 @@ export class VideoSubscription implements AsyncIterable<DecodedVideoFrame>, Asyn
 
   /** Stops receiving and releases the decoder stream. Idempotent; never rejects. */
   close(): Promise<void> {
+    this.#queue.clear();
+    return this.#finish();
+  }
+
+  /**
+   * @internal The track was unpublished (its stream may take seconds to end by itself): frames
+   * already queued are still read, then iteration ends.
+   */
+  trackEnded(): Promise<void> {
+    return this.#finish();
+  }
+
+  #finish(): Promise<void> {
     this.#closing ??= (async () => {
-      this.#queue.clear();
       try {
         await this.#reader.cancel();
       } catch (error) {

@@ -78,6 +78,13 @@ export interface SubscribeVideoOptions {
   queueSize?: number;
   /** How long to wait for the track to appear and the subscription to start, ms (default 10 000). */
   timeoutMs?: number;
+  /** Aborting it while waiting rejects with FoxgloveError ERR_CHANNEL_CLOSED. */
+  signal?: AbortSignal;
+  /**
+   * The sid of a track of this name that just ended ({@link VideoSubscription.trackSid}): it may
+   * still be listed for a moment, so wait for a newer one.
+   */
+  afterTrackSid?: string;
 }
 
 /**
@@ -88,30 +95,48 @@ export async function subscribeVideo(
   room: Room,
   identity: string,
   trackName: string,
-  options: SubscribeVideoOptions & { autoSubscribe: boolean; signal: AbortSignal },
+  options: SubscribeVideoOptions & { autoSubscribe: boolean; roomSignal: AbortSignal },
   onClosed: (sub: VideoSubscription) => void,
 ): Promise<VideoSubscription> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  const on = (event: RoomEvent.TrackPublished | RoomEvent.TrackSubscribed) => (cb: () => void) => {
-    room.on(event, cb);
-    return () => void room.off(event, cb);
+  const roomSignal = options.roomSignal;
+  const waitSignal =
+    options.signal === undefined ? roomSignal : AbortSignal.any([roomSignal, options.signal]);
+  const events = [RoomEvent.TrackPublished, RoomEvent.TrackSubscribed] as const;
+  const on = (cb: () => void) => {
+    for (const event of events) room.on(event, cb);
+    return () => {
+      for (const event of events) room.off(event, cb);
+    };
   };
-  const pub = await waitUntil(
-    () => findVideoPublication(room, identity, trackName),
-    on(RoomEvent.TrackPublished),
-    deadline,
-    options.signal,
-    `video track "${trackName}" of ${identity}`,
-  );
-  const subscribedByUs = pub.track === undefined && !options.autoSubscribe;
-  if (subscribedByUs) {
-    pub.setSubscribed(true);
-  }
+  // Looked up afresh at each event: a publication found early may be unpublished and replaced
+  // (the device republishes the track, e.g. when this viewer rejoined the room).
+  let pub: RemoteTrackPublication | undefined;
+  let subscribedByUs = false;
+  const asked = new WeakSet<RemoteTrackPublication>(); // rtc-node's `subscribed` is never set
   const track = await waitUntil(
-    () => pub.track,
-    on(RoomEvent.TrackSubscribed),
+    () => {
+      pub = findVideoPublication(room, identity, trackName);
+      const ended = options.afterTrackSid;
+      if (
+        pub !== undefined &&
+        ended !== undefined &&
+        (pub.sid === ended || pub.track?.sid === ended)
+      ) {
+        pub = undefined; // the ended track, not yet removed
+      }
+      if (pub !== undefined && pub.track === undefined && !options.autoSubscribe) {
+        if (!asked.has(pub)) {
+          asked.add(pub);
+          pub.setSubscribed(true);
+        }
+        subscribedByUs = true;
+      }
+      return pub?.track;
+    },
+    on,
     deadline,
-    options.signal,
+    waitSignal,
     `a subscription to video track "${trackName}" of ${identity}`,
   );
   const subscription: VideoSubscription = new VideoSubscription(
@@ -120,16 +145,24 @@ export async function subscribeVideo(
     trackName,
     options.queueSize ?? 4,
     () => {
+      room.off(RoomEvent.TrackUnpublished, onUnpublished);
       onClosed(subscription);
-      if (subscribedByUs && !options.signal.aborted) {
+      if (subscribedByUs && !roomSignal.aborted) {
         try {
-          pub.setSubscribed(false);
+          pub?.setSubscribed(false);
         } catch (error) {
           log.debug("unsubscribing video failed:", error);
         }
       }
     },
   );
+  const sid = pub?.sid;
+  function onUnpublished(unpublished: RemoteTrackPublication): void {
+    if (unpublished.sid === sid) {
+      void subscription.trackEnded();
+    }
+  }
+  room.on(RoomEvent.TrackUnpublished, onUnpublished);
   return subscription;
 }
 

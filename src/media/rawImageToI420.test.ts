@@ -104,8 +104,9 @@ function padded(
   return { step, data };
 }
 
-// Sizes: even, odd width, odd height, both odd, and a width the word-wise RGB kernel leaves two
-// columns of; each without and with row padding (2 keeps 18-pixel rgb8 rows 4-byte aligned).
+// Sizes: even, odd width, odd height, both odd, and a width that is not a multiple of 4 (the
+// word-wise rgb8 kernel leaves it to the byte-wise one); each without and with row padding (2
+// keeps 18-pixel rgb8 rows 4-byte aligned).
 const SIZES: [number, number][] = [
   [16, 8],
   [17, 8],

@@ -207,8 +207,9 @@ const BGR: Weights = { y0: YB, y1: YG, y2: YR, u0: UB, u1: UG, u2: UR, v0: VB, v
 /**
  * Packed RGB(A)/BGR(A) rows to I420 (colour bytes first in each pixel, in the order `k` weighs
  * them). When the row stride is a multiple of 4, rows are read a 32-bit word at a time (about
- * twice as fast; unaligned data is copied first); the columns the word kernels leave, and rows of
- * other strides, are done byte by byte.
+ * twice as fast; unaligned data is copied first): 4-byte pixels always, 3-byte pixels when the
+ * width is a multiple of 4 (as camera widths are; others, e.g. 1366, take the byte-wise kernel).
+ * Other strides are done byte by byte.
  */
 function rgbToI420(
   src: Uint8Array,
@@ -221,18 +222,38 @@ function rgbToI420(
 ): void {
   let done = 0;
   if (LITTLE_ENDIAN && (stride & 3) === 0) {
-    // Pixel data inside a message rarely starts 4-byte aligned: an aligned copy (a memcpy) costs
-    // far less than the byte-wise kernel.
-    const aligned = (src.byteOffset & 3) === 0 ? src : src.slice(0, stride * h);
-    const words = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 2);
-    done =
-      bpp === 3
-        ? rgb24Words(words, stride >> 2, w, h, k, out)
-        : rgb32Words(words, stride >> 2, w, h, k, out);
+    // Pixel data inside a message need not start 4-byte aligned (VideoPublisher aligns it): an
+    // aligned copy (a memcpy) costs far less than the byte-wise kernel.
+    const words =
+      (src.byteOffset & 3) === 0
+        ? new Uint32Array(src.buffer, src.byteOffset, src.byteLength >> 2)
+        : alignedCopy(src, stride * h);
+    if (bpp === 4) {
+      done = rgb32Words(words, stride >> 2, w, h, k, out);
+    } else if ((w & 3) === 0 && (out.byteOffset & 3) === 0) {
+      done = rgb24Words(words, stride >> 2, w, h, k, out);
+    }
   }
   if (done < w) {
     rgbBytes(src, stride, w, h, bpp, k, done, out);
   }
+}
+
+/** Largest aligned copy kept for reuse (bytes); larger images get a copy of their own. */
+const KEEP_ALIGNED = 32 << 20;
+let alignScratch = new Uint32Array(0);
+
+/** The first `length` bytes of `src` (a multiple of 4) copied to 4-byte aligned memory, as words. */
+function alignedCopy(src: Uint8Array, length: number): Uint32Array {
+  let words = alignScratch;
+  if (words.byteLength < length) {
+    words = new Uint32Array(length >> 2);
+    if (length <= KEEP_ALIGNED) {
+      alignScratch = words;
+    }
+  }
+  new Uint8Array(words.buffer, 0, length).set(src.subarray(0, length));
+  return words.byteLength === length ? words : words.subarray(0, length >> 2);
 }
 
 /** Byte-wise kernel for columns [x0, w) (x0 even). */
@@ -285,7 +306,11 @@ function rgbBytes(
   }
 }
 
-/** 3-byte pixels read as words, 4 pixels (3 words) per step; returns the columns done. */
+/**
+ * 3-byte pixels read as words, 4 pixels (3 words) per step, for widths that are a multiple of 4
+ * into a 4-byte aligned `out`: four Y and two U or V bytes per store (every row and chroma row
+ * then starts aligned). Returns the columns done (all).
+ */
 function rgb24Words(
   words: Uint32Array,
   ws: number,
@@ -296,16 +321,18 @@ function rgb24Words(
 ): number {
   const { y0: ya, y1: yb, y2: yc, u0: ua, u1: ub, u2: uc, v0: va, v1: vb, v2: vc } = k;
   const quads = w >> 2;
+  const yw = new Uint32Array(out.buffer, out.byteOffset, (w * h) >> 2);
+  const cw16 = new Uint16Array(out.buffer, out.byteOffset, out.byteLength >> 1);
   const cw = w >> 1;
   const uBase = w * h;
   const vBase = uBase + cw * (h >> 1);
   for (let y = 0; y < h; y += 2) {
     let p0 = y * ws;
     let p1 = p0 + ws;
-    let o0 = y * w;
-    let o1 = o0 + w;
-    let u = uBase + (y >> 1) * cw;
-    let v = vBase + (y >> 1) * cw;
+    let o0 = (y * w) >> 2;
+    let o1 = o0 + (w >> 2);
+    let u = (uBase + (y >> 1) * cw) >> 1;
+    let v = (vBase + (y >> 1) * cw) >> 1;
     for (let q = 0; q < quads; q++) {
       // Little endian: w0 = a0 b0 c0 a1, w1 = b1 c1 a2 b2, w2 = c2 a3 b3 c3.
       let w0 = words[p0]!;
@@ -323,10 +350,11 @@ function rgb24Words(
       let a3 = (w2 >>> 8) & 255;
       let b3 = (w2 >>> 16) & 255;
       let c3 = w2 >>> 24;
-      out[o0] = (ya * a0 + yb * b0 + yc * c0 + Y_OFFSET) >> 16;
-      out[o0 + 1] = (ya * a1 + yb * b1 + yc * c1 + Y_OFFSET) >> 16;
-      out[o0 + 2] = (ya * a2 + yb * b2 + yc * c2 + Y_OFFSET) >> 16;
-      out[o0 + 3] = (ya * a3 + yb * b3 + yc * c3 + Y_OFFSET) >> 16;
+      yw[o0] =
+        ((ya * a0 + yb * b0 + yc * c0 + Y_OFFSET) >> 16) |
+        (((ya * a1 + yb * b1 + yc * c1 + Y_OFFSET) >> 16) << 8) |
+        (((ya * a2 + yb * b2 + yc * c2 + Y_OFFSET) >> 16) << 16) |
+        (((ya * a3 + yb * b3 + yc * c3 + Y_OFFSET) >> 16) << 24);
       let sa = a0 + a1;
       let sb = b0 + b1;
       let sc = c0 + c1;
@@ -348,26 +376,29 @@ function rgb24Words(
       a3 = (w2 >>> 8) & 255;
       b3 = (w2 >>> 16) & 255;
       c3 = w2 >>> 24;
-      out[o1] = (ya * a0 + yb * b0 + yc * c0 + Y_OFFSET) >> 16;
-      out[o1 + 1] = (ya * a1 + yb * b1 + yc * c1 + Y_OFFSET) >> 16;
-      out[o1 + 2] = (ya * a2 + yb * b2 + yc * c2 + Y_OFFSET) >> 16;
-      out[o1 + 3] = (ya * a3 + yb * b3 + yc * c3 + Y_OFFSET) >> 16;
+      yw[o1] =
+        ((ya * a0 + yb * b0 + yc * c0 + Y_OFFSET) >> 16) |
+        (((ya * a1 + yb * b1 + yc * c1 + Y_OFFSET) >> 16) << 8) |
+        (((ya * a2 + yb * b2 + yc * c2 + Y_OFFSET) >> 16) << 16) |
+        (((ya * a3 + yb * b3 + yc * c3 + Y_OFFSET) >> 16) << 24);
       sa += a0 + a1;
       sb += b0 + b1;
       sc += c0 + c1;
       ta += a2 + a3;
       tb += b2 + b3;
       tc += c2 + c3;
-      out[u] = (ua * sa + ub * sb + uc * sc + C_OFFSET4) >> 18;
-      out[u + 1] = (ua * ta + ub * tb + uc * tc + C_OFFSET4) >> 18;
-      out[v] = (va * sa + vb * sb + vc * sc + C_OFFSET4) >> 18;
-      out[v + 1] = (va * ta + vb * tb + vc * tc + C_OFFSET4) >> 18;
+      cw16[u] =
+        ((ua * sa + ub * sb + uc * sc + C_OFFSET4) >> 18) |
+        (((ua * ta + ub * tb + uc * tc + C_OFFSET4) >> 18) << 8);
+      cw16[v] =
+        ((va * sa + vb * sb + vc * sc + C_OFFSET4) >> 18) |
+        (((va * ta + vb * tb + vc * tc + C_OFFSET4) >> 18) << 8);
       p0 += 3;
       p1 += 3;
-      o0 += 4;
-      o1 += 4;
-      u += 2;
-      v += 2;
+      o0++;
+      o1++;
+      u++;
+      v++;
     }
   }
   return quads * 4;

@@ -23,6 +23,11 @@ export type TranscodeResult =
       /** Capture time in µs: the image's own timestamp if it has one, else the log time. */
       readonly timestampUs: bigint;
       readonly source: VideoSourceInfo;
+      /**
+       * Where the raw pixels start inside the message's buffer (bytes from the start of its
+       * ArrayBuffer); undefined for compressed images and pixels that were not a view.
+       */
+      readonly pixelOffset?: number;
     }
   /** The image is smaller than {@link MIN_VIDEO_SIDE} on a side once cropped to even. */
   | { readonly kind: "tooSmall"; readonly width: number; readonly height: number };
@@ -43,6 +48,7 @@ export async function transcodeImage(
   const timestampUs = (decoded.timestampNs ?? logTimeNs) / 1000n;
   let image: I420Image;
   let sourceEncoding: string;
+  let pixelOffset: number | undefined;
   if (decoded.kind === "raw") {
     const { width, height } = evenSize(decoded.raw.width, decoded.raw.height);
     if (width < MIN_VIDEO_SIDE || height < MIN_VIDEO_SIDE) {
@@ -50,6 +56,9 @@ export async function transcodeImage(
     }
     image = rawImageToI420(decoded.raw, out);
     sourceEncoding = parseRawPixelFormat(decoded.raw.encoding) ?? decoded.raw.encoding;
+    if (decoded.raw.data.buffer === message.buffer) {
+      pixelOffset = decoded.raw.data.byteOffset;
+    }
   } else {
     const result = await compressedImageToI420(decoded.data, decoded.format);
     image = result.image;
@@ -63,5 +72,6 @@ export async function transcodeImage(
     image,
     timestampUs,
     source: { sourceEncoding, frameId: decoded.frameId },
+    ...(pixelOffset === undefined ? {} : { pixelOffset }),
   };
 }

@@ -25,18 +25,23 @@ const frame = (message: string): VideoPublisherEvent<string> => ({
   kind: "frame",
   frame: { message, logTimeNs: 1n },
 });
-const converted = (sourceEncoding = "rgb8", frameId = "cam"): VideoPublisherEvent<string> => ({
+const converted = (
+  sourceEncoding = "rgb8",
+  frameId = "cam",
+  width = 640,
+  height = 480,
+): VideoPublisherEvent<string> => ({
   kind: "converted",
   source: { sourceEncoding, frameId },
-  width: 640,
-  height: 480,
+  width,
+  height,
 });
 const kinds = (commands: VideoPublisherCommand<string>[]) =>
   commands.map((c) =>
     c.kind === "convert"
       ? `convert ${c.frame.message}`
-      : c.kind === "publish"
-        ? `publish ${c.width}x${c.height}`
+      : c.kind === "publish" || c.kind === "republish"
+        ? `${c.kind} ${c.width}x${c.height}`
         : c.kind,
   );
 
@@ -121,4 +126,42 @@ test("a failed publish keeps converting (for the metadata) and close has nothing
   assert.deepEqual(kinds(commands), ["convert b", "reportSource"]);
   assert.equal(state.track, "closed");
   assert.deepEqual(kinds(run([{ kind: "publishFailed" }], state).commands), []);
+});
+
+test("a frame larger than the track was published for has it published again, then sent", () => {
+  const { state, commands } = run(
+    [
+      frame("smaller"),
+      converted("rgb8", "cam", 320, 240),
+      frame("wider"),
+      converted("rgb8", "cam", 1280, 480),
+      frame("during"),
+      converted("rgb8", "cam", 1280, 480),
+      { kind: "published" },
+      frame("taller"),
+      converted("rgb8", "cam", 640, 720),
+    ],
+    live(),
+  );
+  assert.deepEqual(kinds(commands), [
+    "convert smaller",
+    "capture",
+    "convert wider",
+    "republish 1280x480",
+    "convert during",
+    "capture",
+    "convert taller",
+    "republish 640x720",
+  ]);
+  assert.equal(state.track, "publishing");
+  assert.deepEqual(state.size, { width: 640, height: 720 });
+});
+
+test("closing while a republish is in flight unpublishes the new track when it lands", () => {
+  const { state, commands } = run(
+    [frame("big"), converted("rgb8", "cam", 1920, 1080), { kind: "close" }, { kind: "published" }],
+    live(),
+  );
+  assert.deepEqual(kinds(commands), ["convert big", "republish 1920x1080", "unpublish"]);
+  assert.equal(state.track, "closed");
 });

@@ -2,9 +2,10 @@
  * The decisions of a video publisher as a pure state machine: a latest-frame-wins hand-off from
  * `log()` to one conversion at a time, and the track's publish / unpublish lifecycle, including
  * a close that races an in-flight publish. The track is published once the first frame is
- * converted, with that frame's size (LiveKit sizes the track's encodings from it and scales
- * larger frames down). The shell ({@link VideoPublisher}) performs the commands and feeds back
- * the events.
+ * converted, with that frame's size: LiveKit sizes the track's encodings (bitrate) from it, so a
+ * frame larger than the track was published for (wider or taller) has the track published again
+ * for its size (smaller frames are sent as they are). The shell ({@link VideoPublisher}) performs
+ * the commands and feeds back the events.
  */
 
 /** A logged message waiting to be converted. `M` is opaque here. */
@@ -28,6 +29,8 @@ export interface VideoPublisherState<M> {
   readonly dropped: number;
   /** Source description last reported (compared as `encoding\0frameId`). */
   readonly source: string | undefined;
+  /** The frame size the track is (being) published for. */
+  readonly size: { readonly width: number; readonly height: number } | undefined;
 }
 
 /** What happened. */
@@ -51,6 +54,11 @@ export type VideoPublisherCommand<M> =
   | { readonly kind: "convert"; readonly frame: PendingFrame<M> }
   /** Publish the track for frames of this size; answer with `published` or `publishFailed`. */
   | { readonly kind: "publish"; readonly width: number; readonly height: number }
+  /**
+   * Unpublish the live track, then publish it again for frames of this size; answer with
+   * `published` or `publishFailed`.
+   */
+  | { readonly kind: "republish"; readonly width: number; readonly height: number }
   /** Hand the last converted frame to the track. */
   | { readonly kind: "capture" }
   /** Report a new source description (first frame, or a change). */
@@ -66,6 +74,7 @@ export function initialVideoPublisherState<M>(): VideoPublisherState<M> {
     pending: undefined,
     dropped: 0,
     source: undefined,
+    size: undefined,
   };
 }
 
@@ -91,11 +100,18 @@ export function stepVideoPublisher<M>(
     case "convertFailed": {
       let next: VideoPublisherState<M> = { ...state, converting: false };
       if (event.kind === "converted" && state.track !== "closed") {
-        if (state.track === "live") {
+        const size = { width: event.width, height: event.height };
+        const grew =
+          state.size !== undefined &&
+          (size.width > state.size.width || size.height > state.size.height);
+        if (state.track === "live" && grew) {
+          commands.push({ kind: "republish", ...size });
+          next = { ...next, track: "publishing", size };
+        } else if (state.track === "live") {
           commands.push({ kind: "capture" });
         } else if (state.track === "waiting") {
-          commands.push({ kind: "publish", width: event.width, height: event.height });
-          next = { ...next, track: "publishing" };
+          commands.push({ kind: "publish", ...size });
+          next = { ...next, track: "publishing", size };
         }
         const source = `${event.source.sourceEncoding}\0${event.source.frameId}`;
         if (source !== state.source) {

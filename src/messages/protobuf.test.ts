@@ -205,6 +205,35 @@ describe("protobuf encoders", () => {
     assert.equal(second.length, 27);
   });
 
+  test("encodeTransient gives the bytes of encode, also for a nested encode inside use", () => {
+    const image = {
+      timestamp: time,
+      frame_id: "cam",
+      width: 640,
+      height: 480,
+      encoding: "rgb8",
+      step: 1920,
+      data: new Uint8Array(640 * 480 * 3).map((_, i) => (i * 7) & 0xff),
+    };
+    const expected = M.RawImage.encode(image);
+    const seen: Uint8Array[] = [];
+    M.RawImage.encodeTransient!(image, (outer) => {
+      // A sink that logs another message while the first is being delivered.
+      M.RawImage.encodeTransient!({ ...image, frame_id: "other" }, (inner) => {
+        seen.push(inner.slice());
+      });
+      seen.push(outer.slice());
+    });
+    assert.deepEqual(seen[1], expected);
+    assert.deepEqual(seen[0], M.RawImage.encode({ ...image, frame_id: "other" }));
+    // The reused buffer holds the next message; encode() results stay independent of it.
+    const small = { ...image, data: new Uint8Array(16).fill(9) };
+    M.RawImage.encodeTransient!(small, (data) => {
+      assert.deepEqual(data, M.RawImage.encode(small));
+    });
+    assert.deepEqual(M.RawImage.encode(image), expected);
+  });
+
   test("every encoder's schema holds its message, dependencies first, and encodes {}", () => {
     let count = 0;
     for (const [name, value] of Object.entries(M)) {

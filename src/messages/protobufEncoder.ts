@@ -6,9 +6,26 @@ import type { Encoder } from "../core/Encoder.js";
 import type { Schema } from "../core/Schema.js";
 import { descriptorSet } from "./descriptorSet.js";
 
-/** A writer kept between calls (encoding is synchronous); replaced if it grew too large. */
-let shared: Writer = new protobuf.Writer();
-const KEEP_BYTES = 1 << 20;
+/**
+ * A writer kept between calls (encoding is synchronous), so that its buffer, once grown to the
+ * size of the messages logged, is reused; `undefined` while lent to an `encodeTransient` callback
+ * (a nested encode then takes a writer of its own). Replaced if it grew beyond KEEP_BYTES.
+ */
+let shared: Writer | undefined = new protobuf.Writer();
+/** Largest writer buffer kept between calls: a 4K rgb8 camera frame fits. */
+const KEEP_BYTES = 32 << 20;
+
+function takeWriter(): Writer {
+  const writer = shared ?? new protobuf.Writer();
+  shared = undefined;
+  writer.pos = 0;
+  writer.states = null;
+  return writer;
+}
+
+function returnWriter(writer: Writer): void {
+  shared = writer.buf.length > KEEP_BYTES ? new protobuf.Writer() : writer;
+}
 
 class ProtobufEncoder<T> implements Encoder<T> {
   readonly messageEncoding = "protobuf";
@@ -33,16 +50,22 @@ class ProtobufEncoder<T> implements Encoder<T> {
   }
 
   encode(message: T): Uint8Array {
-    const writer = shared;
-    writer.pos = 0;
-    writer.states = null;
+    const writer = takeWriter();
     try {
       this.#write(message, writer);
-      return writer.finish();
+      return writer.finish(); // a right-sized copy
     } finally {
-      if (writer.buf.length > KEEP_BYTES) {
-        shared = new protobuf.Writer();
-      }
+      returnWriter(writer);
+    }
+  }
+
+  encodeTransient(message: T, use: (data: Uint8Array) => void): void {
+    const writer = takeWriter();
+    try {
+      this.#write(message, writer);
+      use(writer.buf.subarray(0, writer.pos));
+    } finally {
+      returnWriter(writer);
     }
   }
 }

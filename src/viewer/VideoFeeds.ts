@@ -23,6 +23,10 @@ export interface VideoFeedsHost {
 interface Feed {
   readonly channel: ViewerChannel;
   readonly subs: Set<VideoFrameSubscription>;
+  /** How long to wait for the track, ms (the first subscription's option). */
+  readonly timeoutMs: number;
+  /** Aborted when the feed stops: cancels a wait for the track. */
+  readonly stop: AbortController;
   stream: VideoSubscription | undefined;
   closed: boolean;
 }
@@ -30,11 +34,14 @@ interface Feed {
 /**
  * The viewer's video subscriptions: per channel, one `subscribe` with `requestVideoTrack: true`
  * and one reception of the device's track `video-ch-<id>`, shared by every
- * {@link VideoFrameSubscription} of that channel; released with the last of them.
+ * {@link VideoFrameSubscription} of that channel; released with the last of them. A reset
+ * parks the subscriptions by topic until a channel on it is advertised with a video track again.
  */
 export class VideoFeeds {
   readonly #host: VideoFeedsHost;
   readonly #feeds = new Map<number, Feed>();
+  /** Subscriptions whose channel went away in a reset, by topic, with their track timeout. */
+  readonly #parked = new Map<string, { subs: Set<VideoFrameSubscription>; timeoutMs: number }>();
 
   constructor(host: VideoFeedsHost) {
     this.#host = host;
@@ -45,6 +52,13 @@ export class VideoFeeds {
     return this.#feeds.has(id);
   }
 
+  /** True when `channel` is (or, once advertised, will be) received as video by this viewer. */
+  claims(channel: ViewerChannel): boolean {
+    return (
+      this.#feeds.has(channel.id) || (channel.hasVideoTrack && this.#parked.has(channel.topic))
+    );
+  }
+
   /** Channel ids subscribed as video, ascending. */
   get channelIds(): number[] {
     return [...this.#feeds.keys()].sort((a, b) => a - b);
@@ -53,13 +67,8 @@ export class VideoFeeds {
   /** Adds a video subscription to `channel` (checked by the caller). */
   subscribe(channel: ViewerChannel, options: VideoSubscribeOptions): VideoFrameSubscription {
     const sub = new VideoFrameSubscription(channel, options, (s) => this.#unsubscribed(s));
-    let feed = this.#feeds.get(channel.id);
-    if (feed === undefined) {
-      feed = { channel, subs: new Set(), stream: undefined, closed: false };
-      this.#feeds.set(channel.id, feed);
-      this.#host.send({ op: "subscribe", channels: [{ id: channel.id, requestVideoTrack: true }] });
-      void this.#receive(feed, options.timeoutMs ?? 10_000);
-    }
+    const feed =
+      this.#feeds.get(channel.id) ?? this.#open(channel, new Set(), options.timeoutMs ?? 10_000);
     feed.subs.add(sub);
     const signal = options.signal;
     if (signal !== undefined) {
@@ -72,6 +81,58 @@ export class VideoFeeds {
     return sub;
   }
 
+  /** Subscribes to `channel`'s video at the device and starts receiving its track. */
+  #open(channel: ViewerChannel, subs: Set<VideoFrameSubscription>, timeoutMs: number): Feed {
+    const feed: Feed = {
+      channel,
+      subs,
+      timeoutMs,
+      stop: new AbortController(),
+      stream: undefined,
+      closed: false,
+    };
+    this.#feeds.set(channel.id, feed);
+    this.#host.send({ op: "subscribe", channels: [{ id: channel.id, requestVideoTrack: true }] });
+    void this.#receive(feed);
+    return feed;
+  }
+
+  /**
+   * The device's channels are forgotten (a reset: the viewer rejoined, or the device opened a
+   * new control stream): stop receiving and park every subscription by its channel's topic.
+   */
+  reset(): void {
+    for (const feed of [...this.#feeds.values()]) {
+      this.#park(feed);
+    }
+  }
+
+  #park(feed: Feed): void {
+    this.#feeds.delete(feed.channel.id);
+    this.#stop(feed);
+    const parked = this.#parked.get(feed.channel.topic);
+    if (parked === undefined) {
+      this.#parked.set(feed.channel.topic, { subs: feed.subs, timeoutMs: feed.timeoutMs });
+    } else {
+      feed.subs.forEach((sub) => parked.subs.add(sub));
+    }
+  }
+
+  /** Channels were advertised: parked subscriptions of their topics carry on with them. */
+  channelsAdvertised(channels: readonly ViewerChannel[]): void {
+    for (const channel of channels) {
+      const parked = this.#parked.get(channel.topic);
+      if (parked === undefined || !channel.hasVideoTrack || this.#feeds.has(channel.id)) {
+        continue;
+      }
+      this.#parked.delete(channel.topic);
+      for (const sub of parked.subs) {
+        sub.rebind(channel);
+      }
+      this.#open(channel, parked.subs, parked.timeoutMs);
+    }
+  }
+
   /** The channels are gone (unadvertised): their subscriptions end; nothing is sent. */
   channelsGone(ids: readonly number[]): void {
     for (const id of ids) {
@@ -79,10 +140,17 @@ export class VideoFeeds {
     }
   }
 
-  /** Ends every video subscription (device reset, viewer close), with `error` if given. */
+  /** Ends every video subscription, parked ones too (viewer close), with `error` if given. */
   endAll(error?: FoxgloveError): void {
     for (const id of [...this.#feeds.keys()]) {
       this.#end(id, error);
+    }
+    const parked = [...this.#parked.values()];
+    this.#parked.clear();
+    for (const { subs } of parked) {
+      for (const sub of subs) {
+        sub.end(error);
+      }
     }
   }
 
@@ -99,6 +167,13 @@ export class VideoFeeds {
   }
 
   #unsubscribed(sub: VideoFrameSubscription): void {
+    const parked = this.#parked.get(sub.channel.topic);
+    if (parked?.subs.delete(sub) === true) {
+      if (parked.subs.size === 0) {
+        this.#parked.delete(sub.channel.topic);
+      }
+      return;
+    }
     const feed = this.#feeds.get(sub.channel.id);
     if (feed === undefined || !feed.subs.delete(sub) || feed.subs.size > 0) {
       return;
@@ -110,30 +185,42 @@ export class VideoFeeds {
 
   #stop(feed: Feed): void {
     feed.closed = true;
+    feed.stop.abort();
     void feed.stream?.close();
   }
 
-  async #receive(feed: Feed, timeoutMs: number): Promise<void> {
+  async #receive(feed: Feed): Promise<void> {
     const name = videoTrackName(feed.channel.id);
     try {
       const device = this.#host.deviceIdentity();
       if (device === undefined) {
         throw new FoxgloveError("ERR_VALUE", "the device is not known yet");
       }
-      const stream = await this.#host.room().subscribeVideo(device, name, {
-        queueSize: 2,
-        timeoutMs,
-      });
-      feed.stream = stream;
-      if (feed.closed) {
-        await stream.close();
-        return;
-      }
-      for await (const frame of stream) {
-        this.#deliver(feed, frame);
+      // The device may unpublish the track and publish it again (for larger frames): a track
+      // that ends is waited for again, for up to timeoutMs.
+      let ended: string | undefined;
+      for (;;) {
+        const stream = await this.#host.room().subscribeVideo(device, name, {
+          queueSize: 2,
+          timeoutMs: feed.timeoutMs,
+          signal: feed.stop.signal,
+          ...(ended === undefined ? {} : { afterTrackSid: ended }),
+        });
+        ended = stream.trackSid;
+        feed.stream = stream;
+        if (feed.closed) {
+          await stream.close();
+          return;
+        }
+        for await (const frame of stream) {
+          this.#deliver(feed, frame);
+        }
+        if (feed.closed || this.#lostRoom(feed)) {
+          return;
+        }
       }
     } catch (error) {
-      if (feed.closed) {
+      if (feed.closed || this.#lostRoom(feed)) {
         return;
       }
       log.debug(`video of channel ${feed.channel.id} failed:`, error);
@@ -144,12 +231,20 @@ export class VideoFeeds {
               cause: error,
             });
       this.#abandon(feed, failure);
-      return;
     }
-    // The track ended (unpublished) while subscribed: end the subscriptions.
-    if (!feed.closed) {
-      this.#abandon(feed, undefined);
+  }
+
+  /**
+   * When the track ended because our room closed (the viewer lost its connection), parks the
+   * feed and returns true: a rejoin resets and re-advertises the channels (the subscriptions carry
+   * on), a close ends them.
+   */
+  #lostRoom(feed: Feed): boolean {
+    if (this.#host.room().connected || this.#feeds.get(feed.channel.id) !== feed) {
+      return false;
     }
+    this.#park(feed);
+    return true;
   }
 
   /** Ends a feed whose track failed or went away, and releases its subscription at the device. */

@@ -43,16 +43,18 @@ export interface ViewerVideoFrame {
 /**
  * Decoded video frames of one channel, returned by `Viewer.subscribe(channel, { video: true })`.
  * Read them with `for await`. Iteration ends after {@link unsubscribe}, when the channel is
- * unadvertised, when the device resets or leaves, or when the viewer closes; if the device's
- * track could not be received, iteration throws that error. Buffering is bounded (see
+ * unadvertised, when the device leaves, or when the viewer closes; across a reset (the viewer
+ * reconnected, the device restarted its session) it waits for a channel on the same topic to be
+ * advertised with a video track again and carries on with it; a track the device unpublishes
+ * and publishes again (for larger frames) is followed. If the device's track could not be
+ * received (or did not come back within `timeoutMs`), iteration throws that error. Buffering is bounded (see
  * {@link VideoSubscribeOptions.queueSize}).
  */
 export class VideoFrameSubscription extends Feed<ViewerVideoFrame> {
-  /** The channel whose video this is. */
-  readonly channel: ViewerChannel;
   /** Requested pixel layout. */
   readonly format: VideoFrameFormat;
   readonly #onUnsubscribe: (sub: VideoFrameSubscription) => void;
+  #channel: ViewerChannel;
 
   /** @internal Created by the viewer. Throws FoxgloveError `ERR_VALUE` for bad options. */
   constructor(
@@ -69,9 +71,22 @@ export class VideoFrameSubscription extends Feed<ViewerVideoFrame> {
     if (options.format !== undefined && options.format !== "i420" && options.format !== "rgba") {
       throw new FoxgloveError("ERR_VALUE", `unknown video frame format ${String(options.format)}`);
     }
-    this.channel = channel;
+    this.#channel = channel;
     this.format = options.format ?? "i420";
     this.#onUnsubscribe = onUnsubscribe;
+  }
+
+  /**
+   * The channel whose video this is; after a reset (e.g. the viewer reconnected), the channel on
+   * the same topic that was advertised again with a video track.
+   */
+  get channel(): ViewerChannel {
+    return this.#channel;
+  }
+
+  /** @internal The channel's new advertisement now delivers to this subscription. */
+  rebind(channel: ViewerChannel): void {
+    this.#channel = channel;
   }
 
   /** The viewer releases the track when nobody else needs it. */

@@ -153,11 +153,12 @@ export class Viewer implements AsyncDisposable {
     this.#attachRoom(init.room);
     this.#registrations.push(
       disposable(
-        this.#events.on("channels", (_, change) =>
-          this.#video.channelsGone(change.removed.map((c) => c.id)),
-        ),
+        this.#events.on("channels", (_, change) => {
+          this.#video.channelsGone(change.removed.map((c) => c.id));
+          this.#video.channelsAdvertised([...change.added, ...change.replaced]);
+        }),
       ),
-      disposable(this.#events.on("reset", () => this.#video.endAll())),
+      disposable(this.#events.on("reset", () => this.#video.reset())),
     );
     const signal = init.signal;
     if (signal !== undefined) {

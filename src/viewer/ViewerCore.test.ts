@@ -30,7 +30,10 @@ function setup(videoChannels: Set<number> = new Set()) {
   events.on("error", (e) => seen.push(`error ${e.code}`));
   const core = new ViewerCore({
     events,
-    videoChannels,
+    videoChannels: {
+      has: (id) => videoChannels.has(id),
+      claims: (channel) => videoChannels.has(channel.id),
+    },
     effects: {
       send: (m) => sent.push(m),
       openDataTrack: (id) => tracks.push(`open ${id}`),

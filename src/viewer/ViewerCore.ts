@@ -28,6 +28,14 @@ export interface ViewerCoreEffects {
   backlogBytes?(): number;
 }
 
+/** The viewer's video subscriptions, as the data side needs to know them. */
+export interface VideoChannels {
+  /** Channel `channelId` is received as video. */
+  has(channelId: number): boolean;
+  /** `channel` is received as video, or will be once advertised (a subscription waits for it). */
+  claims(channel: ViewerChannel): boolean;
+}
+
 /** Options of {@link ViewerCore}. */
 export interface ViewerCoreOptions {
   readonly effects: ViewerCoreEffects;
@@ -35,7 +43,7 @@ export interface ViewerCoreOptions {
   /** Clocks for ping round-trip times (tests). */
   readonly clocks?: PingClocks;
   /** Channels this viewer receives as video: data subscriptions leave them alone. */
-  readonly videoChannels?: { has(channelId: number): boolean };
+  readonly videoChannels?: VideoChannels;
 }
 
 /**
@@ -59,7 +67,7 @@ export class ViewerCore {
   readonly #dataTracks = new Set<number>();
   readonly #pings: PingTracker;
   readonly #actions: ViewerActions;
-  readonly #video: { has(channelId: number): boolean };
+  readonly #video: VideoChannels;
   #serverInfo: ServerInfo | undefined;
   #closed = false;
   #ignored = 0;
@@ -68,7 +76,7 @@ export class ViewerCore {
     this.#effects = options.effects;
     this.#events = options.events;
     this.#pings = new PingTracker(options.clocks);
-    this.#video = options.videoChannels ?? { has: () => false };
+    this.#video = options.videoChannels ?? { has: () => false, claims: () => false };
     this.#actions = new ViewerActions({
       send: (message) => this.#effects.send(message),
       serverInfo: () => this.#serverInfo,
@@ -326,7 +334,7 @@ export class ViewerCore {
       const before = this.#bound.get(channel.id);
       const hadTrack = this.#dataTracks.has(channel.id);
       const now = new Set(
-        this.#video.has(channel.id) ? [] : [...this.#subs].filter((s) => s.matches(channel)),
+        this.#video.claims(channel) ? [] : [...this.#subs].filter((s) => s.matches(channel)),
       );
       for (const sub of before ?? []) {
         if (!now.has(sub)) {

@@ -49,6 +49,19 @@ const WIDTH = 640;
 const HEIGHT = 480;
 const COLOUR = [200, 100, 50] as const;
 
+/** A mid-grey mono8 RawImage message of the given size. */
+function greyImage(width: number, height: number): Uint8Array {
+  return RawImage.encode({
+    timestamp: { sec: 1, nsec: 0 },
+    frame_id: "",
+    width,
+    height,
+    encoding: "mono8",
+    step: width,
+    data: new Uint8Array(width * height).fill(128),
+  });
+}
+
 function solidRgb(): Uint8Array {
   const rgb = new Uint8Array(WIDTH * HEIGHT * 3);
   for (let i = 0; i < rgb.length; i += 3) {
@@ -186,15 +199,7 @@ test("closing while the publish is in flight leaves no track behind", async () =
       return landed;
     },
   });
-  const grey = RawImage.encode({
-    timestamp: { sec: 1, nsec: 0 },
-    frame_id: "",
-    width: 64,
-    height: 64,
-    encoding: "mono8",
-    step: 64,
-    data: new Uint8Array(64 * 64).fill(128),
-  });
+  const grey = greyImage(64, 64);
   publisher.push(grey, 0n);
   await within(publishStarted, 10_000, "the publish to start");
   await publisher.close(); // the publish has not completed yet
@@ -233,6 +238,76 @@ test("a publisher closed before its first frame publishes nothing", async () => 
   await publisher.close();
   assert.equal(published, 0);
   assert.deepEqual(publisher.stats, { received: 1, sent: 0, dropped: 0, failed: 1 });
+});
+
+test("a frame larger than the track has it published again and arrives at its own size", async () => {
+  const name = "video-ch-6";
+  const sizes: { width: number; height: number }[] = [];
+  const publisher = new VideoPublisher({
+    name,
+    schema: { decoder: "protobuf", image: "raw" },
+    publish: (size) => {
+      sizes.push(size);
+      return device.publishVideo(name, {
+        ...size,
+        ...resolveVideoCodecOptions(process.env, process.platform),
+      });
+    },
+  });
+  const small = greyImage(160, 120);
+  const large = RawImage.encode({
+    timestamp: { sec: 1, nsec: 0 },
+    frame_id: "",
+    width: WIDTH,
+    height: HEIGHT,
+    encoding: "rgb8",
+    step: WIDTH * 3,
+    data: solidRgb(),
+  });
+  let message = small;
+  const timer = setInterval(() => publisher.push(message, BigInt(Date.now()) * 1_000_000n), 33);
+  const decoded: string[] = [];
+  try {
+    const frame = await within(
+      (async () => {
+        // Small frames until one arrives, then large ones: the track is published again (a new
+        // sid under the same name) and the first subscription ends.
+        let ended: string | undefined;
+        for (;;) {
+          const subscription = await viewer.subscribeVideo("device", name, {
+            timeoutMs: 20_000,
+            ...(ended === undefined ? {} : { afterTrackSid: ended }),
+          });
+          ended = subscription.trackSid;
+          for await (const f of subscription) {
+            decoded.push(`${f.width}x${f.height}`);
+            if (f.width === WIDTH && f.height === HEIGHT) {
+              await subscription.close();
+              return f;
+            }
+            message = large;
+          }
+        }
+      })(),
+      20_000,
+      "a 640x480 frame after 160x120 ones",
+    );
+    assert.equal(decoded[0], "160x120");
+    assertMeanColour(frame, COLOUR, 4);
+  } finally {
+    clearInterval(timer);
+    await publisher.close();
+  }
+  // LiveKit sizes a track's bitrate from its published size: a larger frame has it published
+  // again (without, 640x480 frames in a 160x120 track took 16 s to over 20 s to arrive at size).
+  assert.deepEqual(
+    sizes,
+    [
+      { width: 160, height: 120 },
+      { width: WIDTH, height: HEIGHT },
+    ],
+    `decoded ${decoded.join(" ")}`,
+  );
 });
 
 function assertSolidColour(frame: DecodedVideoFrame, tolerance: number): void {

@@ -1,6 +1,6 @@
 // Worker-thread entry of PointCloudWorker: transcodes clouds with its own Draco module.
 import { parentPort } from "node:worker_threads";
-import { FoxgloveError } from "../../core/FoxgloveError.js";
+import { errorOfReply } from "../JobWorker.js";
 import { discardDracoEncoder, loadDracoEncoder } from "./dracoModules.js";
 import { transcodePointCloud } from "./transcodePointCloud.js";
 import type { TranscodeJob, TranscodeReply } from "./PointCloudWorker.js";
@@ -17,11 +17,7 @@ port.on("message", (job: TranscodeJob) => {
       if (error instanceof Error && error.name === "RuntimeError") {
         discardDracoEncoder(); // the module aborted: the next job gets a fresh one
       }
-      return {
-        id: job.id,
-        error:
-          error instanceof FoxgloveError ? { code: error.code, message: error.message } : undefined,
-      };
+      return { id: job.id, error: errorOfReply(error) };
     }
   })().then((reply) =>
     port.postMessage(reply, reply.data ? [reply.data.buffer as ArrayBuffer] : []),

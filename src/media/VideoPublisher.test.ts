@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { RawImage } from "../messages/index.js";
+import { assertMeanColour } from "./testing/bt709.js";
+import { captureTimestamp, VideoPublisher, type VideoTrackSink } from "./VideoPublisher.js";
+
+// VideoPublisher with an in-memory track: message copies into reused buffers, pixel alignment
+// learned from the previous message, pending frames replaced. The real track is covered by
+// test/livekit/videoPublisher.test.ts.
+
+const W = 64;
+const H = 32;
+
+/** A RawImage message of a solid colour; `nsec` moves the pixels' offset in the message. */
+function image(rgb: readonly [number, number, number], nsec: number, sec = 1): Uint8Array {
+  const data = new Uint8Array(W * H * 3);
+  for (let i = 0; i < data.length; i += 3) {
+    data.set(rgb, i);
+  }
+  return RawImage.encode({
+    timestamp: { sec, nsec },
+    frame_id: "cam",
+    width: W,
+    height: H,
+    encoding: "rgb8",
+    step: W * 3,
+    data,
+  });
+}
+
+interface Captured {
+  width: number;
+  height: number;
+  data: Uint8Array;
+  timestampUs: bigint;
+}
+
+/** A publisher on an in-memory track; `next()` resolves with the next captured frame. */
+function publisher() {
+  const frames: Captured[] = [];
+  const waiters: ((frame: Captured) => void)[] = [];
+  const sink: VideoTrackSink = {
+    captureFrame(frame, timestampUs) {
+      const captured = { ...frame, data: frame.data.slice(), timestampUs };
+      const waiter = waiters.shift();
+      if (waiter === undefined) {
+        frames.push(captured);
+      } else {
+        waiter(captured);
+      }
+      return true;
+    },
+    unpublish: () => Promise.resolve(),
+  };
+  const video = new VideoPublisher({
+    name: "video-ch-1",
+    schema: { decoder: "protobuf", image: "raw" },
+    publish: () => Promise.resolve(sink),
+  });
+  const next = () =>
+    frames.length > 0
+      ? Promise.resolve(frames.shift()!)
+      : new Promise<Captured>((resolve) => waiters.push(resolve));
+  return { video, next };
+}
+
+const COLOURS = [
+  [200, 100, 50],
+  [10, 220, 90],
+  [30, 40, 250],
+  [128, 128, 128],
+] as const;
+
+test("each frame is converted from a copy made at push, whatever its pixels' alignment", async () => {
+  const { video, next } = publisher();
+  // Offsets of the pixel data move by one byte between some of these (nsec varint length).
+  const nsecs = [1, 200, 40_000, 9_000_000, 1, 1, 200];
+  for (let i = 0; i < nsecs.length; i++) {
+    const colour = COLOURS[i % COLOURS.length]!;
+    const message = image(colour, nsecs[i]!, i + 1);
+    video.push(message, 1n);
+    message.fill(0); // the caller reuses its buffer at once
+    const frame = await next();
+    assert.equal(frame.width, W);
+    assert.equal(frame.height, H);
+    assert.equal(
+      frame.timestampUs,
+      BigInt(i + 1) * 1_000_000n + BigInt(Math.floor(nsecs[i]! / 1000)),
+    );
+    assertMeanColour(frame, colour, 1);
+  }
+  assert.deepEqual(video.stats, { received: 7, sent: 7, dropped: 0, failed: 0 });
+  await video.close();
+});
+
+test("a frame pushed while one converts replaces the waiting one; buffers are reused safely", async () => {
+  const { video, next } = publisher();
+  video.push(image(COLOURS[0], 1), 1n);
+  assertMeanColour(await next(), COLOURS[0], 1);
+  for (let round = 0; round < 3; round++) {
+    // The first converts, the second waits and is replaced by the third.
+    video.push(image(COLOURS[1], 1), 1n);
+    video.push(image(COLOURS[2], 300), 1n);
+    video.push(image(COLOURS[3], 1), 1n);
+    assertMeanColour(await next(), COLOURS[1], 1);
+    assertMeanColour(await next(), COLOURS[3], 1);
+  }
+  assert.deepEqual(video.stats, { received: 10, sent: 7, dropped: 3, failed: 0 });
+  await video.close();
+  video.push(image(COLOURS[0], 1), 1n);
+  assert.equal(video.stats.received, 10, "ignored after close");
+});
+
+test("capture timestamps follow the image time while it advances, else the log time's steps", () => {
+  const steps: [bigint, bigint][] = [
+    [5_000_000n, 100n], // image time 5 s, logged at 100 µs
+    [5_033_000n, 33_433n], // advancing: taken as is
+    [0n, 66_766n], // unset: previous + 33 333 µs of log time
+    [0n, 100_100n],
+    [5_040_000n, 133_433n], // advancing again but behind what was sent: still log steps
+    [9_000_000n, 166_766n], // ahead: its own time again
+    [9_000_000n, 166_766n], // repeated, same log time: 1 µs later
+  ];
+  const sent: bigint[] = [];
+  let clock;
+  for (const [imageUs, logUs] of steps) {
+    clock = captureTimestamp(clock, imageUs, logUs);
+    sent.push(clock.sentUs);
+  }
+  assert.deepEqual(sent, [
+    5_000_000n,
+    5_033_000n,
+    5_066_333n,
+    5_099_667n,
+    5_133_000n,
+    9_000_000n,
+    9_000_001n,
+  ]);
+});
+
+test("frames with an unchanging image timestamp are captured spaced by their log times", async () => {
+  const { video, next } = publisher();
+  const got: bigint[] = [];
+  for (let i = 0; i < 3; i++) {
+    video.push(image(COLOURS[0], 0, 0), 1_000_000_000n + BigInt(i) * 33_000_000n);
+    got.push((await next()).timestampUs);
+  }
+  assert.deepEqual(got, [0n, 33_000n, 66_000n]);
+  await video.close();
+});
