@@ -52,7 +52,7 @@ export async function openMcap(
   const resolved = resolveMcapWriteOptions(options);
   const encoder = new McapEncoder({
     options: resolved,
-    compressChunk: await loadChunkCompressor(resolved.compression),
+    compressor: await loadChunkCompressor(resolved.compression),
     library: `${LIBRARY_ID} ${LIBRARY_IDENTIFIER}`,
   });
   const file =
@@ -161,13 +161,7 @@ export class McapWriter implements Sink, AsyncDisposable {
     }
     const entry = this.#channels.get(channel) ?? this.#register(channel);
     entry.sequence = (entry.sequence + 1) >>> 0;
-    const chunk = this.#encoder.addMessage({
-      channelId: entry.id,
-      sequence: entry.sequence,
-      logTime: metadata.logTime,
-      publishTime: metadata.logTime,
-      data,
-    });
+    const chunk = this.#encoder.addMessage(entry.id, entry.sequence, metadata.logTime, data);
     this.#messages += 1;
     this.#messageBytes += data.byteLength;
     if (chunk !== undefined) {
@@ -291,14 +285,18 @@ export class McapWriter implements Sink, AsyncDisposable {
   async #write(work: Work): Promise<void> {
     const parts =
       work.kind === "chunk"
-        ? this.#encoder.encodeChunk(work.chunk)
+        ? await this.#encoder.encodeChunk(work.chunk)
         : work.kind === "metadata"
           ? [this.#encoder.encodeMetadata(work.metadata)]
           : work.kind === "attachment"
             ? [this.#encoder.encodeAttachment(work.attachment)]
-            : this.#encoder.finish();
-    for (const part of parts) {
-      await this.#writable.write(part);
+            : await this.#encoder.finish();
+    if (this.#writable.writev !== undefined) {
+      await this.#writable.writev(parts);
+    } else {
+      for (const part of parts) {
+        await this.#writable.write(part);
+      }
     }
   }
 
