@@ -14,6 +14,8 @@ const INDEX_HEAD_BYTES = 1 + 8 + 2 + 4;
 /** One Message Index entry: log time and offset in the chunk's records, u64 each. */
 const INDEX_ENTRY_BYTES = 16;
 const TWO_32 = 2 ** 32;
+/** Most chunk buffers kept for reuse. */
+const SPARE_BUFFERS = 4;
 
 /** The content of a chunk taken out of a {@link ChunkBuilder}. */
 export interface BuiltChunk {
@@ -50,6 +52,8 @@ export class ChunkBuilder {
   /** Index builders by channel id, and the ones with entries in this chunk, in first-use order. */
   readonly #indexes: (IndexBuilder | undefined)[] = [];
   #used: IndexBuilder[] = [];
+  /** Buffers of written chunks, for the next chunks (fresh memory costs page faults). */
+  readonly #spare: ArrayBuffer[] = [];
 
   /**
    * @param chunkSize the chunk size the writer takes chunks at (bytes of records): the buffer
@@ -145,7 +149,8 @@ export class ChunkBuilder {
         record: index.take(),
       })),
     };
-    this.#buffer = allocate(this.#capacity);
+    const spare = this.#spare.pop();
+    this.#buffer = spare === undefined ? allocate(this.#capacity) : Buffer.from(spare);
     this.#view = viewOf(this.#buffer);
     this.#length = CHUNK_HEAD_BYTES;
     this.#messages = 0;
@@ -153,6 +158,22 @@ export class ChunkBuilder {
     this.#endTime = 0n;
     this.#used = [];
     return chunk;
+  }
+
+  /**
+   * Gives back the buffer of a chunk from {@link take} once nothing reads it any more (it was
+   * written and its compression settled), to be reused for a later chunk.
+   */
+  recycle(chunk: BuiltChunk): void {
+    const memory = chunk.buffer.buffer;
+    if (
+      memory.byteLength === this.#capacity &&
+      memory !== this.#buffer.buffer &&
+      this.#spare.length < SPARE_BUFFERS &&
+      !this.#spare.includes(memory as ArrayBuffer)
+    ) {
+      this.#spare.push(memory as ArrayBuffer);
+    }
   }
 
   #appendRecords(): void {

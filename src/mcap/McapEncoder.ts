@@ -1,4 +1,4 @@
-import { crc32 } from "node:zlib";
+import { crc32 } from "@node-rs/crc32";
 import {
   McapRecordBuilder,
   Opcode,
@@ -95,6 +95,14 @@ export class McapEncoder {
     this.#chunk.addMessage(channelId, sequence, logTime, logTime, data);
     this.#channelCounts[channelId]! += 1;
     return this.#chunk.byteLength >= this.#options.chunkSize ? this.#chunk.take() : undefined;
+  }
+
+  /**
+   * Lets the encoder reuse the memory of a chunk it handed out, once its parts from
+   * {@link encodeChunk} were written and will not be read again.
+   */
+  recycleChunk(chunk: PendingChunk): void {
+    this.#chunk.recycle(chunk);
   }
 
   /** Takes the open chunk if it holds a message (to write it before another record). */

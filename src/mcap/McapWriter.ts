@@ -298,6 +298,10 @@ export class McapWriter implements Sink, AsyncDisposable {
         await this.#writable.write(part);
       }
     }
+    if (work.kind === "chunk" && this.#file !== undefined) {
+      // Our file keeps nothing once written (a caller's writable might): reuse the memory.
+      this.#encoder.recycleChunk(work.chunk);
+    }
   }
 
   #register(channel: RawChannel): { id: number; sequence: number } {
