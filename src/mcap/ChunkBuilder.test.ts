@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { crc32 } from "node:zlib";
 import { McapChunkBuilder, McapRecordBuilder, type McapTypes } from "@mcap/core";
 import { CHUNK_HEAD_BYTES, ChunkBuilder } from "./ChunkBuilder.js";
 
@@ -73,6 +74,7 @@ test("records and message indexes are byte for byte those of @mcap/core's chunk 
   assert.equal(builder.byteLength, 0, "take starts an empty chunk");
   assert.deepEqual(plain(chunk.records), expected.records);
   assert.equal(chunk.buffer.byteLength, CHUNK_HEAD_BYTES + expected.records.byteLength);
+  assert.equal(chunk.recordsCrc, crc32(expected.records), "CRC kept up to date while appending");
   assert.equal(chunk.messageStartTime, expected.start);
   assert.equal(chunk.messageEndTime, expected.end);
   assert.deepEqual(
@@ -96,6 +98,7 @@ test("records and message indexes are byte for byte those of @mcap/core's chunk 
   const next = builder.take();
   const expectedNext = reference(second, false);
   assert.deepEqual(plain(next.records), expectedNext.records);
+  assert.equal(next.recordsCrc, crc32(expectedNext.records));
   for (const { channelId, record } of next.messageIndexes) {
     assert.deepEqual(plain(record), expectedNext.byChannel.get(channelId));
   }
@@ -110,4 +113,22 @@ test("without message indexes a chunk has none", () => {
   const chunk = builder.take();
   assert.deepEqual(chunk.messageIndexes, []);
   assert.deepEqual(plain(chunk.records), reference(messages(10), false).records);
+});
+
+test("a recycled chunk's memory holds the next chunk, encoded afresh", () => {
+  const builder = new ChunkBuilder(64 * 1024, true);
+  const add = (m: McapTypes.Message) =>
+    builder.addMessage(m.channelId, m.sequence, m.logTime, m.publishTime, m.data);
+  messages(30).forEach(add);
+  const first = builder.take(); // the next chunk's buffer is allocated now
+  builder.recycle(first);
+  messages(30, 30).forEach(add);
+  const second = builder.take(); // this one's successor reuses the first chunk's memory
+  messages(5, 60).forEach(add);
+  const third = builder.take();
+  assert.equal(third.buffer.buffer, first.buffer.buffer, "memory reused");
+  const expected = reference(messages(5, 60), false);
+  assert.deepEqual(plain(third.records), expected.records);
+  assert.equal(third.recordsCrc, crc32(expected.records));
+  assert.notEqual(second.buffer.buffer, first.buffer.buffer);
 });

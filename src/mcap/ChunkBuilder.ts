@@ -1,3 +1,4 @@
+import { crc32 } from "@node-rs/crc32";
 import { McapRecordBuilder, Opcode, type McapTypes } from "@mcap/core";
 
 /**
@@ -14,8 +15,18 @@ const INDEX_HEAD_BYTES = 1 + 8 + 2 + 4;
 /** One Message Index entry: log time and offset in the chunk's records, u64 each. */
 const INDEX_ENTRY_BYTES = 16;
 const TWO_32 = 2 ** 32;
-/** Most chunk buffers kept for reuse. */
+/**
+ * The records' CRC is brought up to date whenever this many bytes were appended since: while they
+ * are still in the CPU's cache, and in few calls.
+ */
+const CRC_STEP = 64 * 1024;
+/** Most chunk buffers of one size kept for reuse. */
 const SPARE_BUFFERS = 4;
+/**
+ * Memory of written chunks, by size, shared by all builders (a program that records file after
+ * file reuses it): fresh memory costs page faults, and garbage collections to free it.
+ */
+const spareBuffers = new Map<number, ArrayBuffer[]>();
 
 /** The content of a chunk taken out of a {@link ChunkBuilder}. */
 export interface BuiltChunk {
@@ -23,6 +34,8 @@ export interface BuiltChunk {
   readonly buffer: Uint8Array;
   /** The chunk's records (Schema, Channel and Message records), a view on {@link buffer}. */
   readonly records: Uint8Array;
+  /** CRC-32 of {@link records}. */
+  readonly recordsCrc: number;
   /** Earliest and latest log time of the chunk's messages, in nanoseconds. */
   readonly messageStartTime: bigint;
   readonly messageEndTime: bigint;
@@ -46,14 +59,15 @@ export class ChunkBuilder {
   #buffer: Uint8Array;
   #view: DataView;
   #length = CHUNK_HEAD_BYTES;
+  /** CRC-32 of the records up to {@link #crcEnd}. */
+  #crc = 0;
+  #crcEnd = CHUNK_HEAD_BYTES;
   #messages = 0;
   #startTime = 0n;
   #endTime = 0n;
   /** Index builders by channel id, and the ones with entries in this chunk, in first-use order. */
   readonly #indexes: (IndexBuilder | undefined)[] = [];
   #used: IndexBuilder[] = [];
-  /** Buffers of written chunks, for the next chunks (fresh memory costs page faults). */
-  readonly #spare: ArrayBuffer[] = [];
 
   /**
    * @param chunkSize the chunk size the writer takes chunks at (bytes of records): the buffer
@@ -64,7 +78,7 @@ export class ChunkBuilder {
     // Room for a chunk that reaches the size with one more message of up to 1/8 of it.
     this.#capacity = CHUNK_HEAD_BYTES + chunkSize + Math.ceil(chunkSize / 8) + MESSAGE_HEAD_BYTES;
     this.#keepIndexes = keepIndexes;
-    this.#buffer = allocate(this.#capacity);
+    this.#buffer = this.#newBuffer();
     this.#view = viewOf(this.#buffer);
   }
 
@@ -114,6 +128,9 @@ export class ChunkBuilder {
     view.setBigUint64(offset + 23, publishTime, true);
     this.#buffer.set(data, offset + MESSAGE_HEAD_BYTES);
     this.#length = offset + MESSAGE_HEAD_BYTES + data.byteLength;
+    if (this.#length - this.#crcEnd >= CRC_STEP) {
+      this.#updateCrc();
+    }
     if (this.#messages === 0) {
       this.#startTime = logTime;
       this.#endTime = logTime;
@@ -138,10 +155,12 @@ export class ChunkBuilder {
 
   /** Hands over the open chunk and starts an empty one. */
   take(): BuiltChunk {
+    this.#updateCrc();
     const buffer = this.#buffer.subarray(0, this.#length);
     const chunk: BuiltChunk = {
       buffer,
       records: buffer.subarray(CHUNK_HEAD_BYTES),
+      recordsCrc: this.#crc,
       messageStartTime: this.#startTime,
       messageEndTime: this.#endTime,
       messageIndexes: this.#used.map((index) => ({
@@ -149,10 +168,11 @@ export class ChunkBuilder {
         record: index.take(),
       })),
     };
-    const spare = this.#spare.pop();
-    this.#buffer = spare === undefined ? allocate(this.#capacity) : Buffer.from(spare);
+    this.#buffer = this.#newBuffer();
     this.#view = viewOf(this.#buffer);
     this.#length = CHUNK_HEAD_BYTES;
+    this.#crc = 0;
+    this.#crcEnd = CHUNK_HEAD_BYTES;
     this.#messages = 0;
     this.#startTime = 0n;
     this.#endTime = 0n;
@@ -165,15 +185,32 @@ export class ChunkBuilder {
    * written and its compression settled), to be reused for a later chunk.
    */
   recycle(chunk: BuiltChunk): void {
-    const memory = chunk.buffer.buffer;
-    if (
-      memory.byteLength === this.#capacity &&
-      memory !== this.#buffer.buffer &&
-      this.#spare.length < SPARE_BUFFERS &&
-      !this.#spare.includes(memory as ArrayBuffer)
-    ) {
-      this.#spare.push(memory as ArrayBuffer);
+    const memory = chunk.buffer.buffer as ArrayBuffer;
+    if (memory.byteLength !== this.#capacity || memory === this.#buffer.buffer) {
+      return; // grown for a large message, or still in use
     }
+    keepSpare(memory);
+  }
+
+  /** Gives back the open chunk's buffer when no record will be added any more (it must be empty). */
+  release(): void {
+    if (this.#messages === 0 && this.#length === CHUNK_HEAD_BYTES) {
+      if (this.#buffer.byteLength === this.#capacity) {
+        keepSpare(this.#buffer.buffer as ArrayBuffer);
+      }
+      this.#buffer = new Uint8Array(0);
+      this.#view = viewOf(this.#buffer);
+    }
+  }
+
+  #newBuffer(): Uint8Array {
+    const spare = spareBuffers.get(this.#capacity)?.pop();
+    return spare === undefined ? allocate(this.#capacity) : Buffer.from(spare);
+  }
+
+  #updateCrc(): void {
+    this.#crc = crc32(this.#buffer.subarray(this.#crcEnd, this.#length), this.#crc);
+    this.#crcEnd = this.#length;
   }
 
   #appendRecords(): void {
@@ -240,6 +277,15 @@ class IndexBuilder {
     this.#view = viewOf(this.#buffer);
     this.#length = INDEX_HEAD_BYTES;
     return record;
+  }
+}
+
+/** Keeps `memory` for a later chunk of its size, unless enough are kept already. */
+function keepSpare(memory: ArrayBuffer): void {
+  const spare = spareBuffers.get(memory.byteLength) ?? [];
+  if (spare.length < SPARE_BUFFERS && !spare.includes(memory)) {
+    spare.push(memory);
+    spareBuffers.set(memory.byteLength, spare);
   }
 }
 

@@ -124,8 +124,7 @@ export class McapEncoder {
    * uncompressed chunk is one part with its records (not copied again).
    */
   async encodeChunk(pending: PendingChunk): Promise<Uint8Array[]> {
-    const { records } = pending;
-    const recordsCrc = crc32(records);
+    const { records, recordsCrc } = pending;
     const compressor = this.#compressor;
     const parts: Uint8Array[] = [];
     const chunkStart = this.#position;
@@ -213,6 +212,7 @@ export class McapEncoder {
    */
   async finish(): Promise<Uint8Array[]> {
     const pending = this.takeChunk();
+    this.#chunk.release();
     const parts: Uint8Array[] = pending === undefined ? [] : await this.encodeChunk(pending);
     const o = this.#options;
     this.#out.writeDataEnd({ dataSectionCrc: this.#dataCrc });
