@@ -20,8 +20,11 @@ const TWO_32 = 2 ** 32;
  * are still in the CPU's cache, and in few calls.
  */
 const CRC_STEP = 64 * 1024;
-/** Most chunk buffers of one size kept for reuse. */
-const SPARE_BUFFERS = 4;
+/**
+ * Most chunk buffers of one size kept for reuse (18 MiB with the default chunk size): a burst
+ * queues many chunks behind the disk, and their buffers serve the next burst.
+ */
+const SPARE_BUFFERS = 16;
 /**
  * Memory of written chunks, by size, shared by all builders (a program that records file after
  * file reuses it): fresh memory costs page faults, and garbage collections to free it.
