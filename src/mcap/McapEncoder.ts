@@ -120,16 +120,26 @@ export class McapEncoder {
   }
 
   /**
-   * A Chunk record (compressed) and its Message Index records, as parts to write in order. An
-   * uncompressed chunk is one part with its records (not copied again).
+   * The compressed bytes of a chunk's records (parts to write in order), or undefined without
+   * compression. Independent of the encoder's state: chunks may be compressed concurrently, then
+   * encoded in order by {@link encodeChunk}.
    */
-  async encodeChunk(pending: PendingChunk): Promise<Uint8Array[]> {
+  async compressChunk(pending: PendingChunk): Promise<Uint8Array[] | undefined> {
+    return await this.#compressor?.compress(pending.records);
+  }
+
+  /**
+   * A Chunk record and its Message Index records, as parts to write in order, given the chunk's
+   * compressed bytes from {@link compressChunk}. An uncompressed chunk is one part with its
+   * records (not copied again).
+   */
+  encodeChunk(pending: PendingChunk, compressed: Uint8Array[] | undefined): Uint8Array[] {
     const { records, recordsCrc } = pending;
     const compressor = this.#compressor;
     const parts: Uint8Array[] = [];
     const chunkStart = this.#position;
     let compressedSize: number;
-    if (compressor === undefined) {
+    if (compressor === undefined || compressed === undefined) {
       const head = pending.buffer.subarray(0, CHUNK_HEAD_BYTES);
       writeChunkHead(head, pending, "", recordsCrc, records.byteLength);
       // The data-section CRC goes on from the head over the records, whose CRC we have.
@@ -138,7 +148,6 @@ export class McapEncoder {
       parts.push(pending.buffer);
       compressedSize = records.byteLength;
     } else {
-      const compressed = await compressor.compress(records);
       compressedSize = compressed.reduce((sum, part) => sum + part.byteLength, 0);
       const name = utf8.encode(compressor.name);
       const head = new Uint8Array(CHUNK_HEAD_BYTES + name.byteLength);
@@ -174,7 +183,7 @@ export class McapEncoder {
         chunkLength,
         messageIndexOffsets,
         messageIndexLength,
-        compression: compressor?.name ?? "",
+        compression: compressed === undefined ? "" : (compressor?.name ?? ""),
         compressedSize: BigInt(compressedSize),
         uncompressedSize: BigInt(records.byteLength),
       });
@@ -213,7 +222,8 @@ export class McapEncoder {
   async finish(): Promise<Uint8Array[]> {
     const pending = this.takeChunk();
     this.#chunk.release();
-    const parts: Uint8Array[] = pending === undefined ? [] : await this.encodeChunk(pending);
+    const parts: Uint8Array[] =
+      pending === undefined ? [] : this.encodeChunk(pending, await this.compressChunk(pending));
     const o = this.#options;
     this.#out.writeDataEnd({ dataSectionCrc: this.#dataCrc });
     const base = this.#position; // where this buffer starts in the file
