@@ -416,6 +416,60 @@ test("TLS: the server serves wss:// with the given certificate", async () => {
   assert.equal((await within(first, 10_000, "serverInfo over TLS")).op, "serverInfo");
 });
 
+test("clients with their own subscription ids share a broadcast's frames, in order with text messages", async () => {
+  const f = await serve();
+  const a = await rawClient(f.server.url);
+  const b = await rawClient(f.server.url, ["foxglove.websocket.v1"]);
+  const ids = new Map([
+    [a, { reliable: 3, lossy: 4 }],
+    [b, { reliable: 9, lossy: 3 }],
+  ]);
+  for (const [c, id] of ids) {
+    await c.received.waitFor((m) => m.op === "advertise");
+    c.ws.send(
+      JSON.stringify({
+        op: "subscribe",
+        subscriptions: [
+          { id: id.reliable, channelId: f.reliable.id },
+          { id: id.lossy, channelId: f.lossy.id },
+        ],
+      }),
+    );
+  }
+  await f.subscribed.waitFor(() => f.subscribed.items.length === 4);
+  // Payload sizes across the WebSocket length encodings (7-bit, 16-bit, 64-bit).
+  const sizes = [0, 100, 200, 70_000];
+  const expected: unknown[] = [];
+  for (const [i, size] of sizes.entries()) {
+    const data = new Uint8Array(size).fill(i + 1);
+    f.reliable.log(data, { logTime: BigInt(i) });
+    f.lossy.log(data, { logTime: BigInt(100 + i) });
+    f.server.publishStatus({ level: "info", message: `after ${i}` });
+    expected.push(
+      { channel: "reliable", logTime: BigInt(i), data },
+      { channel: "lossy", logTime: BigInt(100 + i), data },
+      { status: `after ${i}` },
+    );
+  }
+  for (const [c, id] of ids) {
+    await c.received.waitFor((m) => m.op === "status" && m.message === "after 3", 10_000);
+    const got = c.received.items.flatMap((m): unknown[] =>
+      m.op === "messageData"
+        ? [
+            {
+              channel: m.subscriptionId === id.reliable ? "reliable" : "lossy",
+              logTime: m.logTime,
+              data: m.data,
+            },
+          ]
+        : m.op === "status" && m.message.startsWith("after")
+          ? [{ status: m.message }]
+          : [],
+    );
+    assert.deepEqual(got, expected);
+  }
+});
+
 test("a slow client loses Lossy messages but stays connected", async () => {
   const f = await serve({ lossyBacklogSize: 4 });
   const slow = await rawClient(f.server.url);

@@ -3,10 +3,13 @@ import { FoxgloveError } from "../core/FoxgloveError.js";
 
 /**
  * Where an MCAP writer puts its bytes: the `IWritable` shape of `@mcap/core` (so its `TempBuffer`
- * fits). `write` is awaited before the next call; `position` is the bytes written so far.
+ * fits), plus an optional `writev`. Each call is awaited before the next; `position` is the
+ * bytes written so far. The arrays passed may be reused once the call settled: keep a copy.
  */
 export interface McapWritable {
   write(data: Uint8Array): Promise<unknown>;
+  /** Writes `parts` one after the other (one system call for a file). Default: `write` each. */
+  writev?(parts: readonly Uint8Array[]): Promise<unknown>;
   position(): bigint;
 }
 
@@ -57,6 +60,16 @@ export class FileWritable implements McapWritable, AsyncDisposable {
     this.#position += BigInt(data.byteLength);
   }
 
+  /** Writes all of `parts`, in order, at the end of the file: one system call when it can. */
+  async writev(parts: readonly Uint8Array[]): Promise<void> {
+    let rest = parts.filter((part) => part.byteLength > 0);
+    while (rest.length > 0) {
+      const { bytesWritten } = await this.#handle.writev(rest);
+      this.#position += BigInt(bytesWritten);
+      rest = afterBytes(rest, bytesWritten);
+    }
+  }
+
   /** Bytes written so far. */
   position(): bigint {
     return this.#position;
@@ -74,4 +87,19 @@ export class FileWritable implements McapWritable, AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** What is left of `parts` once their first `bytes` bytes were written. */
+function afterBytes(parts: readonly Uint8Array[], bytes: number): Uint8Array[] {
+  let skip = bytes;
+  let i = 0;
+  while (i < parts.length && skip >= parts[i]!.byteLength) {
+    skip -= parts[i]!.byteLength;
+    i += 1;
+  }
+  const rest = parts.slice(i);
+  if (skip > 0) {
+    rest[0] = rest[0]!.subarray(skip);
+  }
+  return rest;
 }

@@ -1,31 +1,26 @@
-import { crc32 } from "node:zlib";
+import { crc32 } from "@node-rs/crc32";
 import {
-  McapChunkBuilder,
   McapRecordBuilder,
   Opcode,
   type AttachmentIndex,
   type ChunkIndex,
   type McapTypes,
-  type MessageIndex,
   type MetadataIndex,
   type SummaryOffset,
 } from "@mcap/core";
+import { CHUNK_HEAD_BYTES, ChunkBuilder, type BuiltChunk } from "./ChunkBuilder.js";
 import type { ChunkCompressor } from "./chunkCompression.js";
+import { crc32Combine } from "./crc32Combine.js";
 import type { ResolvedMcapWriteOptions } from "./McapWriteOptions.js";
 
 /** A chunk's content taken out of the encoder, to be encoded later by {@link McapEncoder.encodeChunk}. */
-export interface PendingChunk {
-  readonly records: Uint8Array;
-  readonly messageStartTime: bigint;
-  readonly messageEndTime: bigint;
-  readonly messageIndexes: readonly MessageIndex[];
-}
+export type PendingChunk = BuiltChunk;
 
 /** What {@link McapEncoder} needs besides the write options. */
 export interface McapEncoderInit {
   options: ResolvedMcapWriteOptions;
   /** Compresses chunk records; none means uncompressed chunks. */
-  compressChunk: ChunkCompressor | undefined;
+  compressor: ChunkCompressor | undefined;
   /** The Header's `library`. */
   library: string;
 }
@@ -36,33 +31,35 @@ export interface McapEncoderInit {
  *
  * Two sides: the logging side (`addSchema`, `addChannel`, `addMessage`, `takeChunk`) gathers
  * records into the open chunk synchronously and hands out full chunks; the writing side
- * (`start`, `encodeChunk`, `encodeMetadata`, `encodeAttachment`, `finish`) turns them into file
- * bytes, compressing chunks and keeping the summary's indexes, statistics and CRCs.
+ * (`start`, `encodeChunk`, `encodeMetadata`, `encodeAttachment`, `finish`, called one at a time)
+ * turns them into file bytes, compressing chunks and keeping the summary's indexes, statistics
+ * and CRCs. An uncompressed chunk's records are written from the buffer they were gathered in,
+ * and its CRC is reused for the data-section CRC instead of being computed again.
  */
 export class McapEncoder {
   readonly #options: ResolvedMcapWriteOptions;
-  readonly #compressChunk: ChunkCompressor | undefined;
+  readonly #compressor: ChunkCompressor | undefined;
   readonly #library: string;
-  readonly #chunk: McapChunkBuilder;
+  readonly #chunk: ChunkBuilder;
   readonly #out = new McapRecordBuilder();
   readonly #schemas: McapTypes.Schema[] = [];
   readonly #channels: McapTypes.Channel[] = [];
+  /** Messages per channel id. */
+  readonly #channelCounts: number[] = [];
   readonly #chunkIndexes: ChunkIndex[] = [];
   readonly #attachmentIndexes: AttachmentIndex[] = [];
   readonly #metadataIndexes: MetadataIndex[] = [];
-  readonly #channelCounts = new Map<number, number>();
   #position = 0n;
   #dataCrc = 0;
-  #messageCount = 0;
   #messageStartTime = 0n;
   #messageEndTime = 0n;
   #chunkCount = 0;
 
   constructor(init: McapEncoderInit) {
     this.#options = init.options;
-    this.#compressChunk = init.compressChunk;
+    this.#compressor = init.compressor;
     this.#library = init.library;
-    this.#chunk = new McapChunkBuilder({ useMessageIndex: init.options.emitMessageIndexes });
+    this.#chunk = new ChunkBuilder(init.options.chunkSize, init.options.emitMessageIndexes);
   }
 
   // ---- logging side ----
@@ -79,47 +76,38 @@ export class McapEncoder {
   addChannel(channel: Omit<McapTypes.Channel, "id">): number {
     const record = { ...channel, id: this.#channels.length };
     this.#channels.push(record);
+    this.#channelCounts.push(0);
     this.#chunk.addChannel(record);
     return record.id;
   }
 
   /**
-   * Adds a message (its data is copied) to the open chunk; returns the chunk when it reached the
-   * chunk size.
+   * Adds a message (its data is copied) to the open chunk, on a channel from {@link addChannel};
+   * returns the chunk when it reached the chunk size.
+   * @param logTime nanoseconds, also written as the publish time
    */
-  addMessage(message: McapTypes.Message): PendingChunk | undefined {
-    this.#chunk.addMessage(message);
-    if (this.#messageCount === 0 || message.logTime < this.#messageStartTime) {
-      this.#messageStartTime = message.logTime;
-    }
-    if (this.#messageCount === 0 || message.logTime > this.#messageEndTime) {
-      this.#messageEndTime = message.logTime;
-    }
-    this.#messageCount += 1;
-    this.#channelCounts.set(
-      message.channelId,
-      (this.#channelCounts.get(message.channelId) ?? 0) + 1,
-    );
-    return this.#chunk.byteLength >= this.#options.chunkSize ? this.takeChunk() : undefined;
+  addMessage(
+    channelId: number,
+    sequence: number,
+    logTime: bigint,
+    data: Uint8Array,
+  ): PendingChunk | undefined {
+    this.#chunk.addMessage(channelId, sequence, logTime, logTime, data);
+    this.#channelCounts[channelId]! += 1;
+    return this.#chunk.byteLength >= this.#options.chunkSize ? this.#chunk.take() : undefined;
+  }
+
+  /**
+   * Lets the encoder reuse the memory of a chunk it handed out, once its parts from
+   * {@link encodeChunk} were written and will not be read again.
+   */
+  recycleChunk(chunk: PendingChunk): void {
+    this.#chunk.recycle(chunk);
   }
 
   /** Takes the open chunk if it holds a message (to write it before another record). */
   takeChunk(): PendingChunk | undefined {
-    const chunk = this.#chunk;
-    if (chunk.numMessages === 0) {
-      return undefined;
-    }
-    const pending: PendingChunk = {
-      records: chunk.buffer,
-      messageStartTime: chunk.messageStartTime,
-      messageEndTime: chunk.messageEndTime,
-      messageIndexes: [...chunk.indices].map((i) => ({
-        channelId: i.channelId,
-        records: i.records,
-      })),
-    };
-    chunk.reset();
-    return pending;
+    return this.#chunk.messageCount === 0 ? undefined : this.#chunk.take();
   }
 
   // ---- writing side ----
@@ -132,27 +120,59 @@ export class McapEncoder {
   }
 
   /**
-   * A Chunk record (compressed) and its Message Index records, as parts to write in order: the
-   * chunk's header, its records (not copied again), and the indexes.
+   * The compressed bytes of a chunk's records (parts to write in order), or undefined without
+   * compression. Independent of the encoder's state: chunks may be compressed concurrently, then
+   * encoded in order by {@link encodeChunk}.
    */
-  encodeChunk(pending: PendingChunk): Uint8Array[] {
-    const { records } = pending;
-    let compression = "";
-    let data = records;
-    if (this.#compressChunk !== undefined) {
-      ({ compression, compressedData: data } = this.#compressChunk(records));
-    }
+  async compressChunk(pending: PendingChunk): Promise<Uint8Array[] | undefined> {
+    return await this.#compressor?.compress(pending.records);
+  }
+
+  /**
+   * A Chunk record and its Message Index records, as parts to write in order, given the chunk's
+   * compressed bytes from {@link compressChunk}. An uncompressed chunk is one part with its
+   * records (not copied again).
+   */
+  encodeChunk(pending: PendingChunk, compressed: Uint8Array[] | undefined): Uint8Array[] {
+    const { records, recordsCrc } = pending;
+    const compressor = this.#compressor;
+    const parts: Uint8Array[] = [];
     const chunkStart = this.#position;
-    const header = chunkHeader(pending, compression, records, data);
-    const chunkLength = BigInt(header.byteLength + data.byteLength);
-    this.#addData(header);
-    this.#addData(data);
-    const indexStart = this.#position;
+    let compressedSize: number;
+    if (compressor === undefined || compressed === undefined) {
+      const head = pending.buffer.subarray(0, CHUNK_HEAD_BYTES);
+      writeChunkHead(head, pending, "", recordsCrc, records.byteLength);
+      // The data-section CRC goes on from the head over the records, whose CRC we have.
+      this.#dataCrc = crc32Combine(crc32(head, this.#dataCrc), recordsCrc, records.byteLength);
+      this.#position += BigInt(pending.buffer.byteLength);
+      parts.push(pending.buffer);
+      compressedSize = records.byteLength;
+    } else {
+      compressedSize = compressed.reduce((sum, part) => sum + part.byteLength, 0);
+      const name = utf8.encode(compressor.name);
+      const head = new Uint8Array(CHUNK_HEAD_BYTES + name.byteLength);
+      writeChunkHead(head, pending, compressor.name, recordsCrc, compressedSize);
+      this.#addData(head);
+      parts.push(head);
+      for (const part of compressed) {
+        this.#addData(part);
+        parts.push(part);
+      }
+    }
+    const chunkLength = this.#position - chunkStart;
     const messageIndexOffsets = new Map<number, bigint>();
     let messageIndexLength = 0n;
-    for (const index of pending.messageIndexes) {
-      messageIndexOffsets.set(index.channelId, indexStart + BigInt(this.#out.length));
-      messageIndexLength += this.#out.writeMessageIndex(index);
+    for (const { channelId, record } of pending.messageIndexes) {
+      messageIndexOffsets.set(channelId, this.#position);
+      messageIndexLength += BigInt(record.byteLength);
+      this.#addData(record);
+      parts.push(record);
+    }
+    if (this.#chunkCount === 0 || pending.messageStartTime < this.#messageStartTime) {
+      this.#messageStartTime = pending.messageStartTime;
+    }
+    if (this.#chunkCount === 0 || pending.messageEndTime > this.#messageEndTime) {
+      this.#messageEndTime = pending.messageEndTime;
     }
     this.#chunkCount += 1;
     if (this.#options.emitChunkIndexes) {
@@ -163,12 +183,12 @@ export class McapEncoder {
         chunkLength,
         messageIndexOffsets,
         messageIndexLength,
-        compression,
-        compressedSize: BigInt(data.byteLength),
+        compression: compressed === undefined ? "" : (compressor?.name ?? ""),
+        compressedSize: BigInt(compressedSize),
         uncompressedSize: BigInt(records.byteLength),
       });
     }
-    return [header, data, this.#emitData()];
+    return parts;
   }
 
   /** A Metadata record. */
@@ -199,9 +219,11 @@ export class McapEncoder {
    * The open chunk, Data End, the summary section, Footer and closing magic: the last bytes, as
    * parts to write in order.
    */
-  finish(): Uint8Array[] {
+  async finish(): Promise<Uint8Array[]> {
     const pending = this.takeChunk();
-    const parts: Uint8Array[] = pending === undefined ? [] : this.encodeChunk(pending);
+    this.#chunk.release();
+    const parts: Uint8Array[] =
+      pending === undefined ? [] : this.encodeChunk(pending, await this.compressChunk(pending));
     const o = this.#options;
     this.#out.writeDataEnd({ dataSectionCrc: this.#dataCrc });
     const base = this.#position; // where this buffer starts in the file
@@ -286,7 +308,7 @@ export class McapEncoder {
 
   #statistics(): McapTypes.Statistics {
     return {
-      messageCount: BigInt(this.#messageCount),
+      messageCount: BigInt(this.#channelCounts.reduce((sum, n) => sum + n, 0)),
       schemaCount: this.#schemas.length,
       channelCount: this.#channels.length,
       attachmentCount: this.#attachmentIndexes.length,
@@ -295,7 +317,7 @@ export class McapEncoder {
       messageStartTime: this.#messageStartTime,
       messageEndTime: this.#messageEndTime,
       channelMessageCounts: new Map(
-        [...this.#channelCounts].map(([id, n]) => [id, BigInt(n)] as const),
+        this.#channelCounts.flatMap((n, id) => (n > 0 ? [[id, BigInt(n)] as const] : [])),
       ),
     };
   }
@@ -303,27 +325,26 @@ export class McapEncoder {
 
 const utf8 = new TextEncoder();
 
-/** The Chunk record up to its records: opcode, length and the fields before `records`. */
-function chunkHeader(
+/**
+ * Writes the Chunk record up to its records into `head` (sized for the compression name):
+ * opcode, length, start and end time, uncompressed size, CRC, compression, records length.
+ */
+function writeChunkHead(
+  head: Uint8Array,
   pending: PendingChunk,
   compression: string,
-  records: Uint8Array,
-  data: Uint8Array,
-): Uint8Array {
+  recordsCrc: number,
+  storedBytes: number,
+): void {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const name = utf8.encode(compression);
-  // start, end, uncompressed size (u64 x3), CRC (u32), compression (u32 length + bytes),
-  // records length (u64), then the records.
-  const fields = 8 + 8 + 8 + 4 + 4 + name.byteLength + 8;
-  const header = new Uint8Array(1 + 8 + fields);
-  const view = new DataView(header.buffer);
   view.setUint8(0, Opcode.CHUNK);
-  view.setBigUint64(1, BigInt(fields + data.byteLength), true);
+  view.setBigUint64(1, BigInt(head.byteLength - 9 + storedBytes), true);
   view.setBigUint64(9, pending.messageStartTime, true);
   view.setBigUint64(17, pending.messageEndTime, true);
-  view.setBigUint64(25, BigInt(records.byteLength), true);
-  view.setUint32(33, crc32(records), true);
+  view.setBigUint64(25, BigInt(pending.records.byteLength), true);
+  view.setUint32(33, recordsCrc, true);
   view.setUint32(37, name.byteLength, true);
-  header.set(name, 41);
-  view.setBigUint64(41 + name.byteLength, BigInt(data.byteLength), true);
-  return header;
+  head.set(name, 41);
+  view.setBigUint64(41 + name.byteLength, BigInt(storedBytes), true);
 }

@@ -10,6 +10,9 @@ import { RawChannel } from "../core/RawChannel.js";
 import { CapturingLogger } from "../core/testing/RecordingSink.js";
 import { LIBRARY_ID } from "../core/version.js";
 import type { McapCompression } from "./chunkCompression.js";
+import { readFile } from "node:fs/promises";
+import { McapStreamReader } from "@mcap/core";
+import { loadDecompressHandlers } from "./chunkCompression.js";
 import { FileWritable, type McapWritable } from "./FileWritable.js";
 import { openMcap } from "./McapWriter.js";
 import { readIndexed, readStream } from "./testing/readMcap.js";
@@ -109,6 +112,40 @@ for (const compression of ["zstd", "lz4", null] as McapCompression[]) {
       streamed.messages.map((m) => ({ topic: m.topic, logTime: m.logTime, data: m.data })),
       expected,
     );
+  });
+}
+
+for (const compression of ["zstd", null] as McapCompression[]) {
+  test(`compression ${String(compression)}: metadata sits between the chunks logged before and after it`, async () => {
+    const path = join(dir, `order-${String(compression)}.mcap`);
+    const context = new Context();
+    const channel = new RawChannel("/o", { context, messageEncoding: "json" });
+    const writer = await openMcap(path, { context, compression, chunkSize: 1024 });
+    const log = (from: number) => {
+      for (let i = from; i < from + 40; i++) {
+        channel.log(payload(i), { logTime: BigInt(i) }); // fills several chunks at once
+      }
+    };
+    log(0);
+    const first = writer.writeMetadata("first", { at: "40" }); // not awaited: queued in between
+    log(40);
+    const second = writer.writeMetadata("second", { at: "80" });
+    log(80);
+    await Promise.all([first, second]);
+    await writer.close();
+
+    const reader = new McapStreamReader({ decompressHandlers: await loadDecompressHandlers() });
+    reader.append(await readFile(path));
+    const order: string[] = [];
+    for (let record; (record = reader.nextRecord());) {
+      if (record.type === "Message") {
+        order.push(`${record.logTime}`);
+      } else if (record.type === "Metadata") {
+        order.push(record.name);
+      }
+    }
+    const times = (from: number) => Array.from({ length: 40 }, (_, i) => `${from + i}`);
+    assert.deepEqual(order, [...times(0), "first", ...times(40), "second", ...times(80)]);
   });
 }
 

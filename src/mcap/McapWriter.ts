@@ -31,7 +31,7 @@ export interface McapAttachment {
 
 /** One unit of work for the file, in log order. */
 type Work =
-  | { kind: "chunk"; chunk: PendingChunk }
+  | { kind: "chunks"; chunks: PendingChunk[] }
   | { kind: "metadata"; metadata: McapTypes.Metadata }
   | { kind: "attachment"; attachment: McapTypes.Attachment }
   | { kind: "end" };
@@ -52,7 +52,7 @@ export async function openMcap(
   const resolved = resolveMcapWriteOptions(options);
   const encoder = new McapEncoder({
     options: resolved,
-    compressChunk: await loadChunkCompressor(resolved.compression),
+    compressor: await loadChunkCompressor(resolved.compression),
     library: `${LIBRARY_ID} ${LIBRARY_IDENTIFIER}`,
   });
   const file =
@@ -100,6 +100,13 @@ export class McapWriter implements Sink, AsyncDisposable {
   readonly #file: FileWritable | undefined;
   readonly #queueBytes: number;
   readonly #queue: SerialQueue<Work>;
+  /**
+   * The chunks of the last queued `chunks` work that has not started: chunks that fill up until
+   * it runs join it, so that they are compressed side by side and written with one `writev`.
+   */
+  #batch: PendingChunk[] | undefined;
+  /** Bytes of chunk records queued and not yet written (bounded by `queueBytes`). */
+  #pendingBytes = 0;
   /** MCAP channel id and last message sequence number of each recorded channel. */
   readonly #channels = new Map<RawChannel, { id: number; sequence: number }>();
   readonly #schemaIds = new Map<string, { schema: Schema; id: number }[]>();
@@ -154,24 +161,18 @@ export class McapWriter implements Sink, AsyncDisposable {
     if (
       this.#closing !== undefined ||
       this.#queue.closed ||
-      this.#queue.bytes >= this.#queueBytes
+      this.#pendingBytes >= this.#queueBytes
     ) {
       this.#drop(channel);
       return;
     }
     const entry = this.#channels.get(channel) ?? this.#register(channel);
     entry.sequence = (entry.sequence + 1) >>> 0;
-    const chunk = this.#encoder.addMessage({
-      channelId: entry.id,
-      sequence: entry.sequence,
-      logTime: metadata.logTime,
-      publishTime: metadata.logTime,
-      data,
-    });
+    const chunk = this.#encoder.addMessage(entry.id, entry.sequence, metadata.logTime, data);
     this.#messages += 1;
     this.#messageBytes += data.byteLength;
     if (chunk !== undefined) {
-      this.#queue.push({ kind: "chunk", chunk }, chunk.records.byteLength);
+      this.#pushChunk(chunk);
     }
   }
 
@@ -237,7 +238,7 @@ export class McapWriter implements Sink, AsyncDisposable {
 
   async #close(): Promise<void> {
     this.context.removeSink(this.id);
-    this.#queue.push({ kind: "end" }); // writes the open chunk first
+    this.#push({ kind: "end" }); // writes the open chunk first
     let failure: unknown;
     try {
       await this.#queue.close();
@@ -275,8 +276,28 @@ export class McapWriter implements Sink, AsyncDisposable {
   #pushOpenChunk(): void {
     const chunk = this.#encoder.takeChunk();
     if (chunk !== undefined) {
-      this.#queue.push({ kind: "chunk", chunk }, chunk.records.byteLength);
+      this.#pushChunk(chunk);
     }
+  }
+
+  /** Queues a full chunk: into the waiting batch, or as new work after what is queued. */
+  #pushChunk(chunk: PendingChunk): void {
+    if (this.#batch !== undefined) {
+      this.#batch.push(chunk);
+    } else {
+      const chunks = [chunk];
+      if (!this.#queue.push({ kind: "chunks", chunks })) {
+        return; // the writer failed or closed
+      }
+      this.#batch = chunks;
+    }
+    this.#pendingBytes += chunk.records.byteLength;
+  }
+
+  /** Queues work other than chunks; chunks that fill up later go after it. */
+  #push(work: Work): void {
+    this.#batch = undefined;
+    this.#queue.push(work);
   }
 
   async #enqueue(work: Work): Promise<void> {
@@ -284,21 +305,51 @@ export class McapWriter implements Sink, AsyncDisposable {
       throw this.#queue.error ?? new FoxgloveError("ERR_SINK_CLOSED", "the MCAP writer is closed");
     }
     this.#pushOpenChunk(); // keep file order = log order
-    this.#queue.push(work);
+    this.#push(work);
     await this.#queue.flush();
   }
 
   async #write(work: Work): Promise<void> {
-    const parts =
-      work.kind === "chunk"
-        ? this.#encoder.encodeChunk(work.chunk)
-        : work.kind === "metadata"
-          ? [this.#encoder.encodeMetadata(work.metadata)]
-          : work.kind === "attachment"
-            ? [this.#encoder.encodeAttachment(work.attachment)]
-            : this.#encoder.finish();
-    for (const part of parts) {
-      await this.#writable.write(part);
+    if (work.kind === "chunks") {
+      await this.#writeChunks(work.chunks);
+      return;
+    }
+    await this.#output(
+      work.kind === "metadata"
+        ? [this.#encoder.encodeMetadata(work.metadata)]
+        : work.kind === "attachment"
+          ? [this.#encoder.encodeAttachment(work.attachment)]
+          : await this.#encoder.finish(),
+    );
+  }
+
+  async #writeChunks(chunks: PendingChunk[]): Promise<void> {
+    if (chunks === this.#batch) {
+      this.#batch = undefined; // chunks that fill up from now on are written after these
+    }
+    const bytes = chunks.reduce((sum, chunk) => sum + chunk.records.byteLength, 0);
+    try {
+      // Compressed side by side (zstd on libuv's pool), then encoded in order.
+      const compressed = await Promise.all(chunks.map((c) => this.#encoder.compressChunk(c)));
+      await this.#output(
+        chunks.flatMap((chunk, i) => this.#encoder.encodeChunk(chunk, compressed[i])),
+      );
+    } finally {
+      this.#pendingBytes -= bytes;
+    }
+    if (this.#file !== undefined) {
+      // Our file keeps nothing once written (a caller's writable might): reuse the memory.
+      chunks.forEach((chunk) => this.#encoder.recycleChunk(chunk));
+    }
+  }
+
+  async #output(parts: Uint8Array[]): Promise<void> {
+    if (this.#writable.writev !== undefined) {
+      await this.#writable.writev(parts);
+    } else {
+      for (const part of parts) {
+        await this.#writable.write(part);
+      }
     }
   }
 

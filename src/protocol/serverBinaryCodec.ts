@@ -47,6 +47,30 @@ export function writeMessageData(
   target.set(data, offset + MESSAGE_DATA_HEADER_SIZE);
 }
 
+/** Bytes before the payload in a v1 `MessageData`: opcode, u32 subscription id, u64 log time. */
+export const MESSAGE_DATA_V1_HEADER_SIZE = 13;
+
+/**
+ * Writes a v1 `MessageData` (opcode 0x01, u32 subscription id, u64 log time, data) into `target`
+ * at `offset` (the caller sized it). Throws `ERR_ENCODE` for out-of-range fields.
+ */
+export function writeMessageDataV1(
+  target: Uint8Array,
+  offset: number,
+  subscriptionId: number,
+  logTime: bigint,
+  data: Uint8Array,
+): void {
+  checkU32(subscriptionId, "messageData.subscriptionId");
+  checkU64(logTime, "messageData.logTime");
+  checkBytes(data, "messageData.data");
+  const view = new DataView(target.buffer, target.byteOffset + offset, MESSAGE_DATA_V1_HEADER_SIZE);
+  view.setUint8(0, Op.MessageData);
+  view.setUint32(1, subscriptionId, true);
+  view.setBigUint64(5, logTime, true);
+  target.set(data, offset + MESSAGE_DATA_V1_HEADER_SIZE);
+}
+
 /** A v2 server `MessageData` message (4.2.1); throws `ERR_ENCODE` on out-of-range fields. */
 export function encodeMessageData(
   channelId: number,
@@ -105,14 +129,11 @@ export function encodeServerBinary(
   switch (m.op) {
     case "messageData": {
       if ("subscriptionId" in m) {
-        checkU32(m.subscriptionId, "messageData.subscriptionId");
-        checkU64(m.logTime, "messageData.logTime");
-        const data = checkBytes(m.data, "messageData.data");
-        return new ByteWriter(13 + data.length)
-          .u8(Op.MessageData)
-          .u32(m.subscriptionId)
-          .u64(m.logTime)
-          .raw(data).bytes;
+        const out = new Uint8Array(
+          MESSAGE_DATA_V1_HEADER_SIZE + checkBytes(m.data, "messageData.data").length,
+        );
+        writeMessageDataV1(out, 0, m.subscriptionId, m.logTime, m.data);
+        return out;
       }
       return encodeMessageData(m.channelId, m.logTime, m.data);
     }

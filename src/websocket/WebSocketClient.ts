@@ -10,7 +10,11 @@ import {
   type ServerMessageV1,
 } from "../protocol/index.js";
 import { nextClientId, type ViewerConnection } from "../remote/ViewerConnection.js";
-import type { SharedMessageData } from "./SharedMessageData.js";
+import {
+  WireFrame,
+  type ReliableMessageFrames,
+  type SharedMessageData,
+} from "./SharedMessageData.js";
 import { usesSchemaTable, type Subprotocol } from "./subprotocol.js";
 
 /** Bytes the socket may buffer before sends wait for it to drain. */
@@ -25,9 +29,13 @@ export interface WebSocketClientInit {
   socket: WebSocket;
   /**
    * The connection under `socket`; corked for the rest of the event-loop turn at the first send,
-   * so a burst of messages leaves in one write instead of one per message.
+   * so a burst of messages leaves in one write instead of one per message. Prebuilt binary frames
+   * ({@link WireFrame}) are written to it directly, in order with what `socket` sends: the server
+   * must not enable permessage-deflate. Without it, frames go through `socket.send`.
    */
   stream?: Duplex;
+  /** Shares the frames of a reliable `messageData` the hub sends to several clients. */
+  reliableFrames?: ReliableMessageFrames;
   subprotocol: Subprotocol;
   name: string;
   /** Most messages waiting for the socket; beyond, the client is disconnected. */
@@ -52,10 +60,13 @@ export class WebSocketClient implements ViewerConnection {
   readonly name: string;
   readonly subprotocol: Subprotocol;
   readonly #abort = new AbortController();
+  /** Mirrors `#abort.signal.aborted` (read per message). */
+  #closed = false;
   readonly #socket: WebSocket;
   readonly #stream: Duplex | undefined;
   #corked = false;
-  readonly #queue: SerialQueue<string | Uint8Array>;
+  readonly #reliableFrames: ReliableMessageFrames | undefined;
+  readonly #queue: SerialQueue<string | Uint8Array | WireFrame>;
   readonly #lossyBacklogSize: number;
   readonly #serverInfoExtra: WebSocketClientInit["serverInfoExtra"];
   readonly #onOverflow: (client: WebSocketClient) => void;
@@ -69,6 +80,7 @@ export class WebSocketClient implements ViewerConnection {
   constructor(init: WebSocketClientInit) {
     this.#socket = init.socket;
     this.#stream = init.stream;
+    this.#reliableFrames = init.reliableFrames;
     this.subprotocol = init.subprotocol;
     this.name = init.name;
     this.#lossyBacklogSize = init.lossyBacklogSize;
@@ -141,7 +153,12 @@ export class WebSocketClient implements ViewerConnection {
   send(message: ServerMessage): void {
     if (message.op === "messageData") {
       const subscriptionId = this.#subscriptionOf.get(message.channelId);
-      if (subscriptionId !== undefined) {
+      if (subscriptionId === undefined) {
+        return;
+      }
+      if (this.#reliableFrames !== undefined) {
+        this.#sendShared(subscriptionId, this.#reliableFrames.of(message), false);
+      } else {
         const { logTime, data } = message;
         this.#enqueue({ op: "messageData", subscriptionId, logTime, data }, false);
       }
@@ -171,17 +188,23 @@ export class WebSocketClient implements ViewerConnection {
    */
   sendLossy(channelId: number, message: SharedMessageData): void {
     const subscriptionId = this.#subscriptionOf.get(channelId);
-    if (subscriptionId === undefined || !this.#admits(true)) {
+    if (subscriptionId !== undefined) {
+      this.#sendShared(subscriptionId, message, true);
+    }
+  }
+
+  #sendShared(subscriptionId: number, message: SharedMessageData, lossy: boolean): void {
+    if (!this.#admits(lossy)) {
       return;
     }
-    let frame: Uint8Array;
+    let frame: WireFrame;
     try {
       frame = message.frameFor(subscriptionId);
     } catch (error) {
       log.warn(`cannot encode messageData for WebSocket client ${this.name}:`, error);
       return;
     }
-    this.#enqueueFrame(frame, true);
+    this.#enqueueFrame(frame, lossy);
   }
 
   /** A v1-only message (time, playback state), lossy or not. */
@@ -196,9 +219,10 @@ export class WebSocketClient implements ViewerConnection {
 
   /** Closes the socket (after what it already buffered) and discards the queue. Idempotent. */
   close(code = 1000, reason = ""): void {
-    if (this.#abort.signal.aborted) {
+    if (this.#closed) {
       return;
     }
+    this.#closed = true;
     this.#abort.abort();
     this.#queue.clear();
     try {
@@ -210,7 +234,7 @@ export class WebSocketClient implements ViewerConnection {
 
   /** False (counting a dropped Lossy message) when a message must not be queued. */
   #admits(lossy: boolean): boolean {
-    if (this.#abort.signal.aborted) {
+    if (this.#closed) {
       return false;
     }
     if (lossy && this.#queue.size >= this.#lossyBacklogSize) {
@@ -234,7 +258,7 @@ export class WebSocketClient implements ViewerConnection {
     this.#enqueueFrame(frame, lossy);
   }
 
-  #enqueueFrame(frame: string | Uint8Array, lossy: boolean): void {
+  #enqueueFrame(frame: string | Uint8Array | WireFrame, lossy: boolean): void {
     const socket = this.#socket;
     if (
       this.#queue.idle &&
@@ -266,7 +290,7 @@ export class WebSocketClient implements ViewerConnection {
     this.#onOverflow(this);
   }
 
-  #transmit(frame: string | Uint8Array): void | Promise<void> {
+  #transmit(frame: string | Uint8Array | WireFrame): void | Promise<void> {
     const socket = this.#socket;
     if (socket.readyState !== socket.OPEN) {
       return;
@@ -279,14 +303,20 @@ export class WebSocketClient implements ViewerConnection {
   }
 
   /** Sends one frame, corking the connection until the end of this event-loop turn. */
-  #write(frame: string | Uint8Array, sent?: () => void): void {
+  #write(frame: string | Uint8Array | WireFrame, sent?: () => void): void {
     const stream = this.#stream;
     if (stream !== undefined && !this.#corked) {
       this.#corked = true;
       stream.cork();
       process.nextTick(this.#uncork);
     }
-    this.#socket.send(frame, sent);
+    if (!(frame instanceof WireFrame)) {
+      this.#socket.send(frame, sent);
+    } else if (stream !== undefined) {
+      stream.write(frame.bytes, sent);
+    } else {
+      this.#socket.send(frame.message, sent);
+    }
   }
 
   readonly #uncork = (): void => {

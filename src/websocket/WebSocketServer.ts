@@ -23,7 +23,7 @@ import { ViewerHub } from "../remote/ViewerHub.js";
 import type { ViewerKey } from "../remote/ViewerConnection.js";
 import type { ViewerStatus } from "../remote/ViewerListener.js";
 import type { ViewerMedia } from "../remote/ViewerMedia.js";
-import { SharedMessageData } from "./SharedMessageData.js";
+import { ReliableMessageFrames, SharedMessageData } from "./SharedMessageData.js";
 import { MISSING_SUBPROTOCOL, selectSubprotocol } from "./subprotocol.js";
 import { WebSocketClient } from "./WebSocketClient.js";
 import {
@@ -65,6 +65,7 @@ export class WebSocketServer implements AsyncDisposable {
   readonly #options: ResolvedWebSocketServerOptions;
   readonly #hub: ViewerHub;
   readonly #clients = new Map<ViewerKey, WebSocketClient>();
+  readonly #reliableFrames = new ReliableMessageFrames();
   readonly #http: Server;
   readonly #wss: WsServer;
   #started = false;
@@ -82,6 +83,8 @@ export class WebSocketServer implements AsyncDisposable {
     this.#wss = new WsServer({
       noServer: true,
       maxPayload: this.#options.maxMessageSize,
+      // Clients' prebuilt frames are written to their connections directly (WebSocketClient).
+      perMessageDeflate: false,
       handleProtocols: (offered) => selectSubprotocol([...offered]) ?? false,
     });
     this.#http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -235,6 +238,7 @@ export class WebSocketServer implements AsyncDisposable {
     const client = new WebSocketClient({
       socket: ws,
       stream,
+      reliableFrames: this.#reliableFrames,
       subprotocol,
       name: peer,
       backlogSize: this.#options.messageBacklogSize,
