@@ -53,6 +53,8 @@ export interface CloudSessionOptions {
   /** Draco method and bits, passed to both devices (default: each SDK's default policy). */
   method?: string | undefined;
   bits?: number | undefined;
+  /** Our gateway's `pointCloudEncoders` (ignored for the reference). */
+  encoders?: string | undefined;
   onDeviceLog?: (line: string) => void;
 }
 
@@ -67,6 +69,7 @@ export async function measureCloudSession(
   const args = ["--name", `bench-${impl}`, "--cloud-schema", o.files.schema];
   if (o.method !== undefined) args.push("--cloud-method", o.method);
   if (o.bits !== undefined) args.push("--cloud-bits", String(o.bits));
+  if (o.encoders !== undefined && impl === "ours") args.push("--cloud-encoders", o.encoders);
   const proc = DeviceProcess.start({
     ...deviceCommand(impl, o.python, args),
     env: { FOXGLOVE_API_URL: o.api.url, FOXGLOVE_DEVICE_TOKEN: o.device.token },

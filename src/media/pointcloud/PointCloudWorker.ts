@@ -22,24 +22,14 @@ export interface TranscodeReply {
 
 type Pending = { resolve: (data: Uint8Array) => void; reject: (error: unknown) => void };
 
-/**
- * One worker thread per process that runs `transcodePointCloud` with its own Draco module, so
- * encoding never blocks the event loop (and the device's logging, networking and viewers). The
- * thread starts on first use and does not keep the process alive. Under `tsx` (tests, the demo
- * from source) the worker registers tsx itself; the built package runs the compiled file.
- */
-export class PointCloudWorker {
-  static #shared: PointCloudWorker | undefined;
+/** One worker thread with its own Draco module; its jobs run one after another. */
+class EncoderThread {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
-  #next = 1;
+  readonly #onExit: (thread: EncoderThread) => void;
 
-  /** The process-wide worker. */
-  static shared(): PointCloudWorker {
-    return (PointCloudWorker.#shared ??= new PointCloudWorker());
-  }
-
-  private constructor() {
+  constructor(onExit: (thread: EncoderThread) => void) {
+    this.#onExit = onExit;
     const source = import.meta.url.endsWith(".ts");
     const entry = new URL(
       source ? "./transcodeWorker.ts" : "./transcodeWorker.js",
@@ -68,31 +58,80 @@ export class PointCloudWorker {
     });
     this.#worker.on("error", (error) => this.#fail(error));
     this.#worker.on("exit", (code) => this.#fail(new Error(`point-cloud worker exited (${code})`)));
-    this.#worker.unref(); // referenced only while a job is pending (see transcode)
+    this.#worker.unref(); // referenced only while a job is pending (see run)
+  }
+
+  /** Jobs sent and not answered yet. */
+  get load(): number {
+    return this.#pending.size;
+  }
+
+  run(job: TranscodeJob, resolve: Pending["resolve"], reject: Pending["reject"]): void {
+    if (this.#pending.size === 0) this.#worker.ref(); // keep the process alive for the answer
+    this.#pending.set(job.id, { resolve, reject });
+    this.#worker.postMessage(job, [job.data.buffer as ArrayBuffer]);
+  }
+
+  #fail(error: Error): void {
+    log.error("point-cloud worker failed", error);
+    this.#onExit(this);
+    for (const p of this.#pending.values()) p.reject(error);
+    this.#pending.clear();
+  }
+}
+
+/**
+ * The process's point-cloud encoder threads: each runs `transcodePointCloud` with its own Draco
+ * module, so encoding never blocks the event loop (and the device's logging, networking and
+ * viewers). Threads start on demand (a job goes to an idle thread, else to a new one while fewer
+ * than the job's `threads` exist, else to the least busy one) and do not keep the process alive.
+ * Under `tsx` (tests, the demo from source) a thread registers tsx itself; the built package runs
+ * the compiled file.
+ */
+export class PointCloudWorker {
+  static #shared: PointCloudWorker | undefined;
+  readonly #threads: EncoderThread[] = [];
+  #next = 1;
+
+  /** The process-wide pool. */
+  static shared(): PointCloudWorker {
+    return (PointCloudWorker.#shared ??= new PointCloudWorker());
+  }
+
+  private constructor() {}
+
+  /** Threads started (and not failed) so far. */
+  get threads(): number {
+    return this.#threads.length;
   }
 
   /**
-   * Transcodes one message in the worker (`data` is transferred: the caller must not use it
-   * afterwards). Rejects with the FoxgloveError of a cloud that cannot be compressed.
+   * Transcodes one message in a worker thread (`data` is transferred: the caller must not use it
+   * afterwards), starting up to `threads` threads (default 1) to run jobs side by side. Rejects
+   * with the FoxgloveError of a cloud that cannot be compressed.
    */
   transcode(
     format: PointCloudInputFormat,
     data: Uint8Array,
     options: DracoEncodeOptions,
+    threads = 1,
   ): Promise<Uint8Array> {
-    const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      if (this.#pending.size === 0) this.#worker.ref(); // keep the process alive for the answer
-      this.#pending.set(id, { resolve, reject });
-      const job: TranscodeJob = { id, format, data, options };
-      this.#worker.postMessage(job, [data.buffer as ArrayBuffer]);
-    });
+    const job: TranscodeJob = { id: this.#next++, format, data, options };
+    return new Promise((resolve, reject) => this.#pick(threads).run(job, resolve, reject));
   }
 
-  #fail(error: Error): void {
-    log.error("point-cloud worker failed", error);
-    if (PointCloudWorker.#shared === this) PointCloudWorker.#shared = undefined;
-    for (const p of this.#pending.values()) p.reject(error);
-    this.#pending.clear();
+  #pick(threads: number): EncoderThread {
+    let best: EncoderThread | undefined;
+    for (const t of this.#threads) {
+      if (best === undefined || t.load < best.load) best = t;
+    }
+    if (best === undefined || (best.load > 0 && this.#threads.length < threads)) {
+      best = new EncoderThread((failed) => {
+        const i = this.#threads.indexOf(failed);
+        if (i >= 0) this.#threads.splice(i, 1);
+      });
+      this.#threads.push(best);
+    }
+    return best;
   }
 }
