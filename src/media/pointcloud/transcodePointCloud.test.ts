@@ -460,34 +460,16 @@ describe("transcoding (point_cloud_transcode.rs tests)", () => {
     const view = viewOf(out.data);
     const read = (name: string, get: (at: number) => number) =>
       [...Array(n).keys()].map((p) => get(p * out.point_stride + f(name).offset));
-    assert.deepEqual(
-      read("u8", (at) => view.getUint8(at)),
-      want("u8"),
-    );
-    assert.deepEqual(
-      read("i8", (at) => view.getInt8(at)),
-      [-100, -101, -102, -103, -104],
-    );
-    assert.deepEqual(
-      read("u16", (at) => view.getUint16(at, true)),
-      want("u16"),
-    );
-    assert.deepEqual(
-      read("i16", (at) => view.getInt16(at, true)),
-      [-30_000, -30_001, -30_002, -30_003, -30_004],
-    );
-    assert.deepEqual(
-      read("u32", (at) => view.getUint32(at, true)),
-      want("u32"),
-    );
-    assert.deepEqual(
-      read("i32", (at) => view.getInt32(at, true)),
-      [0, 1, 2, 3, 4].map((p) => -2_000_000_000 - p),
-    );
-    assert.deepEqual(
-      read("f32", (at) => view.getFloat32(at, true)),
-      want("f32"),
-    );
+    const expected: [string, (at: number) => number, number[]][] = [
+      ["u8", (at) => view.getUint8(at), want("u8")],
+      ["i8", (at) => view.getInt8(at), [-100, -101, -102, -103, -104]],
+      ["u16", (at) => view.getUint16(at, true), want("u16")],
+      ["i16", (at) => view.getInt16(at, true), [0, 1, 2, 3, 4].map((p) => -30_000 - p)],
+      ["u32", (at) => view.getUint32(at, true), want("u32")],
+      ["i32", (at) => view.getInt32(at, true), [0, 1, 2, 3, 4].map((p) => -2_000_000_000 - p)],
+      ["f32", (at) => view.getFloat32(at, true), want("f32")],
+    ];
+    for (const [name, get, values] of expected) assert.deepEqual(read(name, get), values, name);
   });
 
   test("kd-tree and sequential stay within the quantization error for 1…30 bits", () => {
