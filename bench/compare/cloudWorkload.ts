@@ -55,6 +55,11 @@ export interface CloudSessionOptions {
   bits?: number | undefined;
   /** Our gateway's `pointCloudEncoders` (ignored for the reference). */
   encoders?: string | undefined;
+  /**
+   * CPUs both devices are pinned to (`taskset -c`, e.g. `0` for a one-core device), so the encoding
+   * competes with the rest of the device as on a small or busy computer; default: not pinned.
+   */
+  cpus?: string | undefined;
   onDeviceLog?: (line: string) => void;
 }
 
@@ -70,8 +75,11 @@ export async function measureCloudSession(
   if (o.method !== undefined) args.push("--cloud-method", o.method);
   if (o.bits !== undefined) args.push("--cloud-bits", String(o.bits));
   if (o.encoders !== undefined && impl === "ours") args.push("--cloud-encoders", o.encoders);
+  const command = deviceCommand(impl, o.python, args);
   const proc = DeviceProcess.start({
-    ...deviceCommand(impl, o.python, args),
+    ...(o.cpus === undefined
+      ? command
+      : { command: "taskset", args: ["-c", o.cpus, command.command, ...command.args] }),
     env: { FOXGLOVE_API_URL: o.api.url, FOXGLOVE_DEVICE_TOKEN: o.device.token },
     ...(o.onDeviceLog !== undefined ? { onStderr: o.onDeviceLog } : {}),
   });
