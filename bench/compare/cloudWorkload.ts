@@ -53,6 +53,13 @@ export interface CloudSessionOptions {
   /** Draco method and bits, passed to both devices (default: each SDK's default policy). */
   method?: string | undefined;
   bits?: number | undefined;
+  /** Our gateway's `pointCloudEncoders` (ignored for the reference). */
+  encoders?: string | undefined;
+  /**
+   * CPUs both devices are pinned to (`taskset -c`, e.g. `0` for a one-core device), so the encoding
+   * competes with the rest of the device as on a small or busy computer; default: not pinned.
+   */
+  cpus?: string | undefined;
   onDeviceLog?: (line: string) => void;
 }
 
@@ -67,8 +74,12 @@ export async function measureCloudSession(
   const args = ["--name", `bench-${impl}`, "--cloud-schema", o.files.schema];
   if (o.method !== undefined) args.push("--cloud-method", o.method);
   if (o.bits !== undefined) args.push("--cloud-bits", String(o.bits));
+  if (o.encoders !== undefined && impl === "ours") args.push("--cloud-encoders", o.encoders);
+  const command = deviceCommand(impl, o.python, args);
   const proc = DeviceProcess.start({
-    ...deviceCommand(impl, o.python, args),
+    ...(o.cpus === undefined
+      ? command
+      : { command: "taskset", args: ["-c", o.cpus, command.command, ...command.args] }),
     env: { FOXGLOVE_API_URL: o.api.url, FOXGLOVE_DEVICE_TOKEN: o.device.token },
     ...(o.onDeviceLog !== undefined ? { onStderr: o.onDeviceLog } : {}),
   });

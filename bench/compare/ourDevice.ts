@@ -34,6 +34,7 @@ const { values } = parseArgs({
     "cloud-schema": { type: "string" },
     "cloud-method": { type: "string" },
     "cloud-bits": { type: "string" },
+    "cloud-encoders": { type: "string" },
   },
 });
 const qos = values.qos as Qos;
@@ -86,6 +87,9 @@ const gateway = startGateway({
       }
     : {}),
   ...(values.backlog !== undefined ? { messageBacklogSize: Number(values.backlog) } : {}),
+  ...(values["cloud-encoders"] !== undefined
+    ? { pointCloudEncoders: Number(values["cloud-encoders"]) }
+    : {}),
   listener: {
     onConnectionStatusChanged: (s) => emit("status", { status: STATUS_NAMES[s] }),
     onSubscribe: (_client, ch) => {

@@ -67,6 +67,8 @@ const HELP = `npm run bench:compare [-- options]
   --cloud-bits B       quantization bits for both gateways (default 12)
   --video-seconds S    logging time of one video run (default 10; --quick: 5); runs per
                        gateway: --repeats, alternating ours and the reference
+  --cloud-encoders N   our gateway's pointCloudEncoders (default: its default; the reference has none)
+  --cloud-cpus LIST    pin both devices to these CPUs (taskset -c LIST, e.g. 0: a one-core device)
   --tsx                run our device programs from src/ through tsx (default: the built package,
                        dist/, with plain node, as users run it)`;
 
@@ -94,6 +96,8 @@ const { values } = parseArgs({
     "cloud-method": { type: "string" },
     "cloud-bits": { type: "string" },
     "video-seconds": { type: "string" },
+    "cloud-encoders": { type: "string" },
+    "cloud-cpus": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -348,6 +352,8 @@ if (!videoOnly) {
       phases: 1,
       method: values["cloud-method"],
       bits: cloudBits,
+      encoders: values["cloud-encoders"],
+      cpus: values["cloud-cpus"],
       ...(values.verbose ? { onDeviceLog: (l: string) => console.error(`  ${impl}| ${l}`) } : {}),
     });
     for (const s of got) {
@@ -400,7 +406,7 @@ const command = `npm run bench:compare${process.argv.length > 2 ? ` -- ${process
 const cloudSection = [
   `### Point clouds (\`--workload pointcloud\`)`,
   "",
-  `Both gateways log the same encoded synthetic lidar \`foxglove.PointCloud\` (protobuf, ${fmt(cloudPoints, 0)} points, float32 x/y/z + uint8 intensity/ring, ${fmt(cloudFiles.rawBytes, 0)} B), generated once and read from one file, on a Lossy channel at ${fmt(cloudRate, 0)} clouds/s for ${fmt(cloudSeconds, 0)} s to one viewer (our viewer library); reference: foxglove-sdk ${CLOUD_SDK_VERSION}. Draco: ${values["cloud-method"] === undefined && cloudBits === undefined ? "each SDK's default policy (kd-tree, 12 bits)" : `${values["cloud-method"] ?? "kdTree"}, ${cloudBits ?? 12} bits, the same policy on both`}. Both at the default 100 KiB data-track message limit (the reference's Python API cannot raise it, and Reliable channels are never compressed): clouds that compress to more are dropped after encoding. CPU per cloud = device process CPU from the first cloud until 1 s after the last / clouds logged (it includes the encoding, which runs in the background on both). Medians of ${repeats} session(s), ours and reference interleaved.`,
+  `Both gateways log the same encoded synthetic lidar \`foxglove.PointCloud\` (protobuf, ${fmt(cloudPoints, 0)} points, float32 x/y/z + uint8 intensity/ring, ${fmt(cloudFiles.rawBytes, 0)} B), generated once and read from one file, on a Lossy channel at ${fmt(cloudRate, 0)} clouds/s for ${fmt(cloudSeconds, 0)} s to one viewer (our viewer library); reference: foxglove-sdk ${CLOUD_SDK_VERSION}. Draco: ${values["cloud-method"] === undefined && cloudBits === undefined ? "each SDK's default policy (kd-tree, 12 bits)" : `${values["cloud-method"] ?? "kdTree"}, ${cloudBits ?? 12} bits, the same policy on both`}.${values["cloud-encoders"] !== undefined ? ` Ours with \`pointCloudEncoders: ${values["cloud-encoders"]}\` (clouds of a channel encoded at once).` : ""}${values["cloud-cpus"] !== undefined ? ` Both devices pinned to CPU(s) ${values["cloud-cpus"]} (\`taskset -c\`).` : ""} Both at the default 100 KiB data-track message limit (the reference's Python API cannot raise it, and Reliable channels are never compressed): clouds that compress to more are dropped after encoding. CPU per cloud = device process CPU from the first cloud until 1 s after the last / clouds logged (it includes the encoding, which runs in the background on both). Medians of ${repeats} session(s), ours and reference interleaved.`,
   "",
   cloudTable(cloudSamples),
 ];

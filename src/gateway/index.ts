@@ -35,6 +35,7 @@ export type {
   DracoEncodeOptions,
   DracoMethod,
 } from "../media/pointcloud/index.js";
+export { DEFAULT_POINT_CLOUD_ENCODERS } from "../media/pointcloud/index.js";
 export type {
   ServiceDefinition,
   ServiceHandler,

@@ -51,6 +51,11 @@ export class JobWorker<J extends object, R extends JobReply> {
     this.#worker.unref(); // referenced only while a job is pending (see run)
   }
 
+  /** Jobs posted and not answered yet. */
+  get load(): number {
+    return this.#pending.size;
+  }
+
   /** Posts `job` (with a fresh id; `transfer`red buffers move there) and resolves with its reply. */
   run(job: J, transfer: ArrayBuffer[]): Promise<R> {
     const id = this.#next++;

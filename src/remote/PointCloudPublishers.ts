@@ -21,6 +21,8 @@ export interface PointCloudPublishersPorts {
   send(key: ViewerKey, message: Status | { op: "removeStatus"; statusIds: string[] }): void;
   /** Monotonic clock in ms. */
   now(): number;
+  /** Clouds of one channel encoded at once (the hub's `pointCloudEncoders`); default 1. */
+  readonly encoders?: number | undefined;
 }
 
 /**
@@ -50,6 +52,7 @@ export class PointCloudPublishers {
       publisher = new PointCloudTranscoder({
         topic: state.channel.topic,
         config: state.compression,
+        encoders: this.#ports.encoders,
         deliver: (out, time) => this.#deliver(channelId, out, time),
         fail: (message) => this.#fail(channelId, message),
       });

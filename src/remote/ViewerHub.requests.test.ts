@@ -565,9 +565,10 @@ test("statuses: broadcast to connected viewers only; a client's status after it 
   assert.deepEqual(b.messages, [], "statuses are not replayed to later viewers");
 });
 
-test("invalid request limits are configuration errors", () => {
+test("invalid request limits and encoder counts are configuration errors", () => {
   assert.throws(() => new ViewerHub({ requestTimeoutMs: 0 }), { code: "ERR_CONFIGURATION" });
   assert.throws(() => new ViewerHub({ maxRequestsInFlight: 1.5 }), { code: "ERR_CONFIGURATION" });
+  assert.throws(() => new ViewerHub({ pointCloudEncoders: 0 }), { code: "ERR_CONFIGURATION" });
 });
 
 test("a graph published from onConnectionGraphSubscribe follows the full graph as a diff", () => {

@@ -224,6 +224,7 @@ export class ViewerHub implements Sink {
         },
         send: (key, message) => this.#viewers.get(key)?.connection.send(message),
         now: transport.now ?? (() => performance.now()),
+        encoders: this.#options.pointCloudEncoders,
       }),
       sweeper,
     };

@@ -5,7 +5,10 @@ import { FoxgloveError } from "../core/FoxgloveError.js";
 import type { Capability } from "../protocol/index.js";
 import type { AssetHandler } from "./Assets.js";
 import type { ParameterHandler } from "./Parameters.js";
-import type { PointCloudCompressionSetting } from "../media/pointcloud/index.js";
+import {
+  DEFAULT_POINT_CLOUD_ENCODERS,
+  type PointCloudCompressionSetting,
+} from "../media/pointcloud/index.js";
 import type { QosClassifier } from "./planChannels.js";
 import type { ServiceDefinition } from "./Services.js";
 import { serverCapabilities, type GatewayCapability } from "./serverInfo.js";
@@ -67,6 +70,13 @@ export interface ViewerHubOptions {
    * Only transports that offer it (remote access) apply it.
    */
   pointCloudCompression?: PointCloudCompressionSetting | undefined;
+  /**
+   * Clouds of one compressed channel encoded at once, each in its own worker thread (threads are
+   * shared by the process's channels and start on demand). More than one keeps up when a single
+   * Draco encode takes longer than the interval between clouds, at the cost of more CPU at once;
+   * delivery keeps the logging order either way. Default {@link DEFAULT_POINT_CLOUD_ENCODERS} (1).
+   */
+  pointCloudEncoders?: number | undefined;
 }
 
 /** Default of {@link ViewerHubOptions.requestTimeoutMs}: 30 s. */
@@ -92,6 +102,7 @@ export interface ResolvedViewerHubOptions {
   readonly requestTimeoutMs: number;
   readonly maxRequestsInFlight: number;
   readonly pointCloudCompression: PointCloudCompressionSetting;
+  readonly pointCloudEncoders: number;
 }
 
 /**
@@ -110,9 +121,11 @@ export function resolveViewerHubOptions(options: ViewerHubOptions = {}): Resolve
   }
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const maxRequestsInFlight = options.maxRequestsInFlight ?? DEFAULT_MAX_REQUESTS_IN_FLIGHT;
+  const pointCloudEncoders = options.pointCloudEncoders ?? DEFAULT_POINT_CLOUD_ENCODERS;
   for (const [name, value] of [
     ["requestTimeoutMs", requestTimeoutMs],
     ["maxRequestsInFlight", maxRequestsInFlight],
+    ["pointCloudEncoders", pointCloudEncoders],
   ] as const) {
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new FoxgloveError("ERR_CONFIGURATION", `${name} must be an integer ≥ 1, got ${value}`);
@@ -137,5 +150,6 @@ export function resolveViewerHubOptions(options: ViewerHubOptions = {}): Resolve
     requestTimeoutMs,
     maxRequestsInFlight,
     pointCloudCompression: options.pointCloudCompression ?? true,
+    pointCloudEncoders,
   };
 }

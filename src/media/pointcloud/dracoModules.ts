@@ -9,55 +9,59 @@ export interface DracoEncoderModule {
   POSITION: number;
   GENERIC: number;
   PointCloud: new () => Handle;
+  /**
+   * Each `Add…Attribute` copies `values` into the cloud: either an array (which the glue code
+   * first copies into its own heap buffer, element by element) or a pointer into the heap.
+   */
   PointCloudBuilder: new () => {
     AddFloatAttribute(
       pc: Handle,
       type: number,
       n: number,
       components: number,
-      values: Float32Array,
+      values: Float32Array | number,
     ): number;
     AddInt8Attribute(
       pc: Handle,
       type: number,
       n: number,
       components: number,
-      values: Int8Array,
+      values: Int8Array | number,
     ): number;
     AddUInt8Attribute(
       pc: Handle,
       type: number,
       n: number,
       components: number,
-      values: Uint8Array,
+      values: Uint8Array | number,
     ): number;
     AddInt16Attribute(
       pc: Handle,
       type: number,
       n: number,
       components: number,
-      values: Int16Array,
+      values: Int16Array | number,
     ): number;
     AddUInt16Attribute(
       pc: Handle,
       type: number,
       n: number,
       components: number,
-      values: Uint16Array,
+      values: Uint16Array | number,
     ): number;
     AddInt32Attribute(
       pc: Handle,
       type: number,
       n: number,
       components: number,
-      values: Int32Array,
+      values: Int32Array | number,
     ): number;
     AddUInt32Attribute(
       pc: Handle,
       type: number,
       n: number,
       components: number,
-      values: Uint32Array,
+      values: Uint32Array | number,
     ): number;
     SetMetadataForAttribute(pc: Handle, attributeId: number, metadata: Handle): boolean;
   };
@@ -70,7 +74,13 @@ export interface DracoEncoderModule {
   };
   DracoInt8Array: new () => { GetValue(i: number): number; size(): number };
   destroy(handle: Handle): void;
+  /** Allocates `bytes` in the module's heap; 0 when out of memory. */
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+  /** Views of the module's heap (replaced when the heap grows: read them after every call). */
   HEAP8: Int8Array;
+  HEAPU8: Uint8Array;
+  HEAPF32: Float32Array;
 }
 
 /** The decoder side of `draco3d` used here. */

@@ -6,6 +6,7 @@ import {
   readScalar,
   viewOf,
   type PointCloudData,
+  type PointCloudField,
 } from "./PointCloudData.js";
 
 /** Draco encoding method (delta 3.2). */
@@ -57,39 +58,134 @@ export function resolveDracoOptions(
 
 type Builder = InstanceType<DracoEncoderModule["PointCloudBuilder"]>;
 
+/**
+ * What one encoder module keeps across clouds: a scratch buffer in its heap that the attribute
+ * columns are written into (so the glue code's element-by-element copy of a JS array is
+ * skipped), and the stateless builders.
+ */
+interface EncoderScratch {
+  ptr: number;
+  bytes: number;
+  builder: Builder;
+  metaBuilder: InstanceType<DracoEncoderModule["MetadataBuilder"]>;
+}
+
+const scratches = new WeakMap<DracoEncoderModule, EncoderScratch>();
+
+/** The module's scratch state with at least `bytes` of heap (allocated once, grown as needed). */
+function scratchOf(draco: DracoEncoderModule, bytes: number): EncoderScratch {
+  let s = scratches.get(draco);
+  if (s === undefined) {
+    s = {
+      ptr: 0,
+      bytes: 0,
+      builder: new draco.PointCloudBuilder(),
+      metaBuilder: new draco.MetadataBuilder(),
+    };
+    scratches.set(draco, s);
+  }
+  if (s.bytes < bytes) {
+    if (s.ptr !== 0) draco._free(s.ptr);
+    s.bytes = 0;
+    // Rounded up so that slowly growing clouds do not reallocate every time.
+    const size = Math.ceil(Math.max(bytes, 1 << 16) * 1.25);
+    s.ptr = draco._malloc(size);
+    if (s.ptr === 0) {
+      throw new FoxgloveError("ERR_ENCODE", `draco could not allocate ${size} bytes`);
+    }
+    s.bytes = size;
+  }
+  return s;
+}
+
+/**
+ * Writes the positions of `n` points into the heap at `ptr` as float32 x/y/z triples (a missing
+ * axis is 0), straight from the cloud's bytes.
+ */
+function writePositions(
+  draco: DracoEncoderModule,
+  ptr: number,
+  cloud: PointCloudData,
+  n: number,
+  axes: readonly (number | undefined)[],
+): void {
+  const heap = draco.HEAPF32;
+  const base = ptr >> 2;
+  const stride = cloud.point_stride;
+  const view = viewOf(cloud.data);
+  for (let c = 0; c < 3; c++) {
+    const index = axes[c];
+    if (index === undefined) {
+      for (let p = 0; p < n; p++) heap[base + p * 3 + c] = 0;
+      continue;
+    }
+    const { offset, type } = cloud.fields[index]!;
+    if (type === NumericType.FLOAT32) {
+      for (let p = 0, s = offset; p < n; p++, s += stride) {
+        heap[base + p * 3 + c] = view.getFloat32(s, true);
+      }
+    } else {
+      for (let p = 0, s = offset; p < n; p++, s += stride) {
+        heap[base + p * 3 + c] = readScalar(view, s, type);
+      }
+    }
+  }
+}
+
+/** Writes one field of `n` points into the heap at `ptr` as a packed column (bytes as is). */
+function writeColumn(
+  draco: DracoEncoderModule,
+  ptr: number,
+  cloud: PointCloudData,
+  n: number,
+  field: PointCloudField,
+  size: number,
+): void {
+  const heap = draco.HEAPU8;
+  const data = cloud.data;
+  const stride = cloud.point_stride;
+  if (size === 1) {
+    for (let p = 0, s = field.offset; p < n; p++, s += stride) heap[ptr + p] = data[s]!;
+    return;
+  }
+  for (let p = 0, s = field.offset, d = ptr; p < n; p++, s += stride) {
+    for (let k = 0; k < size; k++) heap[d++] = data[s + k]!;
+  }
+}
+
 /** Adds one generic single-component attribute of the field's native type; returns its id. */
 function addGeneric(
+  draco: DracoEncoderModule,
   builder: Builder,
   pc: object,
   type: number,
-  generic: number,
   n: number,
-  column: Uint8Array,
+  ptr: number,
   sequential: boolean,
 ): number {
-  const b = column.buffer;
-  const o = column.byteOffset;
+  const generic = draco.GENERIC;
   switch (type) {
     case NumericType.UINT8:
-      return builder.AddUInt8Attribute(pc, generic, n, 1, column);
+      return builder.AddUInt8Attribute(pc, generic, n, 1, ptr);
     case NumericType.INT8:
-      return builder.AddInt8Attribute(pc, generic, n, 1, new Int8Array(b, o, n));
+      return builder.AddInt8Attribute(pc, generic, n, 1, ptr);
     case NumericType.UINT16:
-      return builder.AddUInt16Attribute(pc, generic, n, 1, new Uint16Array(b, o, n));
+      return builder.AddUInt16Attribute(pc, generic, n, 1, ptr);
     case NumericType.INT16:
-      return builder.AddInt16Attribute(pc, generic, n, 1, new Int16Array(b, o, n));
+      return builder.AddInt16Attribute(pc, generic, n, 1, ptr);
     case NumericType.UINT32: {
-      const values = new Uint32Array(b, o, n);
       // The sequential integer coder works in int32: values from 2^31 (packed colors with alpha)
       // go as int32 with the same bits.
-      return sequential && values.some((v) => v > 0x7fff_ffff)
-        ? builder.AddInt32Attribute(pc, generic, n, 1, new Int32Array(b, o, n))
-        : builder.AddUInt32Attribute(pc, generic, n, 1, values);
+      const high =
+        sequential && new Uint32Array(draco.HEAPU8.buffer, ptr, n).some((v) => v > 0x7fff_ffff);
+      return high
+        ? builder.AddInt32Attribute(pc, generic, n, 1, ptr)
+        : builder.AddUInt32Attribute(pc, generic, n, 1, ptr);
     }
     case NumericType.INT32:
-      return builder.AddInt32Attribute(pc, generic, n, 1, new Int32Array(b, o, n));
+      return builder.AddInt32Attribute(pc, generic, n, 1, ptr);
     default:
-      return builder.AddFloatAttribute(pc, generic, n, 1, new Float32Array(b, o, n));
+      return builder.AddFloatAttribute(pc, generic, n, 1, ptr);
   }
 }
 
@@ -156,29 +252,19 @@ export function encodeDraco(
     fail(`field '${f64.name}' is float64, which cannot be quantized; narrow it to float32`);
   }
 
-  const view = viewOf(cloud.data);
-  const positions = new Float32Array(n * 3);
-  axes.forEach((index, c) => {
-    if (index === undefined) return;
-    const { offset, type } = cloud.fields[index]!;
-    for (let p = 0; p < n; p++) positions[p * 3 + c] = readScalar(view, p * stride + offset, type);
-  });
-
+  // Each column is written into the module's heap and copied from there into the cloud, so one
+  // scratch buffer the size of the positions serves every attribute in turn.
+  const scratch = scratchOf(draco, n * 12);
+  const { builder, metaBuilder } = scratch;
   const pc = new draco.PointCloud();
-  const builder = new draco.PointCloudBuilder();
-  const metaBuilder = new draco.MetadataBuilder();
-  const handles: object[] = [pc, builder, metaBuilder];
+  const handles: object[] = [pc];
   try {
-    const position = builder.AddFloatAttribute(pc, draco.POSITION, n, 3, positions);
+    writePositions(draco, scratch.ptr, cloud, n, axes);
+    const position = builder.AddFloatAttribute(pc, draco.POSITION, n, 3, scratch.ptr);
     const floatIds = [position];
     for (const f of generic) {
-      const size = numericTypeSize(f.type);
-      const column = new Uint8Array(n * size);
-      for (let p = 0; p < n; p++) {
-        const s = p * stride + f.offset;
-        column.set(cloud.data.subarray(s, s + size), p * size);
-      }
-      const id = addGeneric(builder, pc, f.type, draco.GENERIC, n, column, sequential);
+      writeColumn(draco, scratch.ptr, cloud, n, f, numericTypeSize(f.type));
+      const id = addGeneric(draco, builder, pc, f.type, n, scratch.ptr, sequential);
       if (id < 0) throw new FoxgloveError("ERR_ENCODE", `draco refused field '${f.name}'`);
       if (f.type === NumericType.FLOAT32) floatIds.push(id);
       if (f.name !== "") {

@@ -42,7 +42,12 @@ export {
   rewritePointCloudAdvertisement,
 } from "./pointCloudCompression.js";
 export type { PointCloudTranscoderOptions } from "./PointCloudTranscoder.js";
-export { PointCloudTranscoder, pointCloudCompressionWarning } from "./PointCloudTranscoder.js";
+export {
+  PointCloudTranscoder,
+  pointCloudCompressionWarning,
+  DEFAULT_POINT_CLOUD_ENCODERS,
+  POINT_CLOUD_QUEUE_CAPACITY,
+} from "./PointCloudTranscoder.js";
 export { decompressPointCloud } from "./decompressPointCloud.js";
 export type { CompressedPointCloudData } from "./readProtobufPointCloud.js";
 export { readProtobufCompressedPointCloud } from "./readProtobufPointCloud.js";

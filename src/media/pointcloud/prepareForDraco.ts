@@ -154,12 +154,18 @@ export function dropNonFinitePoints(cloud: PointCloudData): PointCloudData {
           : view.getFloat64(p * stride + f.offset, true),
       ),
     );
+  // The first bad point, one field at a time (a tight loop per field: the common case is a fully
+  // finite cloud, which is returned without copying).
   let firstBad = -1;
-  for (let p = 0; p < n; p++) {
-    if (!finite(p)) {
-      firstBad = p;
-      break;
+  for (const f of floats) {
+    const end = firstBad < 0 ? n : firstBad;
+    let p = 0;
+    if (f.type === T.FLOAT32) {
+      for (let s = f.offset; p < end && Number.isFinite(view.getFloat32(s, true)); p++) s += stride;
+    } else {
+      for (let s = f.offset; p < end && Number.isFinite(view.getFloat64(s, true)); p++) s += stride;
     }
+    if (p < end) firstBad = p;
   }
   if (firstBad < 0) {
     return cloud;

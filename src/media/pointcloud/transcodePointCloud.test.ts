@@ -421,6 +421,57 @@ describe("transcoding (point_cloud_transcode.rs tests)", () => {
     }
   });
 
+  test("clouds encoded one after another share nothing: every field type at odd offsets, a missing axis 0", () => {
+    // A large cloud first leaves its values in the encoder's reused heap buffer.
+    const big = makeCloud(12, XYZ, 5000, (v, b) =>
+      [0, 4, 8].forEach((o) => v.setFloat32(b + o, 7, true)),
+    );
+    transcodePointCloud(encoder, "protobuf", protobufCloud(big), { quantizationBits: 12 });
+    // Then a small one with an odd stride (nothing aligned), no z, and one field of every type.
+    const fields = [
+      { name: "y", offset: 1, type: T.INT16 },
+      { name: "x", offset: 3, type: T.FLOAT32 },
+      { name: "u8", offset: 7, type: T.UINT8 },
+      { name: "i8", offset: 8, type: T.INT8 },
+      { name: "u16", offset: 9, type: T.UINT16 },
+      { name: "i16", offset: 11, type: T.INT16 },
+      { name: "u32", offset: 13, type: T.UINT32 },
+      { name: "i32", offset: 17, type: T.INT32 },
+      { name: "f32", offset: 21, type: T.FLOAT32 },
+    ];
+    const n = 5;
+    const cloud = makeCloud(27, fields, n, (v, b, p) => {
+      v.setInt16(b + 1, -p, true);
+      v.setFloat32(b + 3, p + 0.5, true);
+      v.setUint8(b + 7, 250 - p);
+      v.setInt8(b + 8, -100 - p);
+      v.setUint16(b + 9, 60_000 + p, true);
+      v.setInt16(b + 11, -30_000 - p, true);
+      v.setUint32(b + 13, 4_000_000 + p, true);
+      v.setInt32(b + 17, -2_000_000_000 - p, true);
+      v.setFloat32(b + 21, p / 4, true);
+    });
+    const out = roundTrip("protobuf", protobufCloud(cloud), 0); // lossless: exact values
+    const want = (name: string) => column(cloud, name);
+    assert.deepEqual(column(out, "x"), want("x"));
+    assert.deepEqual(column(out, "y"), [0, -1, -2, -3, -4]); // int16 positions become float32
+    assert.deepEqual(column(out, "z"), Array(n).fill(0));
+    const f = (name: string) => out.fields.find((x) => x.name === name)!;
+    const view = viewOf(out.data);
+    const read = (name: string, get: (at: number) => number) =>
+      [...Array(n).keys()].map((p) => get(p * out.point_stride + f(name).offset));
+    const expected: [string, (at: number) => number, number[]][] = [
+      ["u8", (at) => view.getUint8(at), want("u8")],
+      ["i8", (at) => view.getInt8(at), [-100, -101, -102, -103, -104]],
+      ["u16", (at) => view.getUint16(at, true), want("u16")],
+      ["i16", (at) => view.getInt16(at, true), [0, 1, 2, 3, 4].map((p) => -30_000 - p)],
+      ["u32", (at) => view.getUint32(at, true), want("u32")],
+      ["i32", (at) => view.getInt32(at, true), [0, 1, 2, 3, 4].map((p) => -2_000_000_000 - p)],
+      ["f32", (at) => view.getFloat32(at, true), want("f32")],
+    ];
+    for (const [name, get, values] of expected) assert.deepEqual(read(name, get), values, name);
+  });
+
   test("kd-tree and sequential stay within the quantization error for 1…30 bits", () => {
     const n = 200;
     const cloud = makeCloud(

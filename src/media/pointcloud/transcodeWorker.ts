@@ -10,8 +10,11 @@ port.on("message", (job: TranscodeJob) => {
   void (async (): Promise<TranscodeReply> => {
     try {
       const draco = await loadDracoEncoder();
-      // A fresh buffer of its own, so it can be transferred back without copying again.
-      const data = new Uint8Array(transcodePointCloud(draco, job.format, job.data, job.options));
+      const out = transcodePointCloud(draco, job.format, job.data, job.options);
+      // Transferred back: a message in a shared slab (the protobuf writer pools small ones) is
+      // copied into a buffer of its own first; a large one already owns its buffer.
+      const owns = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength;
+      const data = owns ? out : out.slice();
       return { id: job.id, data };
     } catch (error) {
       if (error instanceof Error && error.name === "RuntimeError") {
