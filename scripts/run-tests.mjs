@@ -47,6 +47,16 @@ if (files.some((f) => f.startsWith("test") || f.includes("livekit"))) {
   }
 }
 
-const args = ["--import", "tsx", "--test", "--test-reporter=spec", ...files];
+// A test file that hangs (an await without a deadline) fails after 15 minutes instead of stalling
+// the run until CI's limit (Node 20 applies --test-timeout to each file as a whole; the slowest
+// files take 2-3 minutes).
+const args = [
+  "--import",
+  "tsx",
+  "--test",
+  "--test-reporter=spec",
+  "--test-timeout=900000",
+  ...files,
+];
 const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit", env });
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

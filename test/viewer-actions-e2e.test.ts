@@ -16,7 +16,7 @@ import { CapabilityError, ServiceCallError, type Viewer } from "../src/viewer/in
 import { startDeviceStack, type DeviceStack } from "./helpers/deviceStack.js";
 import { startChild } from "./helpers/childProcess.js";
 import { cliFailure, MAIN_TS, runCli } from "./helpers/cli.js";
-import { EventLog } from "./helpers/EventLog.js";
+import { EventLog, within } from "./helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "./helpers/livekitServer.js";
 
 let livekit: TestLiveKitServer;
@@ -282,9 +282,12 @@ describe("requests on our gateway: services, parameters, graph, assets", () => {
 
   test("parameters: a set by one viewer is seen by another subscribed viewer", async () => {
     const updates = b.subscribeParameterUpdates(["speed"]);
+    // b's messages are handled in order: once its get is answered, its subscribe is in place
+    // (a's set travels on another stream and could otherwise overtake it).
+    await b.getParameters(["speed"]);
     const applied = await a.setParameters([{ name: "speed", type: "float64", value: 2 }]);
     assert.deepEqual(applied, [{ name: "speed", type: "float64", value: 2 }]);
-    const pushed = await updates[Symbol.asyncIterator]().next();
+    const pushed = await within(updates[Symbol.asyncIterator]().next(), 10_000, "the push");
     assert.deepEqual(pushed.value, [{ name: "speed", type: "float64", value: 2 }]);
     assert.deepEqual(await b.getParameters(["speed"]), [
       { name: "speed", type: "float64", value: 2 },
@@ -293,9 +296,10 @@ describe("requests on our gateway: services, parameters, graph, assets", () => {
       { name: "speed", value: 3 },
       { name: "mode", value: "auto" },
     ]);
-    assert.deepEqual((await updates[Symbol.asyncIterator]().next()).value, [
-      { name: "speed", value: 3 },
-    ]);
+    assert.deepEqual(
+      (await within(updates[Symbol.asyncIterator]().next(), 10_000, "the push")).value,
+      [{ name: "speed", value: 3 }],
+    );
     updates.unsubscribe();
   });
 
