@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { link, lstat, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -40,4 +40,23 @@ test("an existing file is refused without allowOverwrite and replaced with it", 
   await second.writev([Buffer.from("new")]);
   await second.close();
   assert.equal((await readFile(path)).toString(), "new");
+});
+
+test("overwriting keeps a symbolic link and a file's other hard links (truncated in place)", async () => {
+  const target = join(dir, "target.bin");
+  const viaLink = join(dir, "via-link.bin");
+  await writeFile(target, randomBytes(5000));
+  await symlink(target, viaLink);
+  const file = await FileWritable.create(viaLink, true);
+  await file.writev([Buffer.from("through the link")]);
+  await file.close();
+  assert.ok((await lstat(viaLink)).isSymbolicLink());
+  assert.equal((await readFile(target)).toString(), "through the link");
+
+  const other = join(dir, "other-name.bin");
+  await link(target, other);
+  const again = await FileWritable.create(target, true);
+  await again.writev([Buffer.from("both names")]);
+  await again.close();
+  assert.equal((await readFile(other)).toString(), "both names");
 });

@@ -1,5 +1,5 @@
 import { writevSync } from "node:fs";
-import { open, statfs, type FileHandle } from "node:fs/promises";
+import { lstat, open, statfs, unlink, type FileHandle } from "node:fs/promises";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 
 /**
@@ -64,7 +64,7 @@ export class FileWritable implements McapWritable, AsyncDisposable {
   static async create(path: string | URL, allowOverwrite: boolean): Promise<FileWritable> {
     const shown = path instanceof URL ? path.pathname : path;
     try {
-      const handle = await open(path, allowOverwrite ? "w" : "wx");
+      const handle = allowOverwrite ? await replace(path) : await open(path, "wx");
       const local = await statfs(path).then(
         (stats) => LOCAL_FILE_SYSTEMS.has(stats.type),
         () => false,
@@ -145,6 +145,38 @@ export class FileWritable implements McapWritable, AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/**
+ * Opens `path` as a new, empty file for writing, replacing a file there. A regular file with one
+ * link is unlinked while held open, and that handle is closed in the background: the kernel
+ * frees the old content's pages then, on libuv's pool, instead of in `open` before the first
+ * write (truncating costs about 10-20 ms per 32 MB here). Other files (symbolic links, files
+ * with several links) are truncated in place. A replaced file's mode is not kept.
+ */
+async function replace(path: string | URL): Promise<FileHandle> {
+  try {
+    return await open(path, "wx");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const old = await open(path, "r").catch(() => undefined);
+  if (old !== undefined) {
+    const link = await lstat(path).catch(() => undefined);
+    if (link?.isFile() === true && link.nlink === 1 && link.ino === (await old.stat()).ino) {
+      try {
+        await unlink(path);
+        return await open(path, "wx");
+      } catch {
+        // raced with another process: truncate whatever is there now
+      } finally {
+        old.close().catch(() => {}); // frees the old content's pages off this thread
+      }
+    } else {
+      await old.close();
+    }
+  }
+  return await open(path, "w");
 }
 
 /** What is left of `parts` once their first `bytes` bytes were written. */
