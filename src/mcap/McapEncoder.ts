@@ -16,13 +16,6 @@ import type { ResolvedMcapWriteOptions } from "./McapWriteOptions.js";
 /** A chunk's content taken out of the encoder, to be encoded later by {@link McapEncoder.encodeChunk}. */
 export type PendingChunk = BuiltChunk;
 
-/** A chunk with its compressed bytes, from {@link McapEncoder.compressChunk}. */
-export interface CompressedChunk {
-  chunk: PendingChunk;
-  /** Parts to write in order; undefined without compression. */
-  compressed: Uint8Array[] | undefined;
-}
-
 /** What {@link McapEncoder} needs besides the write options. */
 export interface McapEncoderInit {
   options: ResolvedMcapWriteOptions;
@@ -127,22 +120,12 @@ export class McapEncoder {
   }
 
   /**
-   * Compresses a chunk's records: resolves with the chunk (its memory may have been moved to a
-   * worker thread and back: use this one from now on) and its compressed bytes (parts to write
-   * in order), or undefined without compression. Independent of the encoder's state: chunks may
-   * be compressed concurrently, then encoded in order by {@link encodeChunk}.
+   * The compressed bytes of a chunk's records (parts to write in order), or undefined without
+   * compression. Independent of the encoder's state: chunks may be compressed concurrently, then
+   * encoded in order by {@link encodeChunk}.
    */
-  async compressChunk(pending: PendingChunk): Promise<CompressedChunk> {
-    const compressor = this.#compressor;
-    if (compressor === undefined) {
-      return { chunk: pending, compressed: undefined };
-    }
-    if (compressor.compressMoving !== undefined) {
-      const { parts, buffer } = await compressor.compressMoving(pending.buffer, CHUNK_HEAD_BYTES);
-      const records = buffer.subarray(CHUNK_HEAD_BYTES);
-      return { chunk: { ...pending, buffer, records }, compressed: parts };
-    }
-    return { chunk: pending, compressed: await compressor.compress(pending.records) };
+  async compressChunk(pending: PendingChunk): Promise<Uint8Array[] | undefined> {
+    return await this.#compressor?.compress(pending.records);
   }
 
   /**
@@ -239,11 +222,8 @@ export class McapEncoder {
   async finish(): Promise<Uint8Array[]> {
     const pending = this.takeChunk();
     this.#chunk.release();
-    let parts: Uint8Array[] = [];
-    if (pending !== undefined) {
-      const { chunk, compressed } = await this.compressChunk(pending);
-      parts = this.encodeChunk(chunk, compressed);
-    }
+    const parts: Uint8Array[] =
+      pending === undefined ? [] : this.encodeChunk(pending, await this.compressChunk(pending));
     const o = this.#options;
     this.#out.writeDataEnd({ dataSectionCrc: this.#dataCrc });
     const base = this.#position; // where this buffer starts in the file

@@ -12,7 +12,7 @@ import { nowNanos, toNanos, type TimeLike } from "../core/time.js";
 import { LIBRARY_ID } from "../core/version.js";
 import { loadChunkCompressor } from "./chunkCompression.js";
 import { FileWritable, type McapWritable } from "./FileWritable.js";
-import { McapEncoder, type CompressedChunk, type PendingChunk } from "./McapEncoder.js";
+import { McapEncoder, type PendingChunk } from "./McapEncoder.js";
 import { resolveMcapWriteOptions, type OpenMcapOptions } from "./McapWriteOptions.js";
 
 /** An attachment for {@link McapWriter.attach}. */
@@ -29,16 +29,9 @@ export interface McapAttachment {
   createTime?: TimeLike;
 }
 
-/** A full chunk on its way to the file, its compression started when it was queued. */
-interface QueuedChunk {
-  /** Bytes of its records. */
-  bytes: number;
-  compressing: Promise<CompressedChunk>;
-}
-
 /** One unit of work for the file, in log order. */
 type Work =
-  | { kind: "chunks"; chunks: QueuedChunk[] }
+  | { kind: "chunks"; chunks: PendingChunk[] }
   | { kind: "metadata"; metadata: McapTypes.Metadata }
   | { kind: "attachment"; attachment: McapTypes.Attachment }
   | { kind: "end" };
@@ -111,9 +104,9 @@ export class McapWriter implements Sink, AsyncDisposable {
   readonly #queue: SerialQueue<Work>;
   /**
    * The chunks of the last queued `chunks` work that has not started: chunks that fill up until
-   * it runs join it, so that they are written with one `writev`.
+   * it runs join it, so that they are compressed side by side and written with one `writev`.
    */
-  #batch: QueuedChunk[] | undefined;
+  #batch: PendingChunk[] | undefined;
   /** Bytes of chunk records queued and not yet written (bounded by `queueBytes`). */
   #pendingBytes = 0;
   /** MCAP channel id and last message sequence number of each recorded channel. */
@@ -289,29 +282,18 @@ export class McapWriter implements Sink, AsyncDisposable {
     }
   }
 
-  /**
-   * Queues a full chunk: into the waiting batch, or as new work after what is queued. Its
-   * compression starts now (zstd on libuv's pool, lz4 on a worker thread), side by side with
-   * the chunks queued before and with the writes, while this thread logs on.
-   */
+  /** Queues a full chunk: into the waiting batch, or as new work after what is queued. */
   #pushChunk(chunk: PendingChunk): void {
-    if (this.#queue.closed) {
-      return; // the writer failed or closed
-    }
-    const bytes = chunk.records.byteLength;
-    const compressing = this.#encoder.compressChunk(chunk);
-    compressing.catch(() => {}); // a failure fails the write that awaits it
-    const queued = { bytes, compressing };
     if (this.#batch !== undefined) {
-      this.#batch.push(queued);
+      this.#batch.push(chunk);
     } else {
-      const chunks = [queued];
+      const chunks = [chunk];
       if (!this.#queue.push({ kind: "chunks", chunks })) {
-        return;
+        return; // the writer failed or closed
       }
       this.#batch = chunks;
     }
-    this.#pendingBytes += bytes;
+    this.#pendingBytes += chunk.records.byteLength;
   }
 
   /** Queues work other than chunks; chunks that fill up later go after it. */
@@ -343,23 +325,23 @@ export class McapWriter implements Sink, AsyncDisposable {
     );
   }
 
-  async #writeChunks(chunks: QueuedChunk[]): Promise<void> {
+  async #writeChunks(chunks: PendingChunk[]): Promise<void> {
     if (chunks === this.#batch) {
       this.#batch = undefined; // chunks that fill up from now on are written after these
     }
-    const bytes = chunks.reduce((sum, chunk) => sum + chunk.bytes, 0);
-    let done: CompressedChunk[];
+    const bytes = chunks.reduce((sum, chunk) => sum + chunk.records.byteLength, 0);
     try {
-      done = await Promise.all(chunks.map((c) => c.compressing));
+      // Compressed side by side (zstd on libuv's pool), then encoded in order.
+      const compressed = await Promise.all(chunks.map((c) => this.#encoder.compressChunk(c)));
       await this.#output(
-        done.flatMap(({ chunk, compressed }) => this.#encoder.encodeChunk(chunk, compressed)),
+        chunks.flatMap((chunk, i) => this.#encoder.encodeChunk(chunk, compressed[i])),
       );
     } finally {
       this.#pendingBytes -= bytes;
     }
     if (this.#file !== undefined) {
       // Our file keeps nothing once written (a caller's writable might): reuse the memory.
-      done.forEach(({ chunk }) => this.#encoder.recycleChunk(chunk));
+      chunks.forEach((chunk) => this.#encoder.recycleChunk(chunk));
     }
   }
 

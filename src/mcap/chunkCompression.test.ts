@@ -33,29 +33,6 @@ for (const compression of ["zstd", "lz4"] as const) {
   });
 }
 
-test("lz4 on the worker thread: the same frame as on this thread, the buffer moved back intact", async () => {
-  const compressor = (await loadChunkCompressor("lz4"))!;
-  const compressMoving = compressor.compressMoving;
-  assert.ok(compressMoving !== undefined, "used with several CPUs");
-  const decompress = (await loadDecompressHandlers()).lz4!;
-  for (const input of [records(), new Uint8Array(0), new Uint8Array([7])]) {
-    const offset = 41;
-    const buffer = new Uint8Array(offset + input.byteLength);
-    buffer.set(input, offset);
-    const expected = Buffer.concat(await compressor.compress(input));
-    const moved: Promise<{ parts: Uint8Array[]; buffer: Uint8Array }> = compressMoving(
-      buffer,
-      offset,
-    );
-    assert.equal(buffer.byteLength, 0, "the memory moved to the worker");
-    const back: { parts: Uint8Array[]; buffer: Uint8Array } = await moved;
-    assert.deepEqual(back.buffer.subarray(offset), input, "the buffer came back as it was");
-    const frame = Buffer.concat(back.parts);
-    assert.ok(frame.equals(expected), `${input.byteLength} bytes: the same frame`);
-    assert.deepEqual(new Uint8Array(decompress(frame, BigInt(input.byteLength))), input);
-  }
-});
-
 test("no compression loads nothing; an unknown one is a typed error", async () => {
   assert.equal(await loadChunkCompressor(null), undefined);
   await assert.rejects(loadChunkCompressor("brotli" as never), { code: "ERR_VALUE" });

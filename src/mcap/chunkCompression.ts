@@ -1,6 +1,4 @@
-import { availableParallelism } from "node:os";
 import { FoxgloveError } from "../core/FoxgloveError.js";
-import { JobWorker, replyError, type JobReply } from "../media/JobWorker.js";
 
 /** How an MCAP writer compresses its chunks: `"zstd"`, `"lz4"` (LZ4 frame), or `null` for none. */
 export type McapCompression = "zstd" | "lz4" | null;
@@ -14,14 +12,6 @@ export interface ChunkCompressor {
   readonly name: string;
   /** The compressed bytes of `records`, as parts to write in order. */
   compress(records: Uint8Array): Uint8Array[] | Promise<Uint8Array[]>;
-  /**
-   * If present, used instead of {@link compress} for records at `offset` to the end of `buffer`,
-   * which owns its whole `ArrayBuffer`: the memory moves to another thread (`buffer` is unusable
-   * here then) and comes back as the resolved `buffer` (same offset and length).
-   */
-  readonly compressMoving?:
-    | ((buffer: Uint8Array, offset: number) => Promise<{ parts: Uint8Array[]; buffer: Uint8Array }>)
-    | undefined;
 }
 
 /** Decompresses chunks by compression name; the shape `@mcap/core`'s readers take. */
@@ -36,8 +26,7 @@ const ZSTD_LEVEL = 3;
 /**
  * Loads the compressor for `compression`, or returns undefined for `null`: zstd through a native
  * binding (`@toondepauw/node-zstd`, compressing on libuv's thread pool, off the event loop), lz4
- * through `lz4-wasm-nodejs` (LZ4 blocks, framed here), for `compressMoving` on a worker thread
- * (one per process, when there are several CPUs). Only the chosen library is loaded.
+ * through `lz4-wasm-nodejs` (LZ4 blocks, framed here). Only the chosen library is loaded.
  * @throws {FoxgloveError} `ERR_VALUE` for an unknown compression
  */
 export async function loadChunkCompressor(
@@ -56,12 +45,7 @@ export async function loadChunkCompressor(
     }
     case "lz4": {
       const lz4 = await import("lz4-wasm-nodejs");
-      return {
-        name: "lz4",
-        compress: (records) => lz4Frame(records, lz4.compress),
-        // With one CPU a worker thread would only add work.
-        compressMoving: availableParallelism() > 1 ? lz4OnWorker : undefined,
-      };
+      return { name: "lz4", compress: (records) => lz4Frame(records, lz4.compress) };
     }
     default:
       throw new FoxgloveError(
@@ -69,40 +53,6 @@ export async function loadChunkCompressor(
         `unknown MCAP compression ${JSON.stringify(compression)}; use "zstd", "lz4" or null`,
       );
   }
-}
-
-/** @internal A job for the lz4 worker thread (`lz4WorkerMain.ts`): records from `offset` on. */
-export interface Lz4Job {
-  id: number;
-  buffer: Uint8Array;
-  offset: number;
-}
-
-/** @internal The lz4 worker's answer: the buffer back, and the frame's parts or why it failed. */
-export interface Lz4Reply extends JobReply {
-  buffer: Uint8Array;
-  parts?: Uint8Array[];
-}
-
-/**
- * The process-wide lz4 worker thread, started on first use; it keeps the process alive only
- * while a job is pending, and a thread that dies is replaced by the next job.
- */
-let lz4Worker: JobWorker<Omit<Lz4Job, "id">, Lz4Reply> | undefined;
-
-/** The LZ4 frame of `buffer` from `offset` on, made on the lz4 worker (memory moved, not copied). */
-async function lz4OnWorker(
-  buffer: Uint8Array,
-  offset: number,
-): Promise<{ parts: Uint8Array[]; buffer: Uint8Array }> {
-  const worker = (lz4Worker ??= new JobWorker("lz4", import.meta.url, "lz4WorkerMain", () => {
-    if (lz4Worker === worker) lz4Worker = undefined;
-  }));
-  const reply = await worker.run({ buffer, offset }, [buffer.buffer as ArrayBuffer]);
-  if (reply.parts === undefined) {
-    throw replyError(reply);
-  }
-  return { parts: reply.parts, buffer: reply.buffer };
 }
 
 /** Largest LZ4 frame block: 4 MiB (block maximum size code 7). */
