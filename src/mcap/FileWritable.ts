@@ -163,7 +163,8 @@ async function replace(path: string | URL): Promise<FileHandle> {
   const old = await open(path, "r").catch(() => undefined);
   if (old !== undefined) {
     const link = await lstat(path).catch(() => undefined);
-    if (link?.isFile() === true && link.nlink === 1 && link.ino === (await old.stat()).ino) {
+    const held = await old.stat().catch(() => undefined);
+    if (link?.isFile() === true && link.nlink === 1 && link.ino === held?.ino) {
       try {
         await unlink(path);
         return await open(path, "wx");
