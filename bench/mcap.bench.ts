@@ -24,6 +24,17 @@ const WORKLOADS: readonly [size: number, count: number][] = [
 const COMPRESSIONS: readonly McapCompression[] = ["zstd", "lz4", null];
 /** A producer that yields to the event loop this often (bytes logged), as a live program does. */
 const YIELD_EVERY_BYTES = 1024 * 1024;
+/**
+ * Cells to run: `MCAP_BENCH_CELLS` holds comma-separated substrings of cell labels (e.g.
+ * `64 KiB x 500, lz4,1 KiB`); unset, every cell runs.
+ */
+const CELLS = (process.env.MCAP_BENCH_CELLS ?? "").split(",").filter((s) => s !== "");
+/**
+ * `MCAP_BENCH_FRESH=1`: remove the previous run's file before each timed run, so that neither
+ * writer's time includes the kernel freeing the old file's pages when `open` truncates it (about
+ * 10 ms per 32 MB here, paid alike by both). Unset: each run overwrites the last one's file.
+ */
+const FRESH = process.env.MCAP_BENCH_FRESH === "1";
 
 /** Each message: first half random, second half zeros (about 2:1, nothing repeated). */
 function payloads(size: number, count: number): Uint8Array[] {
@@ -103,11 +114,17 @@ export default async function mcapBench(): Promise<BenchResult[]> {
       const mb = (size * count) / 1e6;
       for (const compression of COMPRESSIONS) {
         const label = `${size >= 1024 ? `${size / 1024} KiB` : `${size} B`} x ${count}, ${compression ?? "none"}`;
+        if (CELLS.length > 0 && !CELLS.some((cell) => label.includes(cell))) {
+          continue;
+        }
         const ourPath = join(dir, "ours.mcap");
         const refPath = join(dir, "reference.mcap");
         const ourRuns: Timing[] = [];
         const refRuns: Timing[] = [];
         for (let r = 0; r < REPEATS; r++) {
+          if (FRESH) {
+            await Promise.all([rm(ourPath, { force: true }), rm(refPath, { force: true })]);
+          }
           ourRuns.push(await deadline(ours(ourPath, compression, messages), 120_000, label));
           refRuns.push(
             await deadline(reference(python, refPath, compression, size, count), 120_000, label),

@@ -45,7 +45,11 @@ export interface OpenMcapOptions extends McapWriteOptions {
   context?: Context;
   /** Records only the channels for which this returns true. Default: all. */
   channelFilter?: SinkChannelFilter;
-  /** Replace an existing file at the path. Default false: opening an existing path fails. */
+  /**
+   * Replace an existing file at the path (a regular file is unlinked and created anew, its old
+   * content freed in the background; a symbolic link or a file with other hard links is
+   * truncated in place). Default false: opening an existing path fails.
+   */
   allowOverwrite?: boolean;
 }
 

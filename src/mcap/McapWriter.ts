@@ -83,7 +83,9 @@ export async function openMcap(
  *
  * `log` copies each message into the open chunk at once. A full chunk goes to a bounded queue
  * that one writer drains in order (compressing, then writing), so logging never waits for the
- * disk; while more than `queueBytes` wait, new messages are dropped and counted. Schema and
+ * disk (a file's writes of up to 4 MiB into the page cache are made on this thread while they
+ * stay quick, see {@link FileWritable}); while more than `queueBytes` wait, new messages are
+ * dropped and counted. Schema and
  * Channel records are written with a channel's first message. Chunks reach the file as they
  * fill, so a killed process leaves a file readable up to its last complete chunk; {@link close}
  * finishes the file with its summary and indexes.
