@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { within } from "../../test/helpers/EventLog.js";
 import type { DataTrackPushResult } from "./DataTrackFrame.js";
 import { DataTrackPacer, type DataTrackPacerOptions } from "./DataTrackPacer.js";
 
@@ -159,18 +160,7 @@ test("the default scheduler hands a held frame over without any further offer", 
   });
   pacer.offer(undefined, bytes(1));
   pacer.offer(undefined, bytes(2));
-  let deadline: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    deadline = setTimeout(
-      () => reject(new Error(`held frame not handed over: ${pushed.join(",")}`)),
-      2000,
-    );
-  });
-  try {
-    await Promise.race([second, timedOut]);
-  } finally {
-    clearTimeout(deadline);
-  }
+  await within(second, 2000, "the held frame handed over");
   assert.deepEqual(pushed, [1, 2]);
 });
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { within } from "../../../test/helpers/EventLog.js";
 import { setLogger } from "../../core/logger.js";
 import {
   decodeServerFrame,
@@ -40,18 +41,6 @@ class FakeStream {
 
 setLogger(undefined); // the failure paths log warnings by design
 
-async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 const frame = (n: number) => new Uint8Array([n]);
 const make = (sid: string, resets = new PendingResets(), extra: object = {}) =>
   new Participant({ identity: `id-${sid}`, sid, joinedAt: 1, pendingResets: resets, ...extra });
@@ -62,7 +51,7 @@ test("the flush task delivers queued messages in order", async () => {
   void p.startFlush(stream.write, 1);
   p.sendControl(frame(1));
   p.sendControl(frame(2));
-  await within(1000, stream.written(2));
+  await within(stream.written(2), 1000, "settled");
   assert.deepEqual(stream.writes, [frame(1), frame(2)]);
   await p.close();
 });
@@ -74,7 +63,7 @@ test("frames queued together are written as one batch", async () => {
   p.sendControl(frame(2));
   p.sendControl(frame(3));
   void p.startFlush(stream.write);
-  await within(1000, stream.written(1));
+  await within(stream.written(1), 1000, "settled");
   assert.deepEqual(stream.writes[0], new Uint8Array([1, 2, 3]));
   await p.close();
 });
@@ -83,7 +72,7 @@ test("the flush task stops when the participant is closed", async () => {
   const p = make("S1");
   const done = p.startFlush(new FakeStream().write);
   await p.close();
-  assert.deepEqual(await within(1000, done), { reason: "aborted" });
+  assert.deepEqual(await within(done, 1000, "settled"), { reason: "aborted" });
 });
 
 test("the flush task stops when the session signal is cancelled, even mid-write", async () => {
@@ -94,7 +83,7 @@ test("the flush task stops when the session signal is cancelled, even mid-write"
   const done = p.startFlush(stream.write);
   p.sendControl(frame(1));
   session.abort();
-  assert.deepEqual(await within(1000, done), { reason: "aborted" });
+  assert.deepEqual(await within(done, 1000, "settled"), { reason: "aborted" });
   assert.equal(p.signal.aborted, true);
 });
 
@@ -108,7 +97,7 @@ test("flush tasks are independent: ending one does not affect another", async ()
   await a.close();
   await doneA;
   b.sendControl(frame(9));
-  await within(1000, sb.written(1));
+  await within(sb.written(1), 1000, "settled");
   assert.deepEqual(sb.writes, [frame(9)]);
   assert.equal(a.sendControl(frame(1)), "closed");
   await b.close();
@@ -122,7 +111,7 @@ test("a write failure ends the task after one attempt and requests a reset", asy
   const done = p.startFlush(stream.write, 1);
   p.sendControl(frame(1));
   p.sendControl(frame(2));
-  const end = await within(1000, done);
+  const end = await within(done, 1000, "settled");
   assert.equal(end.reason, "writeFailed");
   assert.equal(stream.attempts, 1);
   assert.deepEqual(resets.drain(), ["S7"]);
