@@ -12,11 +12,13 @@ import {
   checkTimeout,
   MAX_REQUESTS_IN_FLIGHT,
   PendingRequests,
+  requestErrors,
   type RequestOptions,
 } from "./PendingRequests.js";
 import { UpdateSubscription, type UpdateSubscriptionOptions } from "./UpdateSubscription.js";
 
 const PARAMETER_TIMEOUT_MS = 10_000;
+const ERRORS = requestErrors("parameters");
 
 /**
  * A viewer's parameters (spec 3.3.5 to 3.3.8, 3.2.6): gets and sets correlated by their string
@@ -29,19 +31,14 @@ export class ViewerParameters implements ActionFeature {
     // A device reports a failed get or set as an error status without the request's id
     // (protocol.md 3.2.2), so the request can only time out; name what the device said.
     timeout: (ms, request) => {
-      const said = this.#errorSeq > request.errorSeq ? this.#lastError : undefined;
-      return new FoxgloveError(
-        "ERR_TIMEOUT",
-        `parameters ${request.what}: no answer within ${ms} ms` +
-          (said === undefined ? "" : ` (meanwhile the device reported an error: ${said})`),
-      );
+      const error = ERRORS.timeout(ms, request.what);
+      if (this.#errorSeq > request.errorSeq) {
+        error.message += ` (meanwhile the device reported an error: ${this.#lastError})`;
+      }
+      return error;
     },
-    aborted: (request) => new FoxgloveError("ERR_ABORTED", `parameters ${request.what} aborted`),
-    tooMany: (n, request) =>
-      new FoxgloveError(
-        "ERR_TOO_MANY_REQUESTS",
-        `parameters ${request.what}: ${n} requests already in flight`,
-      ),
+    aborted: (request) => ERRORS.aborted(request.what),
+    tooMany: (n, request) => ERRORS.tooMany(n, request.what),
   });
   /** Error statuses without id received so far, and the text of the last one. */
   #errorSeq = 0;
