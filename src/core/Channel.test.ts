@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
 import { Channel } from "./Channel.js";
 import { Context } from "./Context.js";
+import { FoxgloveError } from "./FoxgloveError.js";
 import type { Encoder } from "./Encoder.js";
 import { jsonEncoder } from "./jsonEncoder.js";
 import { setLogger, setLogLevel } from "./logger.js";
@@ -110,4 +111,17 @@ test("two equal typed channels share one raw channel", () => {
     encoder: jsonEncoder({ type: "object", title: "B" }),
   });
   assert.notEqual(c.raw, a.raw);
+});
+
+test("a channel without an encoder (a JavaScript caller) is refused with ERR_VALUE", () => {
+  const ctx = new Context();
+  assert.throws(
+    () =>
+      new Channel("/no-encoder", { context: ctx } as unknown as ConstructorParameters<
+        typeof Channel
+      >[1]),
+    (e) =>
+      e instanceof FoxgloveError && e.code === "ERR_VALUE" && /encoder is required/.test(e.message),
+  );
+  assert.equal(ctx.getChannelByTopic("/no-encoder"), undefined);
 });

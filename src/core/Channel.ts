@@ -29,10 +29,18 @@ export class Channel<T> implements ChannelDescriptor, Disposable {
 
   /**
    * Creates (or joins an equal) channel on `topic`.
-   * @throws {FoxgloveError} as {@link RawChannel}'s constructor
+   * @throws {FoxgloveError} `ERR_VALUE` without an encoder; as {@link RawChannel}'s constructor
    */
   constructor(topic: string, options: TypedChannelOptions<T>) {
     const { encoder, ...rest } = options;
+    // A JavaScript caller may leave it out; say what to pass rather than fail inside.
+    if (typeof (encoder as Encoder<T> | undefined)?.encode !== "function") {
+      throw new FoxgloveError(
+        "ERR_VALUE",
+        `channel ${topic}: options.encoder is required (e.g. jsonEncoder() or a message type ` +
+          `from foxglove-remote/messages; log(topic, message) makes a JSON channel by itself)`,
+      );
+    }
     this.encoder = encoder;
     this.raw = new RawChannel(topic, {
       ...rest,
