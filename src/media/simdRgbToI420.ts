@@ -115,7 +115,8 @@ export function simdRgbToI420(
     dstAt,
     w,
     k.y0,
-    k.y1,
+    k.y1 >> 1, // the kernel's lanes hold 16-bit weights: the middle one is split in two
+    k.y1 - (k.y1 >> 1),
     k.y2,
     k.u0,
     k.u1,
