@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 import { rawImageToI420 } from "./rawImageToI420.js";
-import { setSimdEnabled, simdAvailable } from "./simdToI420.js";
+import { setSimdEnabled, simdAvailable, simdRgbToI420 } from "./simdToI420.js";
 
 afterEach(() => setSimdEnabled(true));
 
@@ -112,4 +112,16 @@ test("mono8: the WebAssembly kernel gives exactly the lookup table's bytes, ever
     const js = convert(false, image);
     assert.ok(Buffer.compare(convert(true, image), js) === 0, `${width}x${height} pad ${padding}`);
   }
+});
+
+test("an image too large for the kernel's memory cap is left to the JS kernels", () => {
+  setSimdEnabled(true);
+  // 4096x4096 rgb8: 48 MiB of pixels and 24 MiB of I420, above the 64 MiB the module may keep.
+  const width = 4096;
+  const height = 4096;
+  const src = new Uint8Array(width * height * 3);
+  const out = new Uint8Array((width * height * 3) / 2);
+  const k = { y0: 1, y1: 1, y2: 1, u0: 1, u1: 1, u2: 1, v0: 1, v1: 1, v2: 1 };
+  assert.equal(simdRgbToI420(src, width * 3, width, height, 3, k, 0, 0, out), 0);
+  assert.equal(simdRgbToI420(src, 64 * 3, 64, 4, 3, k, 0, 0, out), 64, "a small one is done");
 });

@@ -31,8 +31,11 @@ interface Kernel {
 const SRC_AT = 64;
 /** Bytes the kernel may read past the last pixel. */
 const SLACK = 16;
-/** Memory the module may keep (bytes); a larger image is converted by the JS kernels. */
-const MAX_MEMORY = 256 << 20;
+/**
+ * Memory the module may grow to and keep (bytes; room for a 3840x2160 rgba8 frame and its I420);
+ * a larger image is converted by the JS kernels.
+ */
+const MAX_MEMORY = 64 << 20;
 
 let kernel: Kernel | null | undefined;
 let enabled = true;
@@ -87,7 +90,11 @@ function stage(
   }
   const { memory } = wasm;
   if (memory.buffer.byteLength < need) {
-    memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+    try {
+      memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+    } catch {
+      return undefined; // out of memory: the JS kernels need none of their own
+    }
   }
   const heap = new Uint8Array(memory.buffer);
   heap.set(src.subarray(0, srcBytes), SRC_AT);
