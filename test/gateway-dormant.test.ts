@@ -6,6 +6,7 @@ import { VERSION } from "../src/core/version.js";
 import { TEST_DEVICE } from "../src/api-server/index.js";
 import { startGateway } from "../src/gateway/startGateway.js";
 import { FAST_TIMINGS, gapMs, startGatewayHarness } from "./helpers/gatewayHarness.js";
+import { startTestHttpServer } from "./helpers/httpServer.js";
 
 const T = FAST_TIMINGS as Required<typeof FAST_TIMINGS>;
 /** Slack for a loaded machine: a wait may run this much longer than asked. */
@@ -77,6 +78,44 @@ describe("gateway dormant phase against the real API server", () => {
           "failed with HTTP 404.*no device API at .*check FOXGLOVE_API_URL",
       ),
     );
+  });
+
+  test("a 401 names the cause: another service at the URL, or a rejected token", async () => {
+    // Some other service at the URL: a 401 without the device API's JSON error body.
+    await using other = await startTestHttpServer();
+    other.handler = (_req, res) => {
+      res.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized");
+    };
+    // The real API server with a wrong device token: its JSON error body.
+    await using h = await startGatewayHarness({ gateway: { deviceToken: "fox_dt_wrong" } });
+    await h.gateway.waitForStatus("shutdown");
+    const errors: string[] = [];
+    setLogger({ debug() {}, info() {}, warn() {}, error: (...a) => errors.push(a.join(" ")) });
+    try {
+      for (const [foxgloveApiUrl, deviceToken] of [
+        [other.url, TEST_DEVICE.token],
+        [h.server.url, "fox_dt_wrong"],
+      ] as const) {
+        const gateway = startGateway({ deviceToken, foxgloveApiUrl, timings: FAST_TIMINGS });
+        await gateway.waitForStatus("shutdown");
+        assert.equal(gateway.stopReason, "unauthorized");
+      }
+    } finally {
+      setLogger(console);
+    }
+    assert.equal(errors.length, 2, errors.join("\n"));
+    assert.match(
+      errors[0]!,
+      new RegExp(`${other.url}/internal/platform/v1/device-info .*HTTP 401`),
+    );
+    assert.match(errors[0]!, /not from a Foxglove device API: check FOXGLOVE_API_URL/);
+    assert.doesNotMatch(errors[0]!, /token was rejected/);
+    assert.match(
+      errors[1]!,
+      new RegExp(`${h.server.url}/internal/platform/v1/device-info .*HTTP 401`),
+    );
+    assert.match(errors[1]!, /the device token was rejected \(check FOXGLOVE_DEVICE_TOKEN\)/);
+    assert.doesNotMatch(errors.join("\n"), /fox_dt_/);
   });
 
   test("401 on the watch stops for good", async () => {
