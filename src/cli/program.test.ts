@@ -31,6 +31,10 @@ test("every command's --help documents its exit codes exactly once", () => {
   }
 });
 
+test("the program's --help points to each command's exit codes", () => {
+  assert.match(helpOf(buildProgram()), /<command> --help` lists its options and exit codes/);
+});
+
 test("the action commands document the request-failed (2) and not-supported (3) exit codes", () => {
   const actions = leafCommands(buildProgram()).filter(([name]) =>
     /^(call|asset|graph|publish|param \w+)$/.test(name),

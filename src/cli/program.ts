@@ -44,7 +44,12 @@ export function buildProgram(): Command {
   program
     .name("foxglove-remote")
     .description("Foxglove remote access for Node.js: devices, viewers and a local device API")
-    .version(VERSION, "-V, --version", "print the version");
+    .version(VERSION, "-V, --version", "print the version")
+    .addHelpText(
+      "after",
+      "\nEvery command stops on Ctrl-C (a second one exits at once with 130); " +
+        "`foxglove-remote <command> --help` lists its options and exit codes.",
+    );
   for (const add of commands) {
     add(program);
   }
