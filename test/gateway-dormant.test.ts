@@ -23,6 +23,18 @@ function assertGap(actual: number, expected: number, what: string) {
   );
 }
 
+/** The error lines the logger received while `body` ran. */
+async function errorsLoggedDuring(body: () => Promise<void>): Promise<string[]> {
+  const errors: string[] = [];
+  setLogger({ debug() {}, info() {}, warn() {}, error: (...a) => errors.push(a.join(" ")) });
+  try {
+    await body();
+  } finally {
+    setLogger(console);
+  }
+  return errors;
+}
+
 describe("gateway dormant phase against the real API server", () => {
   test("connects: device info once, a watch with the protocol version, heartbeats with the lease", async () => {
     await using h = await startGatewayHarness();
@@ -56,9 +68,7 @@ describe("gateway dormant phase against the real API server", () => {
 
   test("a URL whose device-info answers 404 stops the gateway (notFound), naming the URL", async () => {
     await using h = await startGatewayHarness();
-    const errors: string[] = [];
-    setLogger({ debug() {}, info() {}, warn() {}, error: (...a) => errors.push(a.join(" ")) });
-    try {
+    const errors = await errorsLoggedDuring(async () => {
       // The API server answers 404 below an unknown path prefix: the URL of some other service.
       const gateway = startGateway({
         deviceToken: TEST_DEVICE.token,
@@ -67,9 +77,7 @@ describe("gateway dormant phase against the real API server", () => {
       });
       await gateway.waitForStatus("shutdown");
       assert.equal(gateway.stopReason, "notFound");
-    } finally {
-      setLogger(console);
-    }
+    });
     assert.equal(errors.length, 1, errors.join("\n"));
     assert.match(
       errors[0]!,
@@ -89,9 +97,7 @@ describe("gateway dormant phase against the real API server", () => {
     // The real API server with a wrong device token: its JSON error body.
     await using h = await startGatewayHarness({ gateway: { deviceToken: "fox_dt_wrong" } });
     await h.gateway.waitForStatus("shutdown");
-    const errors: string[] = [];
-    setLogger({ debug() {}, info() {}, warn() {}, error: (...a) => errors.push(a.join(" ")) });
-    try {
+    const errors = await errorsLoggedDuring(async () => {
       for (const [foxgloveApiUrl, deviceToken] of [
         [other.url, TEST_DEVICE.token],
         [h.server.url, "fox_dt_wrong"],
@@ -100,9 +106,7 @@ describe("gateway dormant phase against the real API server", () => {
         await gateway.waitForStatus("shutdown");
         assert.equal(gateway.stopReason, "unauthorized");
       }
-    } finally {
-      setLogger(console);
-    }
+    });
     assert.equal(errors.length, 2, errors.join("\n"));
     assert.match(
       errors[0]!,
