@@ -4,7 +4,15 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["dist/", "node_modules/", "src/messages/generated/", "**/*.mjs", "eslint.config.js"],
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "src/messages/generated/",
+      "src/media/generated/",
+      "assembly/",
+      "**/*.mjs",
+      "eslint.config.js",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

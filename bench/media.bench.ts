@@ -6,6 +6,7 @@ import sharp from "sharp";
 import { compressedImageToI420 } from "../src/media/compressedImageToI420.js";
 import { allocI420 } from "../src/media/I420Image.js";
 import { rawImageToI420 } from "../src/media/rawImageToI420.js";
+import { setSimdEnabled } from "../src/media/simdRgbToI420.js";
 import { acquireNative } from "../src/livekit/native.js";
 import { median, type BenchResult } from "./harness.js";
 
@@ -87,6 +88,21 @@ export default async function mediaBench(): Promise<BenchResult[]> {
     results.push(
       row(`${encoding} -> I420`, await msPerFrame(() => rawImageToI420(image, out)), detail),
     );
+    if (["rgb8", "bgr8", "rgba8"].includes(encoding)) {
+      // The same without the WebAssembly SIMD kernel (the JS kernels, its fallback).
+      setSimdEnabled(false);
+      try {
+        results.push(
+          row(
+            `${encoding} -> I420, JS kernel`,
+            await msPerFrame(() => rawImageToI420(image, out)),
+            detail,
+          ),
+        );
+      } finally {
+        setSimdEnabled(true);
+      }
+    }
   }
 
   const rgb = picture(3);
@@ -110,6 +126,32 @@ export default async function mediaBench(): Promise<BenchResult[]> {
       `median of 7, ${(png.length / 1024).toFixed(0)} KiB PNG`,
     ),
   );
+
+  // The bench's 1280x720 rgb8 video workload: WebAssembly kernel and JS kernel in the same run.
+  const hd = {
+    width: 1280,
+    height: 720,
+    encoding: "rgb8",
+    step: 3840,
+    data: rgb.subarray(0, 3840 * 720),
+  };
+  const hdOut = allocI420(1280, 720);
+  const hdDetail = `median of ${REPEATS}, 1280x720, output buffer reused`;
+  results.push(
+    row("rgb8 -> I420 1280x720", await msPerFrame(() => rawImageToI420(hd, hdOut)), hdDetail),
+  );
+  setSimdEnabled(false);
+  try {
+    results.push(
+      row(
+        "rgb8 -> I420 1280x720, JS kernel",
+        await msPerFrame(() => rawImageToI420(hd, hdOut)),
+        hdDetail,
+      ),
+    );
+  } finally {
+    setSimdEnabled(true);
+  }
 
   const release = await acquireNative();
   try {

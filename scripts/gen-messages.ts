@@ -333,10 +333,14 @@ function typeHasBytes(type: Type, seen = new Set<Type>()): boolean {
   );
 }
 
-function main(): void {
+/**
+ * Writes generated files (keyed by path relative to the repository root) that differ from what is
+ * on disk; with `--check` on the command line, only lists them and exits 1 when any is stale.
+ */
+export function writeGenerated(sources: Map<string, string>): void {
   const check = process.argv.includes("--check");
   let stale = 0;
-  for (const [path, content] of generateMessageSources()) {
+  for (const [path, content] of sources) {
     const full = join(ROOT, path);
     let current: string | undefined;
     try {
@@ -362,5 +366,5 @@ function main(): void {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main();
+  writeGenerated(generateMessageSources());
 }

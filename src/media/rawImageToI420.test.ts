@@ -106,13 +106,16 @@ function padded(
 
 // Sizes: even, odd width, odd height, both odd, and a width that is not a multiple of 4 (the
 // word-wise rgb8 kernel leaves it to the byte-wise one); each without and with row padding (2
-// keeps 18-pixel rgb8 rows 4-byte aligned).
+// keeps 18-pixel rgb8 rows 4-byte aligned); widths from 16 up also run the WebAssembly kernel
+// (multiples of 16 columns) with the JS kernels doing the rest.
 const SIZES: [number, number][] = [
   [16, 8],
   [17, 8],
   [16, 9],
   [21, 13],
   [18, 6],
+  [48, 6],
+  [53, 5],
 ];
 const PADDINGS = [0, 2, 7];
 

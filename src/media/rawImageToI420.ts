@@ -1,5 +1,6 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { allocI420, evenSize, type I420Image } from "./I420Image.js";
+import { simdRgbToI420, type RgbWeights } from "./simdRgbToI420.js";
 
 /** Canonical names of the raw pixel formats we convert (as reported in `foxglove.videoSourceEncoding`). */
 export type RawPixelFormat =
@@ -187,26 +188,14 @@ const Y_OFFSET = 16 * ONE + ONE / 2;
 // Chroma is computed from the sum of four pixels, hence the offset times 4 and the shift by 18.
 const C_OFFSET4 = (128 * ONE + ONE / 2) * 4;
 
-/** Fixed-point Y, U, V weights of the three colour bytes of a pixel, in memory order. */
-interface Weights {
-  readonly y0: number;
-  readonly y1: number;
-  readonly y2: number;
-  readonly u0: number;
-  readonly u1: number;
-  readonly u2: number;
-  readonly v0: number;
-  readonly v1: number;
-  readonly v2: number;
-}
-
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-const RGB: Weights = { y0: YR, y1: YG, y2: YB, u0: UR, u1: UG, u2: UB, v0: VR, v1: VG, v2: VB };
-const BGR: Weights = { y0: YB, y1: YG, y2: YR, u0: UB, u1: UG, u2: UR, v0: VB, v1: VG, v2: VR };
+const RGB: RgbWeights = { y0: YR, y1: YG, y2: YB, u0: UR, u1: UG, u2: UB, v0: VR, v1: VG, v2: VB };
+const BGR: RgbWeights = { y0: YB, y1: YG, y2: YR, u0: UB, u1: UG, u2: UR, v0: VB, v1: VG, v2: VR };
 
 /**
  * Packed RGB(A)/BGR(A) rows to I420 (colour bytes first in each pixel, in the order `k` weighs
- * them). When the row stride is a multiple of 4, rows are read a 32-bit word at a time (about
+ * them). The WebAssembly SIMD kernel does columns in multiples of 16 (all of a camera's width)
+ * when the runtime has it, the JS kernels the rest. When the row stride is a multiple of 4, rows are read a 32-bit word at a time (about
  * twice as fast; unaligned data is copied first): 4-byte pixels always, 3-byte pixels when the
  * width is a multiple of 4 (as camera widths are; others, e.g. 1366, take the byte-wise kernel).
  * Other strides are done byte by byte.
@@ -217,11 +206,11 @@ function rgbToI420(
   w: number,
   h: number,
   bpp: 3 | 4,
-  k: Weights,
+  k: RgbWeights,
   out: Uint8Array,
 ): void {
-  let done = 0;
-  if (LITTLE_ENDIAN && (stride & 3) === 0) {
+  let done = simdRgbToI420(src, stride, w, h, bpp, k, Y_OFFSET, C_OFFSET4, out);
+  if (done === 0 && LITTLE_ENDIAN && (stride & 3) === 0) {
     // Pixel data inside a message need not start 4-byte aligned (VideoPublisher aligns it): an
     // aligned copy (a memcpy) costs far less than the byte-wise kernel.
     const words =
@@ -263,7 +252,7 @@ function rgbBytes(
   w: number,
   h: number,
   bpp: number,
-  k: Weights,
+  k: RgbWeights,
   x0: number,
   out: Uint8Array,
 ): void {
@@ -316,7 +305,7 @@ function rgb24Words(
   ws: number,
   w: number,
   h: number,
-  k: Weights,
+  k: RgbWeights,
   out: Uint8Array,
 ): number {
   const { y0: ya, y1: yb, y2: yc, u0: ua, u1: ub, u2: uc, v0: va, v1: vb, v2: vc } = k;
@@ -410,7 +399,7 @@ function rgb32Words(
   ws: number,
   w: number,
   h: number,
-  k: Weights,
+  k: RgbWeights,
   out: Uint8Array,
 ): number {
   const { y0: ya, y1: yb, y2: yc, u0: ua, u1: ub, u2: uc, v0: va, v1: vb, v2: vc } = k;
