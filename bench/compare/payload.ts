@@ -39,12 +39,21 @@ export function writePayload(
   timeNs: bigint,
   phase: number,
 ): Uint8Array {
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  view.setBigUint64(0, BigInt(seq), true);
+  if (lastOut !== out) {
+    lastOut = out;
+    lastView = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  }
+  const view = lastView!;
+  view.setUint32(0, seq >>> 0, true); // seq < 2^53: low and high words, no BigInt per message
+  view.setUint32(4, Math.floor(seq / 2 ** 32), true);
   view.setBigUint64(8, timeNs, true);
   out[16] = phase;
   return out;
 }
+
+/** The view of the buffer written last: a device reuses one buffer, like reference_device.py. */
+let lastOut: Uint8Array | undefined;
+let lastView: DataView | undefined;
 
 /** Reads a payload header; undefined when `bytes` is too short to hold one. */
 export function readPayload(bytes: Uint8Array): PayloadHeader | undefined {
