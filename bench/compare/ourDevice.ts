@@ -13,7 +13,7 @@ import { RawChannel } from "../../src/core/RawChannel.js";
 import { VERSION } from "../../src/core/version.js";
 import { startGateway, type ConnectionStatus } from "../../src/gateway/index.js";
 import { BENCH_TOPIC, PAYLOAD_HEADER_BYTES, type Qos } from "./workload.js";
-import { Phase, wallNanos, writePayload } from "./payload.js";
+import { Phase, scheduleTick, wallNanos, writePayload } from "./payload.js";
 import { cpuSeconds, emit, peakRssBytes, resetPeakRss } from "./processStats.js";
 
 const STATUS_NAMES: Record<ConnectionStatus, string> = {
@@ -113,9 +113,6 @@ let warmSeq = 0;
 /** One payload buffer, reused like reference_device.py's: the gateway copies what it keeps. */
 let payload = new Uint8Array(0);
 
-/** Sleeps the thread for less than a timer's 1 ms (Atomics.wait on a value nobody changes). */
-const napTimer = new Int32Array(new SharedArrayBuffer(4));
-
 function logOne(size: number, seq: number, phase: number): void {
   const now = wallNanos();
   if (payload.byteLength !== size) payload = new Uint8Array(size);
@@ -148,18 +145,8 @@ function run(size: number, rate: number, seconds: number): Promise<Record<string
       const due = rate > 0 ? Math.floor(elapsed * rate) + 1 : sent + MAX_BATCH;
       const stop = Math.min(due, sent + MAX_BATCH);
       while (sent < stop) logOne(size, sent++, Phase.Measured);
-      if (rate > 0 && sent >= due) {
-        // Ahead of schedule: wait until the next message is due, as reference_device.py does
-        // with time.sleep. Node's timers wake after 1 ms or more, which would turn a paced rate
-        // into bursts of two; below 1 ms the thread sleeps (no CPU) for the rest of the gap.
-        const waitMs = (sent / rate) * 1000 - (performance.now() - t0);
-        if (waitMs >= 1) {
-          setTimeout(tick, Math.floor(waitMs));
-          return;
-        }
-        if (waitMs > 0) Atomics.wait(napTimer, 0, 0, waitMs);
-      }
-      setImmediate(tick);
+      // Ahead of schedule at a paced rate: wait until the next message is due.
+      scheduleTick(tick, sent, rate > 0 && sent >= due ? rate : 0, t0);
     };
     tick();
   });

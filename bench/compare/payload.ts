@@ -63,3 +63,29 @@ export function readPayload(bytes: Uint8Array): PayloadHeader | undefined {
   const hi = view.getUint32(4, true);
   return { seq: hi * 2 ** 32 + lo, timeNs: view.getBigUint64(8, true), phase: bytes[16]! };
 }
+
+/** Sleeps the thread for less than a timer's 1 ms (Atomics.wait on a value nobody changes). */
+const napTimer = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Runs `tick` again when the next message of a run at `rate` msgs/s (0: as fast as possible)
+ * started at `startedAt` (performance.now()) is due, `sent` messages in. Waits like
+ * reference_device.py's time.sleep: Node's timers wake after 1 ms or more, which would turn a
+ * paced rate into bursts of two, so below 1 ms the thread sleeps (no CPU) for the rest of the gap.
+ */
+export function scheduleTick(
+  tick: () => void,
+  sent: number,
+  rate: number,
+  startedAt: number,
+): void {
+  if (rate > 0) {
+    const waitMs = (sent / rate) * 1000 - (performance.now() - startedAt);
+    if (waitMs >= 1) {
+      setTimeout(tick, Math.floor(waitMs));
+      return;
+    }
+    if (waitMs > 0) Atomics.wait(napTimer, 0, 0, waitMs);
+  }
+  setImmediate(tick);
+}
