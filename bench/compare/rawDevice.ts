@@ -7,12 +7,10 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { setLogLevel } from "../../src/core/logger.js";
 import { VERSION } from "../../src/core/version.js";
-import {
-  connectRoom,
-  type ByteStreamSender,
-  type LiveKitRoom,
-  type LocalDataTrack,
-} from "../../src/livekit/index.js";
+// connectRoom alone, as the gateway loads it (the adapter's index adds the dev-server helpers and
+// livekit-server-sdk), so the bare adapter's RSS is comparable with our device's.
+import { connectRoom } from "../../src/livekit/connectRoom.js";
+import type { ByteStreamSender, LiveKitRoom, LocalDataTrack } from "../../src/livekit/index.js";
 import { encodeBinaryFrame } from "../../src/protocol/index.js";
 import { RAW_TOPIC } from "./BenchViewer.js";
 import { Phase, scheduleTick, wallNanos, writePayload } from "./payload.js";
