@@ -98,11 +98,15 @@ export class McapEncoder {
   }
 
   /**
-   * Lets the encoder reuse the memory of a chunk it handed out, once its parts from
-   * {@link encodeChunk} were written and will not be read again.
+   * Lets the encoder reuse the memory of a chunk it handed out and of its compressed bytes from
+   * {@link compressChunk}, once its parts from {@link encodeChunk} were written and will not be
+   * read again.
    */
-  recycleChunk(chunk: PendingChunk): void {
+  recycleChunk(chunk: PendingChunk, compressed: Uint8Array[] | undefined): void {
     this.#chunk.recycle(chunk);
+    if (compressed !== undefined) {
+      this.#compressor?.recycle?.(compressed);
+    }
   }
 
   /** Takes the open chunk if it holds a message (to write it before another record). */

@@ -330,9 +330,10 @@ export class McapWriter implements Sink, AsyncDisposable {
       this.#batch = undefined; // chunks that fill up from now on are written after these
     }
     const bytes = chunks.reduce((sum, chunk) => sum + chunk.records.byteLength, 0);
+    let compressed: (Uint8Array[] | undefined)[];
     try {
       // Compressed side by side (zstd on libuv's pool), then encoded in order.
-      const compressed = await Promise.all(chunks.map((c) => this.#encoder.compressChunk(c)));
+      compressed = await Promise.all(chunks.map((c) => this.#encoder.compressChunk(c)));
       await this.#output(
         chunks.flatMap((chunk, i) => this.#encoder.encodeChunk(chunk, compressed[i])),
       );
@@ -341,7 +342,7 @@ export class McapWriter implements Sink, AsyncDisposable {
     }
     if (this.#file !== undefined) {
       // Our file keeps nothing once written (a caller's writable might): reuse the memory.
-      chunks.forEach((chunk) => this.#encoder.recycleChunk(chunk));
+      chunks.forEach((chunk, i) => this.#encoder.recycleChunk(chunk, compressed[i]));
     }
   }
 
