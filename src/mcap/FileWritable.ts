@@ -1,4 +1,4 @@
-import { writevSync } from "node:fs";
+import { writeSync, writevSync } from "node:fs";
 import { lstat, open, statfs, unlink, type FileHandle } from "node:fs/promises";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 
@@ -107,15 +107,57 @@ export class FileWritable implements McapWritable, AsyncDisposable {
     }
   }
 
-  #writeHere(parts: readonly Uint8Array[]): boolean {
-    if (!this.#local || performance.now() < this.#poolUntil) {
-      return false;
+  /**
+   * Whether a write of `bytes` would be made on the calling thread now: the file is on a local
+   * file system, `bytes` is at most 4 MiB and no write was slow lately (see {@link FileWritable}).
+   */
+  canWriteNow(bytes: number): boolean {
+    return this.#local && bytes <= SYNC_MAX_BYTES && performance.now() >= this.#poolUntil;
+  }
+
+  /**
+   * Writes all of `parts`, in order, at the end of the file on the calling thread; for what
+   * {@link canWriteNow} allows.
+   */
+  writevNow(parts: readonly Uint8Array[]): void {
+    let rest = parts.filter((part) => part.byteLength > 0);
+    while (rest.length > 0) {
+      const bytesWritten = this.#writevSync(rest);
+      this.#position += BigInt(bytesWritten);
+      rest = afterBytes(rest, bytesWritten);
     }
+  }
+
+  /**
+   * Writes `data` over bytes written before, at byte `position`; the end of the file stays where
+   * it is. On the calling thread when {@link canWriteNow} allows it.
+   */
+  async writeAt(data: Uint8Array, position: bigint): Promise<void> {
+    if (this.canWriteNow(data.byteLength)) {
+      this.writeAtNow(data, position);
+      return;
+    }
+    for (let offset = 0; offset < data.byteLength;) {
+      const at = Number(position) + offset;
+      const { bytesWritten } = await this.#handle.write(data, offset, data.byteLength - offset, at);
+      offset += bytesWritten;
+    }
+  }
+
+  /** {@link writeAt} on the calling thread, for what {@link canWriteNow} allows. */
+  writeAtNow(data: Uint8Array, position: bigint): void {
+    for (let offset = 0; offset < data.byteLength;) {
+      const at = Number(position) + offset;
+      offset += writeSync(this.#handle.fd, data, offset, data.byteLength - offset, at);
+    }
+  }
+
+  #writeHere(parts: readonly Uint8Array[]): boolean {
     let bytes = 0;
     for (const part of parts) {
       bytes += part.byteLength;
     }
-    return bytes <= SYNC_MAX_BYTES;
+    return this.canWriteNow(bytes);
   }
 
   #writevSync(parts: readonly Uint8Array[]): number {
