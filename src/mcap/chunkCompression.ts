@@ -73,6 +73,12 @@ const LZ4_UNCOMPRESSED = 0x80000000;
 const LZ4_SPARE_BUFFERS = 16;
 /** Largest frame buffer kept for reuse (one grown for a very large chunk is let go). */
 const LZ4_SPARE_MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * Frame buffers written and kept for reuse, shared by all lz4 compressors (a program that
+ * records file after file reuses them), and the buffers they made.
+ */
+const lz4Spare: ArrayBuffer[] = [];
+const lz4Owned = new WeakSet<ArrayBufferLike>();
 
 /**
  * Compresses one LZ4 block and passes the compressed bytes to `use` (a view that is only valid
@@ -82,14 +88,14 @@ export type Lz4BlockCompress = <T>(input: Uint8Array, use: (compressed: Uint8Arr
 
 /**
  * A chunk compressor writing LZ4 frames (the format MCAP's `lz4` names) of blocks from
- * `compressBlock`. A frame is built in a buffer that is reused once given back through
+ * `compressBlock`. A frame is built in a buffer that any of them reuses once given back through
  * `recycle` (fresh memory costs page faults, about 0.35 ms per MiB here, as much as compressing
  * it); each block is stored uncompressed, as a view on the input, when compressing did not
  * shrink it. Parts: frame head and compressed blocks, stored blocks between them, end mark.
  */
 export function lz4FrameCompressor(compressBlock: Lz4BlockCompress): ChunkCompressor {
-  const spare: ArrayBuffer[] = [];
-  const owned = new WeakSet<ArrayBufferLike>();
+  const spare = lz4Spare;
+  const owned = lz4Owned;
   const take = (bytes: number): Uint8Array => {
     const index = spare.findIndex((memory) => memory.byteLength >= bytes);
     const memory = index < 0 ? undefined : spare.splice(index, 1)[0];
