@@ -26,7 +26,13 @@ const LOCAL_FILE_SYSTEMS = new Set([
 const SYNC_MAX_BYTES = 4 * 1024 * 1024;
 /** A write on the calling thread that took longer than this (ms) was slow ... */
 const SLOW_WRITE_MS = 4;
-/** ... and sends the writes of the next this many ms to libuv's pool. */
+/**
+ * ... and this many slow ones in a row (the kernel throttling a writer slows each write; a
+ * thread preempted on a busy machine, one now and then: about 1 write in 80 here at a load
+ * average of 6, where the pool's round trips would only cost more) ...
+ */
+const SLOW_WRITES_IN_A_ROW = 2;
+/** ... send the writes of the next this many ms to libuv's pool. */
 const POOL_AFTER_SLOW_MS = 2000;
 
 /**
@@ -35,9 +41,9 @@ const POOL_AFTER_SLOW_MS = 2000;
  *
  * `writev` of up to 4 MiB to a file on a local file system is made on the calling thread (a
  * copy into the page cache, about 0.2 ms per MiB, cheaper than a round trip through libuv's
- * pool, whose thread reads the buffers from another core's cache); once such a write takes more
- * than 4 ms (the kernel throttling a writer, a slow disk), writes go through libuv's pool for the
- * next 2 s, so the event loop does not wait on the disk for long.
+ * pool, whose thread reads the buffers from another core's cache); once two such writes in a
+ * row take more than 4 ms each (the kernel throttling a writer, a slow disk), writes go through
+ * libuv's pool for the next 2 s, so the event loop does not wait on the disk for long.
  */
 export class FileWritable implements McapWritable, AsyncDisposable {
   /** The file's path, as given. */
@@ -45,8 +51,10 @@ export class FileWritable implements McapWritable, AsyncDisposable {
   readonly #handle: FileHandle;
   /** Whether the file is on a local file system (see {@link LOCAL_FILE_SYSTEMS}). */
   readonly #local: boolean;
-  /** Until when (`performance.now()`) writes go through libuv's pool after a slow one. */
+  /** Until when (`performance.now()`) writes go through libuv's pool after slow ones. */
   #poolUntil = 0;
+  /** Slow writes on the calling thread since the last quick one. */
+  #slowWrites = 0;
   #position = 0n;
   #closed = false;
 
@@ -164,7 +172,9 @@ export class FileWritable implements McapWritable, AsyncDisposable {
     const start = performance.now();
     const bytesWritten = writevSync(this.#handle.fd, parts);
     const end = performance.now();
-    if (end - start > SLOW_WRITE_MS) {
+    this.#slowWrites = end - start > SLOW_WRITE_MS ? this.#slowWrites + 1 : 0;
+    if (this.#slowWrites >= SLOW_WRITES_IN_A_ROW) {
+      this.#slowWrites = 0;
       this.#poolUntil = end + POOL_AFTER_SLOW_MS;
     }
     return bytesWritten;
