@@ -1,5 +1,7 @@
 import { writeSync, writevSync } from "node:fs";
 import { lstat, open, statfs, unlink, type FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 
 /**
@@ -72,12 +74,13 @@ export class FileWritable implements McapWritable, AsyncDisposable {
   static async create(path: string | URL, allowOverwrite: boolean): Promise<FileWritable> {
     const shown = path instanceof URL ? path.pathname : path;
     try {
-      const handle = allowOverwrite ? await replace(path) : await open(path, "wx");
-      const local = await statfs(path).then(
+      // The file system of the directory the file goes into, looked up while the file opens.
+      const local = statfs(dirname(path instanceof URL ? fileURLToPath(path) : path)).then(
         (stats) => LOCAL_FILE_SYSTEMS.has(stats.type),
         () => false,
       );
-      return new FileWritable(shown, handle, local);
+      const handle = allowOverwrite ? await replace(path) : await open(path, "wx");
+      return new FileWritable(shown, handle, await local);
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
       throw new FoxgloveError(
