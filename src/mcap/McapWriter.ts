@@ -100,9 +100,9 @@ export async function openMcap(
  * dropped and counted. Without compression, a message of 512 KiB or more is instead written
  * to the file during `log` (with the open chunk's bytes before it, the chunk's head written in
  * place once it is complete) when that is cheap and nothing is queued, instead of being copied
- * into the chunk. Schema and Channel records are written with a channel's first message. Chunks reach the file as they
- * fill, so a killed process leaves a file readable up to its last complete chunk; {@link close}
- * finishes the file with its summary and indexes.
+ * into the chunk. Schema and Channel records are written with a channel's first message.
+ * Chunks reach the file as they fill, so a killed process leaves a file readable up to its last
+ * complete chunk; {@link close} finishes the file with its summary and indexes.
  */
 export class McapWriter implements Sink, AsyncDisposable {
   /** This writer's sink id. */
