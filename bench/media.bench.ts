@@ -6,7 +6,7 @@ import sharp from "sharp";
 import { compressedImageToI420 } from "../src/media/compressedImageToI420.js";
 import { allocI420 } from "../src/media/I420Image.js";
 import { rawImageToI420 } from "../src/media/rawImageToI420.js";
-import { setSimdEnabled } from "../src/media/simdRgbToI420.js";
+import { setSimdEnabled } from "../src/media/simdToI420.js";
 import { acquireNative } from "../src/livekit/native.js";
 import { median, type BenchResult } from "./harness.js";
 
@@ -88,7 +88,7 @@ export default async function mediaBench(): Promise<BenchResult[]> {
     results.push(
       row(`${encoding} -> I420`, await msPerFrame(() => rawImageToI420(image, out)), detail),
     );
-    if (["rgb8", "bgr8", "rgba8"].includes(encoding)) {
+    if (["rgb8", "bgr8", "rgba8", "mono8"].includes(encoding)) {
       // The same without the WebAssembly SIMD kernel (the JS kernels, its fallback).
       setSimdEnabled(false);
       try {

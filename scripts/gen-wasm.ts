@@ -1,5 +1,5 @@
-// Generates src/media/generated/i420Wasm.ts, the WebAssembly SIMD conversion kernel, by compiling
-// assembly/rgbToI420.ts with the AssemblyScript compiler (a devDependency), and embeds the module
+// Generates src/media/generated/i420Wasm.ts, the WebAssembly SIMD conversion kernels, by compiling
+// assembly/toI420.ts with the AssemblyScript compiler (a devDependency), and embeds the module
 // as base64 so that the package needs no compiler and no file access at run time.
 //
 //   node --import tsx scripts/gen-wasm.ts          write the file
@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
 import { writeGenerated } from "./gen-messages.js";
 
-const SOURCE = "assembly/rgbToI420.ts";
+const SOURCE = "assembly/toI420.ts";
 const OUT = "src/media/generated/i420Wasm.ts";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -47,7 +47,7 @@ export async function generateWasmSources(): Promise<Map<string, string>> {
     `// ${asc.version} (${FLAGS.join(" ")}). Do not edit; run`,
     `// \`node --import tsx scripts/gen-wasm.ts\` instead.`,
     ``,
-    `/** Base64 of the WebAssembly module (SIMD) exporting \`memory\` and \`rgbToI420\`. */`,
+    `/** Base64 of the WebAssembly module (SIMD) exporting \`memory\`, \`rgbToI420\` and \`mono8ToY\`. */`,
     `export const I420_WASM =`,
     lines.map((line) => `  ${JSON.stringify(line)}`).join(" +\n") + ";",
     ``,

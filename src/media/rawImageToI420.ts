@@ -1,6 +1,6 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { allocI420, evenSize, type I420Image } from "./I420Image.js";
-import { simdRgbToI420, type RgbWeights } from "./simdRgbToI420.js";
+import { simdMono8ToY, simdRgbToI420, type RgbWeights } from "./simdToI420.js";
 
 /** Canonical names of the raw pixel formats we convert (as reported in `foxglove.videoSourceEncoding`). */
 export type RawPixelFormat =
@@ -134,9 +134,12 @@ export function rawImageToI420(image: RawImageInput, out?: I420Image): I420Image
     case "bgra8":
       rgbToI420(data, step, w, h, 4, BGR, dst.data);
       break;
-    case "mono8":
-      monoToI420(data, step, w, h, MONO8_Y, undefined, dst.data);
+    case "mono8": {
+      // The WebAssembly kernel does the columns in multiples of 16, the lookup table the rest.
+      const done = simdMono8ToY(data, step, w, h, MONO8_WEIGHT, Y_OFFSET, dst.data);
+      monoToI420(data, step, w, h, MONO8_Y, undefined, dst.data, done);
       break;
+    }
     case "mono16":
       monoToI420(data, step, w, h, mono16Lut(), be ? { hi: 0, lo: 1 } : { hi: 1, lo: 0 }, dst.data);
       break;
@@ -510,6 +513,8 @@ function bayerToI420(
 const greyToY = (v: number) => Math.round(16 + v * 219);
 
 const MONO8_Y = Uint8Array.from({ length: 256 }, (_, i) => greyToY(i / 255));
+/** The same mapping in 16-bit fixed point, (v * MONO8_WEIGHT + Y_OFFSET) >> 16 (equal for all v). */
+const MONO8_WEIGHT = fix(219 / 255);
 let mono16Y: Uint8Array | undefined;
 
 function mono16Lut(): Uint8Array {
@@ -518,8 +523,9 @@ function mono16Lut(): Uint8Array {
 }
 
 /**
- * Grey rows to I420 through a lookup table (U = V = 128): 8-bit pixels index `lut` directly;
- * 16-bit pixels (`hi`, `lo`: byte offsets of the high and low byte) index it with their value.
+ * Grey rows to I420 through a lookup table (U = V = 128), columns [x0, w): 8-bit pixels index
+ * `lut` directly; 16-bit pixels (`hi`, `lo`: byte offsets of the high and low byte) index it
+ * with their value.
  */
 function monoToI420(
   src: Uint8Array,
@@ -529,11 +535,12 @@ function monoToI420(
   lut: Uint8Array,
   wide: { hi: number; lo: number } | undefined,
   out: Uint8Array,
+  x0 = 0,
 ): void {
   for (let y = 0; y < h; y++) {
-    let p = y * stride;
-    let o = y * w;
-    const end = o + w;
+    let p = y * stride + x0 * (wide === undefined ? 1 : 2);
+    let o = y * w + x0;
+    const end = y * w + w;
     if (wide === undefined) {
       while (o < end) {
         out[o++] = lut[src[p++]!]!;

@@ -24,6 +24,7 @@ interface WasmApi {
 interface Kernel {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   readonly rgbToI420: (...args: number[]) => void;
+  readonly mono8ToY: (...args: number[]) => void;
 }
 
 /** Where the source pixels start in the module's memory (the I420 output follows them). */
@@ -45,7 +46,7 @@ export function setSimdEnabled(on: boolean): void {
 }
 
 /**
- * The WebAssembly SIMD kernel (assembly/rgbToI420.ts), instantiated on first use; null when this
+ * The WebAssembly SIMD kernels (assembly/toI420.ts), instantiated on first use; null when this
  * runtime has no WebAssembly SIMD (the callers then use their JS kernels).
  */
 function loadKernel(): Kernel | null {
@@ -70,6 +71,30 @@ export function simdAvailable(): boolean {
 }
 
 /**
+ * The kernel module with room for `srcBytes` bytes of source (copied in from `src`) and `dstBytes`
+ * of output, or undefined when it is off, missing, or the image is too large for it.
+ */
+function stage(
+  src: Uint8Array,
+  srcBytes: number,
+  dstBytes: number,
+): { wasm: Kernel; heap: Uint8Array; dstAt: number } | undefined {
+  const wasm = enabled ? loadKernel() : null;
+  const dstAt = (SRC_AT + srcBytes + SLACK + 15) & ~15;
+  const need = dstAt + dstBytes;
+  if (wasm === null || need > MAX_MEMORY) {
+    return undefined;
+  }
+  const { memory } = wasm;
+  if (memory.buffer.byteLength < need) {
+    memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+  }
+  const heap = new Uint8Array(memory.buffer);
+  heap.set(src.subarray(0, srcBytes), SRC_AT);
+  return { wasm, heap, dstAt };
+}
+
+/**
  * Converts columns [0, n) of packed 3- or 4-byte pixels to I420 with the WebAssembly SIMD kernel,
  * where n is `w` rounded down to a multiple of 16, and returns n (0 when the kernel is not
  * available or the image is too large for it: the caller converts the rest). Exactly the values
@@ -89,23 +114,12 @@ export function simdRgbToI420(
   out: Uint8Array,
 ): number {
   const n = w & ~15;
-  const wasm = n === 0 || !enabled ? null : loadKernel();
-  if (wasm === null) {
-    return 0;
-  }
-  const srcBytes = stride * (h - 1) + w * bpp;
-  const dstAt = (SRC_AT + srcBytes + SLACK + 15) & ~15;
   const dstBytes = (w * h * 3) / 2;
-  const need = dstAt + dstBytes;
-  if (need > MAX_MEMORY) {
+  const staged = n === 0 ? undefined : stage(src, stride * (h - 1) + w * bpp, dstBytes);
+  if (staged === undefined) {
     return 0;
   }
-  const { memory } = wasm;
-  if (memory.buffer.byteLength < need) {
-    memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
-  }
-  const heap = new Uint8Array(memory.buffer);
-  heap.set(src.subarray(0, srcBytes), SRC_AT);
+  const { wasm, heap, dstAt } = staged;
   wasm.rgbToI420(
     SRC_AT,
     stride,
@@ -128,5 +142,31 @@ export function simdRgbToI420(
     cOffset4,
   );
   out.set(heap.subarray(dstAt, dstAt + dstBytes));
+  return n;
+}
+
+/**
+ * Writes the Y plane of columns [0, n) of 8-bit grey rows, Y = (v * `weight` + `yOffset`) >> 16,
+ * with the WebAssembly SIMD kernel into `out` (an I420 picture of `w` x `h`; its chroma planes
+ * and other columns are the caller's), where n is `w` rounded down to a multiple of 16, and
+ * returns n (0 when the kernel is not available or the image too large for it).
+ */
+export function simdMono8ToY(
+  src: Uint8Array,
+  stride: number,
+  w: number,
+  h: number,
+  weight: number,
+  yOffset: number,
+  out: Uint8Array,
+): number {
+  const n = w & ~15;
+  const staged = n === 0 ? undefined : stage(src, stride * (h - 1) + w, w * h);
+  if (staged === undefined) {
+    return 0;
+  }
+  const { wasm, heap, dstAt } = staged;
+  wasm.mono8ToY(SRC_AT, stride, n, h, dstAt, w, weight >> 1, weight - (weight >> 1), yOffset);
+  out.set(heap.subarray(dstAt, dstAt + w * h));
   return n;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 import { rawImageToI420 } from "./rawImageToI420.js";
-import { setSimdEnabled, simdAvailable } from "./simdRgbToI420.js";
+import { setSimdEnabled, simdAvailable } from "./simdToI420.js";
 
 afterEach(() => setSimdEnabled(true));
 
@@ -94,4 +94,22 @@ test("a reused output buffer is written in place, and a larger image grows the k
     data: noise(5760 * 1080, 3),
   };
   assert.ok(Buffer.compare(convert(true, big), convert(false, big)) === 0);
+});
+
+test("mono8: the WebAssembly kernel gives exactly the lookup table's bytes, every grey level", () => {
+  for (const [width, height, padding] of [
+    [256, 2, 0],
+    [16, 16, 0],
+    [37, 9, 5],
+    [1280, 4, 3],
+  ] as const) {
+    const step = width + padding;
+    const data = noise(step * height, width + height);
+    if (width === 256) {
+      data.forEach((_, i) => (data[i] = i % 256)); // each level 0..255
+    }
+    const image = { width, height, encoding: "mono8", step, data };
+    const js = convert(false, image);
+    assert.ok(Buffer.compare(convert(true, image), js) === 0, `${width}x${height} pad ${padding}`);
+  }
 });

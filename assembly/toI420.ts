@@ -1,10 +1,11 @@
-// AssemblyScript source of the WebAssembly SIMD kernel that converts packed RGB/BGR(A) rows to
-// I420 (BT.709, limited range). It computes exactly what `rgbToI420` in
-// src/media/rawImageToI420.ts computes (same 16-bit fixed-point weights, passed in by the caller,
-// same rounding), 16 pixels of a row pair per step. Compiled by scripts/gen-wasm.ts into
-// src/media/generated/i420Wasm.ts; the caller owns the memory layout (no allocator here).
+// AssemblyScript source of the WebAssembly SIMD kernels that convert packed RGB/BGR(A) rows
+// (rgbToI420) and 8-bit grey rows (mono8ToY) to I420 (BT.709, limited range). They compute
+// exactly what the JS kernels of src/media/rawImageToI420.ts compute (same 16-bit fixed-point
+// weights, passed in by the caller, same rounding), 16 pixels (of a row pair) per step. Compiled
+// by scripts/gen-wasm.ts into src/media/generated/i420Wasm.ts; the caller owns the memory layout
+// (no allocator here).
 //
-// Pixels are spread into 16-bit lanes as pairs (a, b) and (c, b) of their colour bytes, so that
+// RGB pixels are spread into 16-bit lanes as pairs (a, b) and (c, b) of their colour bytes, so that
 // one i32x4.dot_i16x8_s weighs two bytes of four pixels. The middle byte's weight (green's, up
 // to 40 254) may not fit 16 bits: it is split between the two pairs (b1 + b2).
 
@@ -169,6 +170,49 @@ export function rgbToI420(
       o1 += 16;
       u += 8;
       v += 8;
+    }
+  }
+}
+
+/**
+ * Converts columns [0, w) (w a multiple of 16) of `h` rows of 8-bit grey pixels at `src` (row
+ * stride `stride` bytes) into the Y plane at `dst`, `outW` pixels wide: Y = (v * (k1 + k2) +
+ * yOff) >> 16, the weight split in two 16-bit halves.
+ */
+export function mono8ToY(
+  src: usize,
+  stride: i32,
+  w: i32,
+  h: i32,
+  dst: usize,
+  outW: i32,
+  k1: i32,
+  k2: i32,
+  yOff: i32,
+): void {
+  const kk = pair(k1, k2);
+  const ko = i32x4.splat(yOff);
+  // Each pixel twice into a pair of 16-bit lanes: pixels 0-3, 4-7, 8-11, 12-15.
+  const m0 = i8x16(0, -1, 0, -1, 1, -1, 1, -1, 2, -1, 2, -1, 3, -1, 3, -1);
+  const m1 = i8x16(4, -1, 4, -1, 5, -1, 5, -1, 6, -1, 6, -1, 7, -1, 7, -1);
+  const m2 = i8x16(8, -1, 8, -1, 9, -1, 9, -1, 10, -1, 10, -1, 11, -1, 11, -1);
+  const m3 = i8x16(12, -1, 12, -1, 13, -1, 13, -1, 14, -1, 14, -1, 15, -1, 15, -1);
+  for (let y = 0; y < h; y++) {
+    let p = src + <usize>y * <usize>stride;
+    let o = dst + <usize>y * <usize>outW;
+    for (let x = 0; x < w; x += 16) {
+      const t = v128.load(p);
+      v128.store(
+        o,
+        pack16(
+          i32x4.shr_s(i32x4.add(i32x4.dot_i16x8_s(i8x16.swizzle(t, m0), kk), ko), 16),
+          i32x4.shr_s(i32x4.add(i32x4.dot_i16x8_s(i8x16.swizzle(t, m1), kk), ko), 16),
+          i32x4.shr_s(i32x4.add(i32x4.dot_i16x8_s(i8x16.swizzle(t, m2), kk), ko), 16),
+          i32x4.shr_s(i32x4.add(i32x4.dot_i16x8_s(i8x16.swizzle(t, m3), kk), ko), 16),
+        ),
+      );
+      p += 16;
+      o += 16;
     }
   }
 }
