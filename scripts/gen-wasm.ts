@@ -5,8 +5,25 @@
 //   node --import tsx scripts/gen-wasm.ts          write the file
 //   node --import tsx scripts/gen-wasm.ts --check  exit 1 if it is out of date
 import { fileURLToPath } from "node:url";
-import asc from "assemblyscript/asc";
 import { writeGenerated } from "./gen-messages.js";
+
+/**
+ * The part of AssemblyScript's compiler API used here. Typed locally and imported through a
+ * variable: its own declarations add AssemblyScript's globals (such as an `Array#at` that never
+ * returns `undefined`) to every file of the project.
+ */
+interface AscApi {
+  readonly version: string;
+  createMemoryStream(): { toString(): string };
+  main(
+    argv: string[],
+    options: {
+      stderr: unknown;
+      writeFile(name: string, contents: Uint8Array | string): void;
+    },
+  ): Promise<{ error: Error | null }>;
+}
+const ASC_MODULE: string = "assemblyscript/asc";
 
 const SOURCE = "assembly/toI420.ts";
 const OUT = "src/media/generated/i420Wasm.ts";
@@ -26,6 +43,7 @@ const FLAGS = [
 
 /** Returns the generated file, keyed by path relative to the repository root. */
 export async function generateWasmSources(): Promise<Map<string, string>> {
+  const asc = ((await import(ASC_MODULE)) as { default: AscApi }).default;
   let wasm: Uint8Array | undefined;
   const argv = [SOURCE, "--baseDir", ROOT, "--outFile", "kernel.wasm", ...FLAGS];
   const stderr = asc.createMemoryStream();

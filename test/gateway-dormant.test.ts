@@ -6,6 +6,7 @@ import { VERSION } from "../src/core/version.js";
 import { TEST_DEVICE } from "../src/api-server/index.js";
 import { startGateway } from "../src/gateway/startGateway.js";
 import { FAST_TIMINGS, gapMs, startGatewayHarness } from "./helpers/gatewayHarness.js";
+import { startTestHttpServer } from "./helpers/httpServer.js";
 
 const T = FAST_TIMINGS as Required<typeof FAST_TIMINGS>;
 /** Slack for a loaded machine: a wait may run this much longer than asked. */
@@ -20,6 +21,18 @@ function assertGap(actual: number, expected: number, what: string) {
     actual < expected + SLACK_MS,
     `${what}: waited ${actual.toFixed(1)} ms, expected ~${expected}`,
   );
+}
+
+/** The error lines the logger received while `body` ran. */
+async function errorsLoggedDuring(body: () => Promise<void>): Promise<string[]> {
+  const errors: string[] = [];
+  setLogger({ debug() {}, info() {}, warn() {}, error: (...a) => errors.push(a.join(" ")) });
+  try {
+    await body();
+  } finally {
+    setLogger(console);
+  }
+  return errors;
 }
 
 describe("gateway dormant phase against the real API server", () => {
@@ -55,9 +68,7 @@ describe("gateway dormant phase against the real API server", () => {
 
   test("a URL whose device-info answers 404 stops the gateway (notFound), naming the URL", async () => {
     await using h = await startGatewayHarness();
-    const errors: string[] = [];
-    setLogger({ debug() {}, info() {}, warn() {}, error: (...a) => errors.push(a.join(" ")) });
-    try {
+    const errors = await errorsLoggedDuring(async () => {
       // The API server answers 404 below an unknown path prefix: the URL of some other service.
       const gateway = startGateway({
         deviceToken: TEST_DEVICE.token,
@@ -66,9 +77,7 @@ describe("gateway dormant phase against the real API server", () => {
       });
       await gateway.waitForStatus("shutdown");
       assert.equal(gateway.stopReason, "notFound");
-    } finally {
-      setLogger(console);
-    }
+    });
     assert.equal(errors.length, 1, errors.join("\n"));
     assert.match(
       errors[0]!,
@@ -77,6 +86,40 @@ describe("gateway dormant phase against the real API server", () => {
           "failed with HTTP 404.*no device API at .*check FOXGLOVE_API_URL",
       ),
     );
+  });
+
+  test("a 401 names the cause: another service at the URL, or a rejected token", async () => {
+    // Some other service at the URL: a 401 without the device API's JSON error body.
+    await using other = await startTestHttpServer();
+    other.handler = (_req, res) => {
+      res.writeHead(401, { "content-type": "text/plain" }).end("Unauthorized");
+    };
+    // The real API server with a wrong device token: its JSON error body.
+    await using h = await startGatewayHarness({ gateway: { deviceToken: "fox_dt_wrong" } });
+    await h.gateway.waitForStatus("shutdown");
+    const errors = await errorsLoggedDuring(async () => {
+      for (const [foxgloveApiUrl, deviceToken] of [
+        [other.url, TEST_DEVICE.token],
+        [h.server.url, "fox_dt_wrong"],
+      ] as const) {
+        const gateway = startGateway({ deviceToken, foxgloveApiUrl, timings: FAST_TIMINGS });
+        await gateway.waitForStatus("shutdown");
+        assert.equal(gateway.stopReason, "unauthorized");
+      }
+    });
+    assert.equal(errors.length, 2, errors.join("\n"));
+    assert.match(
+      errors[0]!,
+      new RegExp(`${other.url}/internal/platform/v1/device-info .*HTTP 401`),
+    );
+    assert.match(errors[0]!, /not from a Foxglove device API: check FOXGLOVE_API_URL/);
+    assert.doesNotMatch(errors[0]!, /token was rejected/);
+    assert.match(
+      errors[1]!,
+      new RegExp(`${h.server.url}/internal/platform/v1/device-info .*HTTP 401`),
+    );
+    assert.match(errors[1]!, /the device token was rejected \(check FOXGLOVE_DEVICE_TOKEN\)/);
+    assert.doesNotMatch(errors.join("\n"), /fox_dt_/);
   });
 
   test("401 on the watch stops for good", async () => {

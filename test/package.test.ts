@@ -5,7 +5,7 @@
 // as child processes and must exit by themselves: no shutdown call, on their own or on Ctrl-C.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
@@ -62,6 +62,58 @@ test("publint and @arethetypeswrong/cli accept the packed tarball", async () => 
   await run(bin("attw"), [packed.tarball, "--ignore-rules", "cjs-resolves-to-esm"]);
 });
 
+test("the shipped docs' code imports only entry points and names the package exports", async () => {
+  // Every named import of the docs' TypeScript/JavaScript snippets, type-checked against the
+  // installed package (node16 resolution): a missing entry point or name fails tsc.
+  const docs = (await readdir(join(packed.packageDir, "docs"))).map((f) => join("docs", f));
+  const problems: string[] = [];
+  const lines: string[] = [];
+  for (const doc of [...docs, "README.md"]) {
+    const text = await readFile(join(packed.packageDir, doc), "utf8");
+    for (const [, block] of text.matchAll(/```(?:ts|js|typescript|javascript)\n([\s\S]*?)```/g)) {
+      for (const [, names, specifier] of block!.matchAll(
+        /import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+"([^"]+)"/g,
+      )) {
+        if (specifier!.startsWith(".")) {
+          problems.push(
+            `${doc}: imports "${specifier}", a path a user of the package does not have`,
+          );
+        }
+        if (!specifier!.startsWith("foxglove-remote")) continue;
+        for (const raw of names!.split(",").map((n) => n.trim())) {
+          const name = raw.replace(/^type\s+/, "").split(/\s+as\s+/)[0];
+          if (name)
+            lines.push(`import { ${name} as _${lines.length} } from "${specifier}"; // ${doc}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+  assert.ok(lines.length >= 20, `only ${lines.length} imported names found in the docs`);
+  const dir = join(packed.dir, "docs-imports");
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "imports.ts"), `${lines.join("\n")}\nexport {};\n`);
+  await writeFile(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        module: "node16",
+        moduleResolution: "node16",
+        target: "es2022",
+        strict: true,
+        noEmit: true,
+        types: ["node"],
+      },
+      files: ["imports.ts"],
+    }),
+  );
+  await run(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", dir], {
+    cwd: dir,
+  }).catch((e: Error & { stdout?: string }) => {
+    throw new Error(`the docs import what the package does not export:\n${e.stdout ?? e.message}`);
+  });
+});
+
 const program = `
 import { Channel, Context, FoxgloveError, VERSION, jsonEncoder } from "foxglove-remote";
 import { LocationFix } from "foxglove-remote/messages";
@@ -76,12 +128,15 @@ import {
 } from "foxglove-remote/gateway";
 import { connectViewer, type ConnectViewerOptions, type Viewer } from "foxglove-remote/viewer";
 import { startApiServer, TEST_DEVICE } from "foxglove-remote/api-server";
+import { openMcap } from "foxglove-remote/mcap";
+import { BACKLOG_FULL_MESSAGE, startServer, type WebSocketServerOptions } from "foxglove-remote/websocket";
 
 const qos: QosClassifier = (ch) => ({ reliability: ch.topic === "/a" ? "reliable" : "lossy" });
 const capabilities: GatewayCapability[] = ["parameters"];
 const listener: ViewerListener = { onSubscribe: () => undefined };
 const options: GatewayOptions = { qosClassifier: qos, capabilities, listener };
 const viewerOptions: Partial<ConnectViewerOptions> = { apiUrl: "http://127.0.0.1:1" };
+const wsOptions: WebSocketServerOptions = { port: 0, capabilities };
 let viewer: Viewer | undefined;
 
 const context = new Context();
@@ -98,6 +153,7 @@ try {
 }
 console.log(
   ["ok", VERSION, fix, json.length > 0, typeof connectViewer, typeof shutdownLiveKit,
+    typeof openMcap, typeof startServer, BACKLOG_FULL_MESSAGE.length > 0, wsOptions.port,
     Object.keys(options).length, viewerOptions.apiUrl !== undefined, viewer === undefined].join(" "),
 );
 `;
@@ -137,7 +193,10 @@ test("a program importing every entry point type-checks under node16, bundler an
   }
   const child = startChild(process.execPath, [join(dir, "out-node16", "main.js")], { cwd: dir });
   assert.equal(await child.exit(20_000), 0, child.stderr());
-  assert.match(child.stdout(), /^ok \d+\.\d+\.\d+ protobuf true function function 3 true true\n$/);
+  assert.match(
+    child.stdout(),
+    /^ok \d+\.\d+\.\d+ protobuf true function function function function true 0 3 true true\n$/,
+  );
 });
 
 /** Runs an example of the installed package as a child process. */

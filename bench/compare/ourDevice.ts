@@ -5,13 +5,15 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
+import { getHeapSpaceStatistics } from "node:v8";
+import { constants, PerformanceObserver, type PerformanceEntry } from "node:perf_hooks";
 import { Context } from "../../src/core/Context.js";
 import { setLogLevel } from "../../src/core/logger.js";
 import { RawChannel } from "../../src/core/RawChannel.js";
 import { VERSION } from "../../src/core/version.js";
 import { startGateway, type ConnectionStatus } from "../../src/gateway/index.js";
 import { BENCH_TOPIC, PAYLOAD_HEADER_BYTES, type Qos } from "./workload.js";
-import { Phase, wallNanos, writePayload } from "./payload.js";
+import { Phase, scheduleTick, wallNanos, writePayload } from "./payload.js";
 import { cpuSeconds, emit, peakRssBytes, resetPeakRss } from "./processStats.js";
 
 const STATUS_NAMES: Record<ConnectionStatus, string> = {
@@ -111,9 +113,6 @@ let warmSeq = 0;
 /** One payload buffer, reused like reference_device.py's: the gateway copies what it keeps. */
 let payload = new Uint8Array(0);
 
-/** Sleeps the thread for less than a timer's 1 ms (Atomics.wait on a value nobody changes). */
-const napTimer = new Int32Array(new SharedArrayBuffer(4));
-
 function logOne(size: number, seq: number, phase: number): void {
   const now = wallNanos();
   if (payload.byteLength !== size) payload = new Uint8Array(size);
@@ -127,12 +126,14 @@ function logOne(size: number, seq: number, phase: number): void {
 function run(size: number, rate: number, seconds: number): Promise<Record<string, number>> {
   return new Promise((resolve) => {
     resetPeakRss();
+    const sampler = memorySampler();
     const cpu0 = cpuSeconds();
     const t0 = performance.now();
     let sent = 0;
     const tick = () => {
       const elapsed = (performance.now() - t0) / 1000;
       if (elapsed >= seconds) {
+        sampler?.stop(`run ${size} ${rate} ${seconds}`);
         resolve({
           sent,
           seconds: (performance.now() - t0) / 1000,
@@ -144,21 +145,82 @@ function run(size: number, rate: number, seconds: number): Promise<Record<string
       const due = rate > 0 ? Math.floor(elapsed * rate) + 1 : sent + MAX_BATCH;
       const stop = Math.min(due, sent + MAX_BATCH);
       while (sent < stop) logOne(size, sent++, Phase.Measured);
-      if (rate > 0 && sent >= due) {
-        // Ahead of schedule: wait until the next message is due, as reference_device.py does
-        // with time.sleep. Node's timers wake after 1 ms or more, which would turn a paced rate
-        // into bursts of two; below 1 ms the thread sleeps (no CPU) for the rest of the gap.
-        const waitMs = (sent / rate) * 1000 - (performance.now() - t0);
-        if (waitMs >= 1) {
-          setTimeout(tick, Math.floor(waitMs));
-          return;
-        }
-        if (waitMs > 0) Atomics.wait(napTimer, 0, 0, waitMs);
-      }
-      setImmediate(tick);
+      // Ahead of schedule at a paced rate: wait until the next message is due.
+      scheduleTick(tick, sent, rate > 0 && sent >= due ? rate : 0, t0);
     };
     tick();
   });
+}
+
+/**
+ * With BENCH_DEVICE_MEMORY=1 in the environment: samples `process.memoryUsage()` and V8's heap
+ * spaces every 50 ms of a measured phase and prints their peaks to stderr (`--verbose` shows
+ * them), to see which part of the device's RSS grows under load.
+ */
+function memorySampler(): { stop(label: string): void } | undefined {
+  if (process.env.BENCH_DEVICE_MEMORY !== "1") return undefined;
+  const peak: Record<string, number> = {};
+  const max = (key: string, value: number) => {
+    if (!(value <= (peak[key] ?? -1))) peak[key] = value;
+  };
+  const sample = () => {
+    const usage: Record<string, number> = { ...process.memoryUsage() };
+    for (const [key, value] of Object.entries(usage)) max(key, value);
+    for (const s of getHeapSpaceStatistics()) {
+      max(`${s.space_name}.size`, s.space_size);
+      max(`${s.space_name}.used`, s.space_used_size);
+    }
+  };
+  const gcs: Record<string, number> = {};
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0;
+      const name = kind === constants.NODE_PERFORMANCE_GC_MINOR ? "scavenges" : `gc${kind}`;
+      gcs[name] = (gcs[name] ?? 0) + 1;
+    }
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  sample();
+  const timer = setInterval(sample, 50);
+  return {
+    stop(label) {
+      clearInterval(timer);
+      observer.disconnect();
+      sample();
+      const mib = Object.fromEntries(
+        Object.entries(peak).map(([k, v]) => [k, Math.round((v / 2 ** 20) * 10) / 10]),
+      );
+      process.stderr.write(
+        `memory ${label} peakMiB ${JSON.stringify(mib)} ${JSON.stringify(gcs)}\n`,
+      );
+      process.stderr.write(`memory ${label} rssByMapping ${JSON.stringify(rssByMapping())}\n`);
+    },
+  };
+}
+
+/** Resident MiB of this process by mapping (Linux /proc/self/smaps; anonymous maps as "anon"). */
+function rssByMapping(): Record<string, number> {
+  const kib: Record<string, number> = {};
+  let name = "";
+  try {
+    for (const line of readFileSync("/proc/self/smaps", "utf8").split("\n")) {
+      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (head !== null) {
+        name = head[1]?.split("/").at(-1) || "anon";
+        continue;
+      }
+      const rss = /^Rss:\s+(\d+) kB/.exec(line);
+      if (rss !== null) kib[name] = (kib[name] ?? 0) + Number(rss[1]);
+    }
+  } catch {
+    return {};
+  }
+  return Object.fromEntries(
+    Object.entries(kib)
+      .filter(([, v]) => v >= 512)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => [k, Math.round((v / 1024) * 10) / 10]),
+  );
 }
 
 /**

@@ -7,15 +7,13 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { setLogLevel } from "../../src/core/logger.js";
 import { VERSION } from "../../src/core/version.js";
-import {
-  connectRoom,
-  type ByteStreamSender,
-  type LiveKitRoom,
-  type LocalDataTrack,
-} from "../../src/livekit/index.js";
+// connectRoom alone, as the gateway loads it (the adapter's index adds the dev-server helpers and
+// livekit-server-sdk), so the bare adapter's RSS is comparable with our device's.
+import { connectRoom } from "../../src/livekit/connectRoom.js";
+import type { ByteStreamSender, LiveKitRoom, LocalDataTrack } from "../../src/livekit/index.js";
 import { encodeBinaryFrame } from "../../src/protocol/index.js";
 import { RAW_TOPIC } from "./BenchViewer.js";
-import { makePayload, Phase, wallNanos } from "./payload.js";
+import { Phase, scheduleTick, wallNanos, writePayload } from "./payload.js";
 import { cpuSeconds, emit, peakRssBytes, resetPeakRss } from "./processStats.js";
 import { PAYLOAD_HEADER_BYTES, type Qos } from "./workload.js";
 
@@ -83,6 +81,14 @@ function send(payload: Uint8Array): Promise<void> | undefined {
 let warmTimer: NodeJS.Timeout | undefined;
 let warmSeq = 0;
 
+/** One payload buffer, reused like ourDevice.ts's (the adapter copies what it sends). */
+let payload = new Uint8Array(0);
+
+function nextPayload(size: number, seq: number, phase: number): Uint8Array {
+  if (payload.byteLength !== size) payload = new Uint8Array(size);
+  return writePayload(payload, seq, wallNanos(), phase);
+}
+
 function run(size: number, rate: number, seconds: number): Promise<Record<string, number>> {
   return new Promise((resolve) => {
     resetPeakRss();
@@ -104,11 +110,10 @@ function run(size: number, rate: number, seconds: number): Promise<Record<string
       const stop = Math.min(due, sent + MAX_BATCH);
       let wait: Promise<void> | undefined;
       while (sent < stop && wait === undefined) {
-        wait = send(makePayload(size, sent++, wallNanos(), Phase.Measured));
+        wait = send(nextPayload(size, sent++, Phase.Measured));
       }
       if (wait !== undefined) void wait.then(tick, tick);
-      else if (rate > 0 && sent >= due) setTimeout(tick, 1);
-      else setImmediate(tick);
+      else scheduleTick(tick, sent, rate > 0 && sent >= due ? rate : 0, t0); // as ourDevice.ts
     };
     tick();
   });
@@ -137,7 +142,7 @@ async function handle(line: string): Promise<void> {
         if (!(interval > 0)) throw new RangeError("the warm-up interval must be > 0");
         warmSeq = 0;
         warmTimer = setInterval(
-          () => void send(makePayload(size, warmSeq++, wallNanos(), Phase.Warm)),
+          () => void send(nextPayload(size, warmSeq++, Phase.Warm)),
           interval,
         );
         return;

@@ -52,7 +52,8 @@ const HELP = `npm run bench:compare [-- options]
   --qos LIST           lossy,reliable (default both)
   --impls LIST         ours,reference (default both)
   --no-ceiling         skip the raw LiveKit ceiling
-  --ceiling-viewers L  viewer counts of the raw ceiling (default 1)
+  --ceiling-viewers L  viewer counts of the raw ceiling (default: the --viewers counts, so
+                       a full run measures LiveKit's own limit with 1, 4 and 8 viewers)
   --max-minutes M      stop starting new sessions after M minutes (default 25)
   --markdown FILE      also write the report as a markdown section to FILE
   --json FILE          also write every measured phase as JSON to FILE
@@ -83,7 +84,7 @@ const { values } = parseArgs({
     qos: { type: "string", default: "lossy,reliable" },
     impls: { type: "string", default: "ours,reference" },
     "no-ceiling": { type: "boolean", default: false },
-    "ceiling-viewers": { type: "string", default: "1" },
+    "ceiling-viewers": { type: "string" },
     "max-minutes": { type: "string", default: "25" },
     markdown: { type: "string" },
     json: { type: "string" },
@@ -388,7 +389,9 @@ if (!cloudsOnly) {
 // ---- raw ceiling ----
 if (!values["no-ceiling"] && !stoppedEarly && !oneWorkload) {
   for (const qos of qosList) {
-    for (const n of numbers(values["ceiling-viewers"])) {
+    for (const n of values["ceiling-viewers"] === undefined
+      ? viewerCounts
+      : numbers(values["ceiling-viewers"])) {
       await withSession("raw", qos, n, (session) => measureSizes(session, n));
     }
   }

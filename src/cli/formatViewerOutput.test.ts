@@ -18,6 +18,7 @@ import {
   formatChannelTable,
   formatLogTime,
   formatMessageLine,
+  formatStatusLine,
 } from "./formatViewerOutput.js";
 
 const json = toViewerChannel({
@@ -132,4 +133,29 @@ test("echo summarizes a compressed point cloud: points, fields, bytes before and
     },
   );
   await assert.rejects(decodePointCloud(new Uint8Array([0x2a, 1, 0x78])), { code: "ERR_DECODE" });
+});
+
+test("a device status names the topic of the channel it is about", () => {
+  const warning = (id: string | undefined, message: string) =>
+    formatStatusLine({ op: "status", level: 1, id, message }, [json]);
+  // A device whose text names only the channel id: the topic is added from the channel table.
+  assert.equal(
+    warning("channel-drops-3", "Dropped 2 messages on channel 3"),
+    "device warning: Dropped 2 messages on channel 3 (topic /imu)",
+  );
+  assert.equal(
+    warning("point-cloud-compression-3", "cannot compress"),
+    "device warning: cannot compress (topic /imu)",
+  );
+  // Ours already names the topic; other statuses and unknown channels are printed as they are.
+  assert.equal(
+    warning("channel-drops-3", "Dropped 1 message on topic /imu: exceeds 100 KiB"),
+    "device warning: Dropped 1 message on topic /imu: exceeds 100 KiB",
+  );
+  assert.equal(warning("channel-drops-9", "Dropped"), "device warning: Dropped");
+  assert.equal(warning(undefined, "battery low"), "device warning: battery low");
+  assert.equal(
+    formatStatusLine({ op: "status", level: 2, message: "handler failed" }, [json]),
+    "device error: handler failed",
+  );
 });

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { FoxgloveError, type FoxgloveErrorCode } from "../core/FoxgloveError.js";
 import type { Viewer } from "../viewer/index.js";
 import { runViewerCommand } from "./runViewerCommand.js";
-import type { ViewerAccessFlags } from "./viewerAccess.js";
+import { addViewerAccessOptions, type ViewerAccessFlags } from "./viewerAccess.js";
 
 /** Exit codes of the commands that act on a device (`call`, `param`, `publish`, `graph`, `asset`). */
 export const ActionExitCode = {
@@ -46,9 +46,12 @@ export function actionExitCode(error: unknown): number {
   return EXIT_BY_ERROR_CODE[error.code] ?? ActionExitCode.ERROR;
 }
 
-/** Adds the exit-code table to a command's `--help`. */
-export function withExitCodesHelp(command: Command): Command {
-  return command.addHelpText("after", ACTION_EXIT_CODES_HELP);
+/**
+ * Adds the viewer access options to an action command, and {@link ACTION_EXIT_CODES_HELP} (instead
+ * of the viewer commands' exit codes) to its `--help`.
+ */
+export function addActionAccessOptions(command: Command): Command {
+  return addViewerAccessOptions(command, ACTION_EXIT_CODES_HELP);
 }
 
 /**

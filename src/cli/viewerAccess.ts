@@ -16,18 +16,22 @@ export interface ViewerAccessFlags {
   reconnect?: boolean;
 }
 
+/** The exit codes of the viewer commands (`topics`, `echo`, `record`, `snapshot`), for `--help`. */
+export const VIEWER_EXIT_CODES_HELP =
+  "\nExit codes: 0 done, or stopped by Ctrl-C/SIGTERM; 1 failed (API server unreachable or " +
+  "not an API server, device unknown or offline, topic missing, connection lost); " +
+  "130 a second Ctrl-C while stopping.";
+
 /**
  * Adds `--api-url`, `--device`, `--viewer-key`, `--timeout` and `--no-reconnect` to a viewer
- * command, and the exit codes to its help.
+ * command, and its exit codes (default {@link VIEWER_EXIT_CODES_HELP}) to its help.
  */
-export function addViewerAccessOptions(command: Command): Command {
+export function addViewerAccessOptions(
+  command: Command,
+  exitCodesHelp = VIEWER_EXIT_CODES_HELP,
+): Command {
   return command
-    .addHelpText(
-      "after",
-      "\nExit codes: 0 done, or stopped by Ctrl-C/SIGTERM; 1 failed (API server unreachable or " +
-        "not an API server, device unknown or offline, topic missing, connection lost); " +
-        "130 a second Ctrl-C while stopping.",
-    )
+    .addHelpText("after", exitCodesHelp)
     .option(
       "--api-url <url>",
       `device API server (env FOXGLOVE_API_URL, default ${DEFAULT_VIEWER_API_URL})`,

@@ -237,7 +237,9 @@ export class RawChannel implements ChannelDescriptor, Disposable {
     }
     const metadata: Metadata = { logTime };
     const only = options?.sinkId;
-    for (const sink of sinks) {
+    // An index loop: for-of allocated an array iterator per message here.
+    for (let i = 0; i < sinks.length; i++) {
+      const sink = sinks[i]!;
       if (only !== undefined && sink.id !== only) {
         continue;
       }

@@ -35,7 +35,7 @@ export type {
   DracoEncodeOptions,
   DracoMethod,
 } from "../media/pointcloud/index.js";
-export { DEFAULT_POINT_CLOUD_ENCODERS } from "../media/pointcloud/index.js";
+export { DEFAULT_POINT_CLOUD_ENCODERS } from "../media/pointcloud/PointCloudTranscoder.js";
 export type {
   ServiceDefinition,
   ServiceHandler,

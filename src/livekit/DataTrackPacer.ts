@@ -187,23 +187,26 @@ export class DataTrackPacer {
     if (this.#cancelTimer !== undefined) {
       return;
     }
-    this.#cancelTimer = this.#schedule(
-      () => {
-        this.#cancelTimer = undefined;
-        if (this.#closed || this.#count === 0) {
-          return;
-        }
-        const at = this.#now();
-        if (at >= this.#nextAt) {
-          this.#flush(at);
-        }
-        if (this.#count > 0) {
-          this.#arm(at);
-        }
-      },
-      Math.max(0, this.#nextAt - now),
-    );
+    this.#cancelTimer = this.#schedule(this.#onTimer, Math.max(0, this.#nextAt - now));
   }
+
+  /**
+   * The timer's callback, created once: a closure inside {@link #arm} made V8 allocate its
+   * context on every call, i.e. for every frame held while LiveKit's queue is full.
+   */
+  readonly #onTimer = (): void => {
+    this.#cancelTimer = undefined;
+    if (this.#closed || this.#count === 0) {
+      return;
+    }
+    const at = this.#now();
+    if (at >= this.#nextAt) {
+      this.#flush(at);
+    }
+    if (this.#count > 0) {
+      this.#arm(at);
+    }
+  };
 }
 
 function defaultSchedule(fn: () => void, ms: number): () => void {

@@ -132,3 +132,44 @@ test("a recycled chunk's memory holds the next chunk, encoded afresh", () => {
   assert.equal(third.recordsCrc, crc32(expected.records));
   assert.notEqual(second.buffer.buffer, first.buffer.buffer);
 });
+
+test("messages added uncopied hand out the same bytes, the head left to fill, then the rest", () => {
+  const builder = new ChunkBuilder(1 << 20, true);
+  const all = messages(40);
+  builder.addSchema(schema);
+  channels.forEach((c) => builder.addChannel(c));
+  const written: Uint8Array[] = [];
+  for (const [i, m] of all.entries()) {
+    if (i % 3 === 1) {
+      const data = plain(m.data);
+      const parts = builder.addMessageUncopied(
+        m.channelId,
+        m.sequence,
+        m.logTime,
+        m.publishTime,
+        data,
+      );
+      assert.equal(parts[1], data, "the data itself, not a copy");
+      written.push(...parts.map(plain)); // written at once
+      data.fill(0xee); // the caller's buffer may change once they were
+    } else {
+      builder.addMessage(m.channelId, m.sequence, m.logTime, m.publishTime, m.data);
+    }
+  }
+  const spilledBytes = written.reduce((sum, part) => sum + part.byteLength, 0);
+  const expected = reference(all, true);
+  assert.equal(builder.byteLength, expected.records.byteLength);
+  assert.equal(builder.unwrittenBytes + spilledBytes, CHUNK_HEAD_BYTES + builder.byteLength);
+  const chunk = builder.take();
+  assert.equal(chunk.spilled, spilledBytes);
+  assert.equal(chunk.recordsLength, expected.records.byteLength);
+  const file = Buffer.concat([...written, chunk.buffer]);
+  const head = new DataView(file.buffer, file.byteOffset, CHUNK_HEAD_BYTES);
+  assert.equal(head.getUint8(0), 0x06, "a Chunk record ...");
+  assert.equal(head.getBigUint64(1, true), BigInt(Number.MAX_SAFE_INTEGER), "... to wait for");
+  assert.deepEqual(plain(file.subarray(CHUNK_HEAD_BYTES)), expected.records);
+  assert.equal(chunk.recordsCrc, crc32(expected.records));
+  for (const { channelId, record } of chunk.messageIndexes) {
+    assert.deepEqual(plain(record), expected.byChannel.get(channelId), `index of ${channelId}`);
+  }
+});

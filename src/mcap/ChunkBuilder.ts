@@ -33,11 +33,24 @@ const spareBuffers = new Map<number, ArrayBuffer[]>();
 
 /** The content of a chunk taken out of a {@link ChunkBuilder}. */
 export interface BuiltChunk {
-  /** {@link CHUNK_HEAD_BYTES} free bytes, then {@link records}: one buffer, handed over. */
+  /**
+   * The chunk's bytes not handed out before (one buffer, handed over): unless {@link spilled},
+   * {@link CHUNK_HEAD_BYTES} free bytes, then {@link records}.
+   */
   readonly buffer: Uint8Array;
-  /** The chunk's records (Schema, Channel and Message records), a view on {@link buffer}. */
+  /**
+   * The chunk's records (Schema, Channel and Message records) in {@link buffer}, a view on it:
+   * all of them unless {@link spilled}.
+   */
   readonly records: Uint8Array;
-  /** CRC-32 of {@link records}. */
+  /** Bytes of all the chunk's records. */
+  readonly recordsLength: number;
+  /**
+   * Bytes of the chunk handed out by {@link ChunkBuilder.addMessageUncopied} before
+   * {@link buffer}, from the start of its Chunk record (whose head was left to fill); 0 if none.
+   */
+  readonly spilled: number;
+  /** CRC-32 of all the chunk's records. */
   readonly recordsCrc: number;
   /** Earliest and latest log time of the chunk's messages, in nanoseconds. */
   readonly messageStartTime: bigint;
@@ -61,7 +74,10 @@ export class ChunkBuilder {
   readonly #records = new McapRecordBuilder();
   #buffer: Uint8Array;
   #view: DataView;
+  /** Bytes used in {@link #buffer}. */
   #length = CHUNK_HEAD_BYTES;
+  /** Bytes of the chunk handed out before {@link #buffer}'s, from its head on. */
+  #spilled = 0;
   /** CRC-32 of the records up to {@link #crcEnd}. */
   #crc = 0;
   #crcEnd = CHUNK_HEAD_BYTES;
@@ -87,7 +103,12 @@ export class ChunkBuilder {
 
   /** Bytes of records in the open chunk. */
   get byteLength(): number {
-    return this.#length - CHUNK_HEAD_BYTES;
+    return this.#spilled + this.#length - CHUNK_HEAD_BYTES;
+  }
+
+  /** Bytes of the open chunk not handed out by {@link addMessageUncopied}, its head included. */
+  get unwrittenBytes(): number {
+    return this.#length;
   }
 
   /** Messages in the open chunk. */
@@ -120,8 +141,61 @@ export class ChunkBuilder {
   ): void {
     const offset = this.#length;
     this.#reserve(MESSAGE_HEAD_BYTES + data.byteLength);
+    this.#writeMessageHead(offset, channelId, sequence, logTime, publishTime, data.byteLength);
+    this.#buffer.set(data, offset + MESSAGE_HEAD_BYTES);
+    this.#length = offset + MESSAGE_HEAD_BYTES + data.byteLength;
+    if (this.#length - this.#crcEnd >= CRC_STEP) {
+      this.#updateCrc();
+    }
+    this.#addedMessage(channelId, logTime, offset);
+  }
+
+  /**
+   * Appends a Message record without copying `data`, and hands out the chunk's bytes up to its
+   * end: the bytes not handed out before (from the start of the Chunk record on a chunk's first
+   * call, with a head to be replaced that makes readers wait for a record as long as the
+   * largest safe integer), then `data`. They must be written at once, before `data`
+   * may change and before this builder is called again (the first part is a view on its
+   * memory); the chunk taken later says how many bytes were handed out (`spilled`).
+   * @param logTime nanoseconds; `publishTime` likewise
+   */
+  addMessageUncopied(
+    channelId: number,
+    sequence: number,
+    logTime: bigint,
+    publishTime: bigint,
+    data: Uint8Array,
+  ): [Uint8Array, Uint8Array] {
+    if (this.#spilled === 0) {
+      // Until the head is written in place, a reader takes the chunk for one still incomplete.
+      this.#buffer.fill(0, 0, CHUNK_HEAD_BYTES);
+      this.#view.setUint8(0, Opcode.CHUNK);
+      this.#view.setBigUint64(1, BigInt(Number.MAX_SAFE_INTEGER), true);
+    }
+    const offset = this.#length;
+    this.#reserve(MESSAGE_HEAD_BYTES);
+    this.#writeMessageHead(offset, channelId, sequence, logTime, publishTime, data.byteLength);
+    this.#length = offset + MESSAGE_HEAD_BYTES;
+    this.#updateCrc();
+    this.#crc = crc32(data, this.#crc);
+    this.#addedMessage(channelId, logTime, offset);
+    const before = this.#buffer.subarray(0, this.#length);
+    this.#spilled += this.#length + data.byteLength;
+    this.#length = 0;
+    this.#crcEnd = 0;
+    return [before, data];
+  }
+
+  #writeMessageHead(
+    offset: number,
+    channelId: number,
+    sequence: number,
+    logTime: bigint,
+    publishTime: bigint,
+    dataBytes: number,
+  ): void {
     const view = this.#view;
-    const length = MESSAGE_HEAD_BYTES - 9 + data.byteLength;
+    const length = MESSAGE_HEAD_BYTES - 9 + dataBytes;
     view.setUint8(offset, Opcode.MESSAGE);
     view.setUint32(offset + 1, length % TWO_32, true);
     view.setUint32(offset + 5, Math.floor(length / TWO_32), true);
@@ -129,11 +203,10 @@ export class ChunkBuilder {
     view.setUint32(offset + 11, sequence, true);
     view.setBigUint64(offset + 15, logTime, true);
     view.setBigUint64(offset + 23, publishTime, true);
-    this.#buffer.set(data, offset + MESSAGE_HEAD_BYTES);
-    this.#length = offset + MESSAGE_HEAD_BYTES + data.byteLength;
-    if (this.#length - this.#crcEnd >= CRC_STEP) {
-      this.#updateCrc();
-    }
+  }
+
+  /** Counts a message whose record starts at `offset` in the buffer: times and index entry. */
+  #addedMessage(channelId: number, logTime: bigint, offset: number): void {
     if (this.#messages === 0) {
       this.#startTime = logTime;
       this.#endTime = logTime;
@@ -152,7 +225,7 @@ export class ChunkBuilder {
       if (index.empty) {
         this.#used.push(index);
       }
-      index.add(logTime, offset - CHUNK_HEAD_BYTES);
+      index.add(logTime, this.#spilled + offset - CHUNK_HEAD_BYTES);
     }
   }
 
@@ -162,7 +235,9 @@ export class ChunkBuilder {
     const buffer = this.#buffer.subarray(0, this.#length);
     const chunk: BuiltChunk = {
       buffer,
-      records: buffer.subarray(CHUNK_HEAD_BYTES),
+      records: this.#spilled === 0 ? buffer.subarray(CHUNK_HEAD_BYTES) : buffer,
+      recordsLength: this.byteLength,
+      spilled: this.#spilled,
       recordsCrc: this.#crc,
       messageStartTime: this.#startTime,
       messageEndTime: this.#endTime,
@@ -174,6 +249,7 @@ export class ChunkBuilder {
     this.#buffer = this.#newBuffer();
     this.#view = viewOf(this.#buffer);
     this.#length = CHUNK_HEAD_BYTES;
+    this.#spilled = 0;
     this.#crc = 0;
     this.#crcEnd = CHUNK_HEAD_BYTES;
     this.#messages = 0;
@@ -197,7 +273,7 @@ export class ChunkBuilder {
 
   /** Gives back the open chunk's buffer when no record will be added any more (it must be empty). */
   release(): void {
-    if (this.#messages === 0 && this.#length === CHUNK_HEAD_BYTES) {
+    if (this.#messages === 0 && this.#length === CHUNK_HEAD_BYTES && this.#spilled === 0) {
       if (this.#buffer.byteLength === this.#capacity) {
         keepSpare(this.#buffer.buffer as ArrayBuffer);
       }

@@ -1,5 +1,7 @@
-import { writevSync } from "node:fs";
+import { writeSync, writevSync } from "node:fs";
 import { lstat, open, statfs, unlink, type FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 
 /**
@@ -26,7 +28,13 @@ const LOCAL_FILE_SYSTEMS = new Set([
 const SYNC_MAX_BYTES = 4 * 1024 * 1024;
 /** A write on the calling thread that took longer than this (ms) was slow ... */
 const SLOW_WRITE_MS = 4;
-/** ... and sends the writes of the next this many ms to libuv's pool. */
+/**
+ * ... and this many slow ones in a row (the kernel throttling a writer slows each write; a
+ * thread preempted on a busy machine, one now and then: about 1 write in 80 here at a load
+ * average of 6, where the pool's round trips would only cost more) ...
+ */
+const SLOW_WRITES_IN_A_ROW = 2;
+/** ... send the writes of the next this many ms to libuv's pool. */
 const POOL_AFTER_SLOW_MS = 2000;
 
 /**
@@ -35,9 +43,9 @@ const POOL_AFTER_SLOW_MS = 2000;
  *
  * `writev` of up to 4 MiB to a file on a local file system is made on the calling thread (a
  * copy into the page cache, about 0.2 ms per MiB, cheaper than a round trip through libuv's
- * pool, whose thread reads the buffers from another core's cache); once such a write takes more
- * than 4 ms (the kernel throttling a writer, a slow disk), writes go through libuv's pool for the
- * next 2 s, so the event loop does not wait on the disk for long.
+ * pool, whose thread reads the buffers from another core's cache); once two such writes in a
+ * row take more than 4 ms each (the kernel throttling a writer, a slow disk), writes go through
+ * libuv's pool for the next 2 s, so the event loop does not wait on the disk for long.
  */
 export class FileWritable implements McapWritable, AsyncDisposable {
   /** The file's path, as given. */
@@ -45,8 +53,10 @@ export class FileWritable implements McapWritable, AsyncDisposable {
   readonly #handle: FileHandle;
   /** Whether the file is on a local file system (see {@link LOCAL_FILE_SYSTEMS}). */
   readonly #local: boolean;
-  /** Until when (`performance.now()`) writes go through libuv's pool after a slow one. */
+  /** Until when (`performance.now()`) writes go through libuv's pool after slow ones. */
   #poolUntil = 0;
+  /** Slow writes on the calling thread since the last quick one. */
+  #slowWrites = 0;
   #position = 0n;
   #closed = false;
 
@@ -64,12 +74,13 @@ export class FileWritable implements McapWritable, AsyncDisposable {
   static async create(path: string | URL, allowOverwrite: boolean): Promise<FileWritable> {
     const shown = path instanceof URL ? path.pathname : path;
     try {
-      const handle = allowOverwrite ? await replace(path) : await open(path, "wx");
-      const local = await statfs(path).then(
+      // The file system of the directory the file goes into, looked up while the file opens.
+      const local = statfs(dirname(path instanceof URL ? fileURLToPath(path) : path)).then(
         (stats) => LOCAL_FILE_SYSTEMS.has(stats.type),
         () => false,
       );
-      return new FileWritable(shown, handle, local);
+      const handle = allowOverwrite ? await replace(path) : await open(path, "wx");
+      return new FileWritable(shown, handle, await local);
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
       throw new FoxgloveError(
@@ -107,22 +118,66 @@ export class FileWritable implements McapWritable, AsyncDisposable {
     }
   }
 
-  #writeHere(parts: readonly Uint8Array[]): boolean {
-    if (!this.#local || performance.now() < this.#poolUntil) {
-      return false;
+  /**
+   * Whether a write of `bytes` would be made on the calling thread now: the file is on a local
+   * file system, `bytes` is at most 4 MiB and no write was slow lately (see {@link FileWritable}).
+   */
+  canWriteNow(bytes: number): boolean {
+    return this.#local && bytes <= SYNC_MAX_BYTES && performance.now() >= this.#poolUntil;
+  }
+
+  /**
+   * Writes all of `parts`, in order, at the end of the file on the calling thread; for what
+   * {@link canWriteNow} allows.
+   */
+  writevNow(parts: readonly Uint8Array[]): void {
+    let rest = parts.filter((part) => part.byteLength > 0);
+    while (rest.length > 0) {
+      const bytesWritten = this.#writevSync(rest);
+      this.#position += BigInt(bytesWritten);
+      rest = afterBytes(rest, bytesWritten);
     }
+  }
+
+  /**
+   * Writes `data` over bytes written before, at byte `position`; the end of the file stays where
+   * it is. On the calling thread when {@link canWriteNow} allows it.
+   */
+  async writeAt(data: Uint8Array, position: bigint): Promise<void> {
+    if (this.canWriteNow(data.byteLength)) {
+      this.writeAtNow(data, position);
+      return;
+    }
+    for (let offset = 0; offset < data.byteLength;) {
+      const at = Number(position) + offset;
+      const { bytesWritten } = await this.#handle.write(data, offset, data.byteLength - offset, at);
+      offset += bytesWritten;
+    }
+  }
+
+  /** {@link writeAt} on the calling thread, for what {@link canWriteNow} allows. */
+  writeAtNow(data: Uint8Array, position: bigint): void {
+    for (let offset = 0; offset < data.byteLength;) {
+      const at = Number(position) + offset;
+      offset += writeSync(this.#handle.fd, data, offset, data.byteLength - offset, at);
+    }
+  }
+
+  #writeHere(parts: readonly Uint8Array[]): boolean {
     let bytes = 0;
     for (const part of parts) {
       bytes += part.byteLength;
     }
-    return bytes <= SYNC_MAX_BYTES;
+    return this.canWriteNow(bytes);
   }
 
   #writevSync(parts: readonly Uint8Array[]): number {
     const start = performance.now();
     const bytesWritten = writevSync(this.#handle.fd, parts);
     const end = performance.now();
-    if (end - start > SLOW_WRITE_MS) {
+    this.#slowWrites = end - start > SLOW_WRITE_MS ? this.#slowWrites + 1 : 0;
+    if (this.#slowWrites >= SLOW_WRITES_IN_A_ROW) {
+      this.#slowWrites = 0;
       this.#poolUntil = end + POOL_AFTER_SLOW_MS;
     }
     return bytesWritten;

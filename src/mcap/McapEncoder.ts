@@ -16,6 +16,12 @@ import type { ResolvedMcapWriteOptions } from "./McapWriteOptions.js";
 /** A chunk's content taken out of the encoder, to be encoded later by {@link McapEncoder.encodeChunk}. */
 export type PendingChunk = BuiltChunk;
 
+/** Bytes to write at a position of the file written before (a Chunk record's head). */
+export interface McapPatch {
+  readonly position: bigint;
+  readonly bytes: Uint8Array;
+}
+
 /** What {@link McapEncoder} needs besides the write options. */
 export interface McapEncoderInit {
   options: ResolvedMcapWriteOptions;
@@ -54,6 +60,8 @@ export class McapEncoder {
   #messageStartTime = 0n;
   #messageEndTime = 0n;
   #chunkCount = 0;
+  /** Heads of chunks written before their records were all known, to write in place. */
+  #patches: McapPatch[] = [];
 
   constructor(init: McapEncoderInit) {
     this.#options = init.options;
@@ -97,12 +105,62 @@ export class McapEncoder {
     return this.#chunk.byteLength >= this.#options.chunkSize ? this.#chunk.take() : undefined;
   }
 
+  /** Bytes of the open chunk not yet handed out (see {@link addMessageUncopied}). */
+  get openChunkBytes(): number {
+    return this.#chunk.unwrittenBytes;
+  }
+
+  /** Whether chunks are compressed (an uncompressed chunk's messages may be written uncopied). */
+  get compressed(): boolean {
+    return this.#compressor !== undefined;
+  }
+
   /**
-   * Lets the encoder reuse the memory of a chunk it handed out, once its parts from
-   * {@link encodeChunk} were written and will not be read again.
+   * Adds a message like {@link addMessage} without copying its data, for uncompressed chunks
+   * only, and returns the next bytes of the file up to the message's end: the open chunk's bytes
+   * not written before (from its Chunk record's start on the chunk's first such message, with
+   * the head left to fill: {@link takePatches} has it once the chunk is encoded), then `data`.
+   * They must be written at once, before `data` may change, and with nothing written since the
+   * output of the writing side (all of it written, none of it pending); `chunk` as in
+   * {@link addMessage}.
+   * @param logTime nanoseconds, also written as the publish time
    */
-  recycleChunk(chunk: PendingChunk): void {
+  addMessageUncopied(
+    channelId: number,
+    sequence: number,
+    logTime: bigint,
+    data: Uint8Array,
+  ): { parts: Uint8Array[]; chunk: PendingChunk | undefined } {
+    if (this.#compressor !== undefined) {
+      throw new Error("addMessageUncopied: chunks are compressed");
+    }
+    const parts = this.#chunk.addMessageUncopied(channelId, sequence, logTime, logTime, data);
+    this.#channelCounts[channelId]! += 1;
+    this.#position += BigInt(parts[0].byteLength + parts[1].byteLength);
+    const full = this.#chunk.byteLength >= this.#options.chunkSize;
+    return { parts, chunk: full ? this.#chunk.take() : undefined };
+  }
+
+  /**
+   * Heads of chunks encoded since the last call whose bytes were written before
+   * (see {@link addMessageUncopied}): each to write at its position, after the chunk's parts.
+   */
+  takePatches(): McapPatch[] {
+    const patches = this.#patches;
+    this.#patches = [];
+    return patches;
+  }
+
+  /**
+   * Lets the encoder reuse the memory of a chunk it handed out and of its compressed bytes from
+   * {@link compressChunk}, once its parts from {@link encodeChunk} were written and will not be
+   * read again.
+   */
+  recycleChunk(chunk: PendingChunk, compressed: Uint8Array[] | undefined): void {
     this.#chunk.recycle(chunk);
+    if (compressed !== undefined) {
+      this.#compressor?.recycle?.(compressed);
+    }
   }
 
   /** Takes the open chunk if it holds a message (to write it before another record). */
@@ -134,19 +192,26 @@ export class McapEncoder {
    * records (not copied again).
    */
   encodeChunk(pending: PendingChunk, compressed: Uint8Array[] | undefined): Uint8Array[] {
-    const { records, recordsCrc } = pending;
+    const { recordsLength, recordsCrc, spilled } = pending;
     const compressor = this.#compressor;
     const parts: Uint8Array[] = [];
-    const chunkStart = this.#position;
+    // A chunk partly written already starts where its first bytes went (nothing since).
+    const chunkStart = this.#position - BigInt(spilled);
     let compressedSize: number;
     if (compressor === undefined || compressed === undefined) {
-      const head = pending.buffer.subarray(0, CHUNK_HEAD_BYTES);
-      writeChunkHead(head, pending, "", recordsCrc, records.byteLength);
+      const head =
+        spilled === 0
+          ? pending.buffer.subarray(0, CHUNK_HEAD_BYTES)
+          : new Uint8Array(CHUNK_HEAD_BYTES);
+      writeChunkHead(head, pending, "", recordsCrc, recordsLength);
       // The data-section CRC goes on from the head over the records, whose CRC we have.
-      this.#dataCrc = crc32Combine(crc32(head, this.#dataCrc), recordsCrc, records.byteLength);
+      this.#dataCrc = crc32Combine(crc32(head, this.#dataCrc), recordsCrc, recordsLength);
       this.#position += BigInt(pending.buffer.byteLength);
       parts.push(pending.buffer);
-      compressedSize = records.byteLength;
+      if (spilled > 0) {
+        this.#patches.push({ position: chunkStart, bytes: head });
+      }
+      compressedSize = recordsLength;
     } else {
       compressedSize = compressed.reduce((sum, part) => sum + part.byteLength, 0);
       const name = utf8.encode(compressor.name);
@@ -185,7 +250,7 @@ export class McapEncoder {
         messageIndexLength,
         compression: compressed === undefined ? "" : (compressor?.name ?? ""),
         compressedSize: BigInt(compressedSize),
-        uncompressedSize: BigInt(records.byteLength),
+        uncompressedSize: BigInt(recordsLength),
       });
     }
     return parts;
@@ -342,7 +407,7 @@ function writeChunkHead(
   view.setBigUint64(1, BigInt(head.byteLength - 9 + storedBytes), true);
   view.setBigUint64(9, pending.messageStartTime, true);
   view.setBigUint64(17, pending.messageEndTime, true);
-  view.setBigUint64(25, BigInt(pending.records.byteLength), true);
+  view.setBigUint64(25, BigInt(pending.recordsLength), true);
   view.setUint32(33, recordsCrc, true);
   view.setUint32(37, name.byteLength, true);
   head.set(name, 41);

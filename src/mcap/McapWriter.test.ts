@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { McapStreamReader } from "@mcap/core";
 import { loadDecompressHandlers } from "./chunkCompression.js";
 import { FileWritable, type McapWritable } from "./FileWritable.js";
-import { openMcap } from "./McapWriter.js";
+import { openMcap, UNCOPIED_MIN_BYTES } from "./McapWriter.js";
 import { readIndexed, readStream } from "./testing/readMcap.js";
 
 let dir: string;
@@ -148,6 +148,72 @@ for (const compression of ["zstd", null] as McapCompression[]) {
     assert.deepEqual(order, [...times(0), "first", ...times(40), "second", ...times(80)]);
   });
 }
+
+test("uncompressed large messages are written from the caller's buffer during log, byte-valid", async () => {
+  const path = join(dir, "uncopied.mcap");
+  const context = new Context();
+  const big = new RawChannel("/big", { context, messageEncoding: "raw", schema });
+  const small = new RawChannel("/small", { context, messageEncoding: "raw" });
+  const writer = await openMcap(path, {
+    context,
+    compression: null,
+    chunkSize: 2 * UNCOPIED_MIN_BYTES,
+  });
+  const reused = new Uint8Array(UNCOPIED_MIN_BYTES + 64 * 1024); // the caller refills one buffer for every message
+  const expected: { topic: string; logTime: bigint; data: Uint8Array }[] = [];
+  const log = (i: number) => {
+    const channel = i % 4 === 3 ? small : big;
+    const data = reused.subarray(
+      0,
+      channel === small ? 100 + i : UNCOPIED_MIN_BYTES + ((i * 7919) % 60000),
+    );
+    data.fill(i & 0xff);
+    new DataView(data.buffer, data.byteOffset).setUint32(0, i, true);
+    channel.log(data, { logTime: BigInt(i) });
+    expected.push({ topic: channel.topic, logTime: BigInt(i), data: data.slice() });
+  };
+  log(0);
+  log(1);
+  const before = writer.bytesWritten;
+  log(2); // large, nothing queued: written before log returns
+  assert.ok(writer.bytesWritten >= before + BigInt(UNCOPIED_MIN_BYTES), "written during log");
+  for (let i = 3; i < 12; i++) {
+    log(i);
+  }
+  // A file read now, with a chunk written up to its last message and its head still to write,
+  // ends in one incomplete record.
+  const partial = await readStream(path);
+  assert.equal(partial.complete, false);
+  assert.deepEqual(
+    partial.messages.map((m) => m.logTime),
+    expected.slice(0, partial.messages.length).map((m) => m.logTime),
+  );
+  const metadata = writer.writeMetadata("between", { at: "12" }); // finishes the open chunk
+  for (let i = 12; i < 24; i++) {
+    log(i);
+  }
+  await metadata;
+  await writer.flush();
+  for (let i = 24; i < 30; i++) {
+    log(i);
+  }
+  await writer.close();
+  assert.equal(writer.dropped, 0);
+
+  const indexed = await readIndexed(path);
+  assert.deepEqual(
+    indexed.messages.map((m) => ({ topic: m.topic, logTime: m.logTime, data: m.data })),
+    expected,
+  );
+  assert.equal(indexed.dataSectionCrcValid, true);
+  assert.ok((indexed.statistics?.chunkCount ?? 0) > 8, "several chunks");
+  const streamed = await readStream(path);
+  assert.equal(streamed.complete, true);
+  assert.deepEqual(
+    streamed.messages.map((m) => ({ topic: m.topic, logTime: m.logTime, data: m.data })),
+    expected,
+  );
+});
 
 test("refuses to replace an existing file unless allowOverwrite", async () => {
   const path = join(dir, "exists.mcap");

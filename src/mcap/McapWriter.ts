@@ -34,7 +34,18 @@ type Work =
   | { kind: "chunks"; chunks: PendingChunk[] }
   | { kind: "metadata"; metadata: McapTypes.Metadata }
   | { kind: "attachment"; attachment: McapTypes.Attachment }
-  | { kind: "end" };
+  | { kind: "end" }
+  /** A write made during `log` failed: fails the queue with its error. */
+  | { kind: "fail"; error: unknown };
+
+/**
+ * Smallest message written straight from the caller's data (see {@link McapWriter}): one
+ * system call more per message (about 5-10 µs into ext4's page cache here), one copy less
+ * (about 0.1 ms per MiB). Measured here, 32 MB of uncompressed messages: 1 MiB ones 11 ms
+ * instead of 13.5, 512 KiB 13 instead of 14.5, 256 KiB as fast either way, 64 KiB 16.5 instead
+ * of 14.5.
+ */
+export const UNCOPIED_MIN_BYTES = 512 * 1024;
 
 /** How often a warning about dropped messages may repeat, in milliseconds. */
 const DROP_WARN_INTERVAL_MS = 10_000;
@@ -61,7 +72,8 @@ export async function openMcap(
       : undefined;
   const writable = file ?? (target as McapWritable);
   try {
-    await writable.write(encoder.start());
+    const start = encoder.start();
+    await (writable.writev?.([start]) ?? writable.write(start)); // ours: on this thread if cheap
   } catch (cause) {
     await file?.close();
     throw new FoxgloveError("ERR_IO", "cannot write the MCAP header", { cause });
@@ -85,10 +97,12 @@ export async function openMcap(
  * that one writer drains in order (compressing, then writing), so logging never waits for the
  * disk (a file's writes of up to 4 MiB into the page cache are made on this thread while they
  * stay quick, see {@link FileWritable}); while more than `queueBytes` wait, new messages are
- * dropped and counted. Schema and
- * Channel records are written with a channel's first message. Chunks reach the file as they
- * fill, so a killed process leaves a file readable up to its last complete chunk; {@link close}
- * finishes the file with its summary and indexes.
+ * dropped and counted. Without compression, a message of 512 KiB or more is instead written
+ * to the file during `log` (with the open chunk's bytes before it, the chunk's head written in
+ * place once it is complete) when that is cheap and nothing is queued, instead of being copied
+ * into the chunk. Schema and Channel records are written with a channel's first message.
+ * Chunks reach the file as they fill, so a killed process leaves a file readable up to its last
+ * complete chunk; {@link close} finishes the file with its summary and indexes.
  */
 export class McapWriter implements Sink, AsyncDisposable {
   /** This writer's sink id. */
@@ -170,11 +184,57 @@ export class McapWriter implements Sink, AsyncDisposable {
     }
     const entry = this.#channels.get(channel) ?? this.#register(channel);
     entry.sequence = (entry.sequence + 1) >>> 0;
-    const chunk = this.#encoder.addMessage(entry.id, entry.sequence, metadata.logTime, data);
     this.#messages += 1;
     this.#messageBytes += data.byteLength;
+    if (this.#canWriteUncopied(data.byteLength)) {
+      this.#writeUncopied(entry, metadata.logTime, data);
+      return;
+    }
+    const chunk = this.#encoder.addMessage(entry.id, entry.sequence, metadata.logTime, data);
     if (chunk !== undefined) {
       this.#pushChunk(chunk);
+    }
+  }
+
+  /**
+   * Whether a message of `bytes` is written during `log` from the caller's data: large, into an
+   * uncompressed chunk, to our file where a write of it and the open chunk is cheap now, and
+   * with nothing queued that it would overtake.
+   */
+  #canWriteUncopied(bytes: number): boolean {
+    return (
+      bytes >= UNCOPIED_MIN_BYTES &&
+      this.#file !== undefined &&
+      !this.#encoder.compressed &&
+      this.#queue.idle &&
+      this.#file.canWriteNow(this.#encoder.openChunkBytes + bytes)
+    );
+  }
+
+  /**
+   * Writes the open chunk's bytes so far and the message, on this thread; a chunk that is then
+   * full is finished at once (its Message Index records, then its head in place).
+   */
+  #writeUncopied(entry: { id: number; sequence: number }, logTime: bigint, data: Uint8Array): void {
+    const file = this.#file!;
+    try {
+      const { parts, chunk } = this.#encoder.addMessageUncopied(
+        entry.id,
+        entry.sequence,
+        logTime,
+        data,
+      );
+      file.writevNow(parts);
+      if (chunk !== undefined) {
+        file.writevNow(this.#encoder.encodeChunk(chunk, undefined));
+        for (const { bytes, position } of this.#encoder.takePatches()) {
+          file.writeAtNow(bytes, position);
+        }
+        this.#encoder.recycleChunk(chunk, undefined);
+      }
+    } catch (error) {
+      // The file no longer matches the encoder: fail as a queued write would.
+      this.#queue.push({ kind: "fail", error });
     }
   }
 
@@ -312,6 +372,9 @@ export class McapWriter implements Sink, AsyncDisposable {
   }
 
   async #write(work: Work): Promise<void> {
+    if (work.kind === "fail") {
+      throw work.error;
+    }
     if (work.kind === "chunks") {
       await this.#writeChunks(work.chunks);
       return;
@@ -330,9 +393,10 @@ export class McapWriter implements Sink, AsyncDisposable {
       this.#batch = undefined; // chunks that fill up from now on are written after these
     }
     const bytes = chunks.reduce((sum, chunk) => sum + chunk.records.byteLength, 0);
+    let compressed: (Uint8Array[] | undefined)[];
     try {
       // Compressed side by side (zstd on libuv's pool), then encoded in order.
-      const compressed = await Promise.all(chunks.map((c) => this.#encoder.compressChunk(c)));
+      compressed = await Promise.all(chunks.map((c) => this.#encoder.compressChunk(c)));
       await this.#output(
         chunks.flatMap((chunk, i) => this.#encoder.encodeChunk(chunk, compressed[i])),
       );
@@ -341,7 +405,7 @@ export class McapWriter implements Sink, AsyncDisposable {
     }
     if (this.#file !== undefined) {
       // Our file keeps nothing once written (a caller's writable might): reuse the memory.
-      chunks.forEach((chunk) => this.#encoder.recycleChunk(chunk));
+      chunks.forEach((chunk, i) => this.#encoder.recycleChunk(chunk, compressed[i]));
     }
   }
 
@@ -352,6 +416,10 @@ export class McapWriter implements Sink, AsyncDisposable {
       for (const part of parts) {
         await this.#writable.write(part);
       }
+    }
+    // Heads of chunks written during `log` (only into our file), once the chunk is complete.
+    for (const { bytes, position } of this.#encoder.takePatches()) {
+      await this.#file!.writeAt(bytes, position);
     }
   }
 

@@ -8,7 +8,7 @@ import type { VideoInputSchema } from "../media/videoInputSchema.js";
 import {
   rewritePointCloudAdvertisement,
   type PointCloudCompressionConfig,
-} from "../media/pointcloud/index.js";
+} from "../media/pointcloud/pointCloudCompression.js";
 
 /** The session's view of one advertised channel. Subscriber sets hold viewer viewer keys. */
 export interface ChannelState {

@@ -1,5 +1,5 @@
 import { log } from "../core/logger.js";
-import { PointCloudTranscoder } from "../media/pointcloud/index.js";
+import { PointCloudTranscoder } from "../media/pointcloud/PointCloudTranscoder.js";
 import { pointCloudCompressionStatusId, type Status } from "../protocol/index.js";
 import type { ChannelRegistry } from "./ChannelRegistry.js";
 import { CHANNEL_WARNING_QUIET_MS } from "./DropWarnings.js";

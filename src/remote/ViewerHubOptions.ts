@@ -5,10 +5,8 @@ import { FoxgloveError } from "../core/FoxgloveError.js";
 import type { Capability } from "../protocol/index.js";
 import type { AssetHandler } from "./Assets.js";
 import type { ParameterHandler } from "./Parameters.js";
-import {
-  DEFAULT_POINT_CLOUD_ENCODERS,
-  type PointCloudCompressionSetting,
-} from "../media/pointcloud/index.js";
+import type { PointCloudCompressionSetting } from "../media/pointcloud/pointCloudCompression.js";
+import { DEFAULT_POINT_CLOUD_ENCODERS } from "../media/pointcloud/PointCloudTranscoder.js";
 import type { QosClassifier } from "./planChannels.js";
 import type { ServiceDefinition } from "./Services.js";
 import { serverCapabilities, type GatewayCapability } from "./serverInfo.js";

@@ -5,7 +5,7 @@ import {
   resolvePointCloudCompression,
   type PointCloudCompressionConfig,
   type PointCloudCompressionSetting,
-} from "../media/pointcloud/index.js";
+} from "../media/pointcloud/pointCloudCompression.js";
 import { videoInputSchema, type VideoInputSchema } from "../media/videoInputSchema.js";
 
 /**

@@ -16,13 +16,10 @@ import {
   type SharedMessageData,
 } from "./SharedMessageData.js";
 import { usesSchemaTable, type Subprotocol } from "./subprotocol.js";
+import { BACKLOG_FULL_MESSAGE } from "./WebSocketServerOptions.js";
 
 /** Bytes the socket may buffer before sends wait for it to drain. */
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
-
-/** The status sent before a client whose reliable backlog overflowed is disconnected. */
-export const BACKLOG_FULL_MESSAGE =
-  "Disconnected because the message backlog on the server is full. The backlog size is configurable in the server setup.";
 
 /** What a {@link WebSocketClient} is created with. */
 export interface WebSocketClientInit {

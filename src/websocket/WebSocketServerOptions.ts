@@ -6,6 +6,13 @@ import type { PlaybackControlRequest, PlaybackState } from "../protocol/index.js
 import type { ViewerClient } from "../remote/ViewerListener.js";
 import type { ViewerHubOptions } from "../remote/ViewerHubOptions.js";
 
+/**
+ * The status sent before a client whose reliable backlog (`messageBacklogSize`) overflowed is
+ * disconnected.
+ */
+export const BACKLOG_FULL_MESSAGE =
+  "Disconnected because the message backlog on the server is full. The backlog size is configurable in the server setup.";
+
 /** Playback support of a server that replays data (`foxglove-remote play`). */
 export interface PlaybackOptions {
   /** The recording's time range, announced in `serverInfo` (`dataStartTime`/`dataEndTime`). */

@@ -3,9 +3,12 @@
  * connects to, a transport of the viewer hub. See docs/websocket.md.
  */
 export { startServer, WebSocketServer } from "./WebSocketServer.js";
-export type { WebSocketServerOptions, PlaybackOptions } from "./WebSocketServerOptions.js";
+export {
+  BACKLOG_FULL_MESSAGE,
+  type WebSocketServerOptions,
+  type PlaybackOptions,
+} from "./WebSocketServerOptions.js";
 export { SUBPROTOCOLS, selectSubprotocol, type Subprotocol } from "./subprotocol.js";
-export { BACKLOG_FULL_MESSAGE } from "./WebSocketClient.js";
 export type { ViewerHubOptions } from "../remote/ViewerHubOptions.js";
 export type { ViewerListener, ViewerClient, ViewerStatus } from "../remote/ViewerListener.js";
 export type { QosClassifier, QosProfile, Reliability } from "../remote/planChannels.js";

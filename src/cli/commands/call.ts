@@ -2,12 +2,8 @@ import type { Command } from "commander";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
 import { CapabilityError, ServiceCallError } from "../../viewer/index.js";
 import { payloadArgument, readStdin } from "../actionInput.js";
-import { runActionCommand, withExitCodesHelp } from "../runActionCommand.js";
-import {
-  addViewerAccessOptions,
-  positiveInteger,
-  type ViewerAccessFlags,
-} from "../viewerAccess.js";
+import { addActionAccessOptions, runActionCommand } from "../runActionCommand.js";
+import { positiveInteger, type ViewerAccessFlags } from "../viewerAccess.js";
 
 interface CallFlags extends ViewerAccessFlags {
   encoding?: string;
@@ -17,27 +13,20 @@ interface CallFlags extends ViewerAccessFlags {
 
 /** Adds `foxglove-remote call <service> [request]`: calls a device service, prints the response. */
 export function addCallCommand(program: Command): void {
-  withExitCodesHelp(
-    addViewerAccessOptions(
-      program
-        .command("call")
-        .description(
-          "call a service of the device and print its response (JSON on one line; other encodings as raw bytes)",
-        )
-        .argument("<service>", "service name, e.g. /reset")
-        .argument("[request]", "the request, e.g. '{\"a\": 1}'; - reads it from stdin", "{}")
-        .option(
-          "--encoding <encoding>",
-          "request encoding (default: the service's, else json when the device accepts it)",
-        )
-        .option("--call-timeout <ms>", "time allowed for the response", positiveInteger, 30_000)
-        .option(
-          "--wait <ms>",
-          "how long to wait for the service to appear",
-          positiveInteger,
-          10_000,
-        ),
-    ),
+  addActionAccessOptions(
+    program
+      .command("call")
+      .description(
+        "call a service of the device and print its response (JSON on one line; other encodings as raw bytes)",
+      )
+      .argument("<service>", "service name, e.g. /reset")
+      .argument("[request]", "the request, e.g. '{\"a\": 1}'; - reads it from stdin", "{}")
+      .option(
+        "--encoding <encoding>",
+        "request encoding (default: the service's, else json when the device accepts it)",
+      )
+      .option("--call-timeout <ms>", "time allowed for the response", positiveInteger, 30_000)
+      .option("--wait <ms>", "how long to wait for the service to appear", positiveInteger, 10_000),
   ).action(async (name: string, request: string, flags: CallFlags) => {
     const text = request === "-" ? await readStdin() : request;
     await runActionCommand(flags, async (viewer, signal) => {

@@ -2,12 +2,8 @@ import type { Command } from "commander";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
 import type { ConnectionGraph } from "../../viewer/index.js";
 import { alignColumns } from "../alignColumns.js";
-import { runActionCommand, withExitCodesHelp } from "../runActionCommand.js";
-import {
-  addViewerAccessOptions,
-  positiveInteger,
-  type ViewerAccessFlags,
-} from "../viewerAccess.js";
+import { addActionAccessOptions, runActionCommand } from "../runActionCommand.js";
+import { positiveInteger, type ViewerAccessFlags } from "../viewerAccess.js";
 
 interface GraphFlags extends ViewerAccessFlags {
   json?: boolean;
@@ -17,22 +13,20 @@ interface GraphFlags extends ViewerAccessFlags {
 
 /** Adds `foxglove-remote graph`: prints the device's connection graph. */
 export function addGraphCommand(program: Command): void {
-  withExitCodesHelp(
-    addViewerAccessOptions(
-      program
-        .command("graph")
-        .description(
-          "print the connection graph of the device (topics with their publishers and subscribers, services with their providers)",
-        )
-        .option("--json", "print the graph as one JSON object per line")
-        .option("-w, --watch", "print the whole graph again after each change, until Ctrl-C")
-        .option(
-          "--wait <ms>",
-          "time allowed for the device to send the graph",
-          positiveInteger,
-          10_000,
-        ),
-    ),
+  addActionAccessOptions(
+    program
+      .command("graph")
+      .description(
+        "print the connection graph of the device (topics with their publishers and subscribers, services with their providers)",
+      )
+      .option("--json", "print the graph as one JSON object per line")
+      .option("-w, --watch", "print the whole graph again after each change, until Ctrl-C")
+      .option(
+        "--wait <ms>",
+        "time allowed for the device to send the graph",
+        positiveInteger,
+        10_000,
+      ),
   ).action(async (flags: GraphFlags) => {
     await runActionCommand(flags, async (viewer, signal) => {
       const updates = viewer.subscribeConnectionGraph({ signal });

@@ -2,12 +2,8 @@ import type { Command } from "commander";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
 import { encodeParameter, type Parameter } from "../../protocol/index.js";
 import { formatParameterLine, parameterArgument } from "../actionInput.js";
-import { runActionCommand, withExitCodesHelp } from "../runActionCommand.js";
-import {
-  addViewerAccessOptions,
-  positiveInteger,
-  type ViewerAccessFlags,
-} from "../viewerAccess.js";
+import { addActionAccessOptions, runActionCommand } from "../runActionCommand.js";
+import { positiveInteger, type ViewerAccessFlags } from "../viewerAccess.js";
 
 interface ParamFlags extends ViewerAccessFlags {
   json?: boolean;
@@ -21,17 +17,15 @@ export function addParamCommand(program: Command): void {
     .command("param")
     .description("read, set and watch the parameters of a device");
   const common = (command: Command) =>
-    withExitCodesHelp(
-      addViewerAccessOptions(
-        command
-          .option("--json", "print each parameter as its wire JSON object, one per line")
-          .option(
-            "--request-timeout <ms>",
-            "time allowed for the device's answer",
-            positiveInteger,
-            10_000,
-          ),
-      ),
+    addActionAccessOptions(
+      command
+        .option("--json", "print each parameter as its wire JSON object, one per line")
+        .option(
+          "--request-timeout <ms>",
+          "time allowed for the device's answer",
+          positiveInteger,
+          10_000,
+        ),
     );
 
   common(

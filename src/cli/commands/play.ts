@@ -35,6 +35,12 @@ export function addPlayCommand(program: Command): void {
       "also serve remote access (FOXGLOVE_DEVICE_TOKEN, FOXGLOVE_API_URL from the environment)",
     )
     .option("--paused", "start paused (a client's play starts it)")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 stopped by Ctrl-C or SIGTERM (at the end of the file it waits for a seek " +
+        "or play); 1 could not start (file unreadable or not MCAP, port in use, gateway " +
+        "configuration); 130 a second Ctrl-C.",
+    )
     .action(async (file: string, flags: PlayFlags) => {
       const context = new Context();
       let server: WebSocketServer | undefined;

@@ -3,12 +3,8 @@ import { InvalidArgumentError } from "commander";
 import { FoxgloveError } from "../../core/FoxgloveError.js";
 import { sleep, systemClock } from "../../gateway/Clock.js";
 import { payloadArgument, readStdin } from "../actionInput.js";
-import { runActionCommand, withExitCodesHelp } from "../runActionCommand.js";
-import {
-  addViewerAccessOptions,
-  positiveInteger,
-  type ViewerAccessFlags,
-} from "../viewerAccess.js";
+import { addActionAccessOptions, runActionCommand } from "../runActionCommand.js";
+import { positiveInteger, type ViewerAccessFlags } from "../viewerAccess.js";
 
 interface PublishFlags extends ViewerAccessFlags {
   rate?: number;
@@ -19,24 +15,18 @@ interface PublishFlags extends ViewerAccessFlags {
 
 /** Adds `foxglove-remote publish <topic> <message>`: publishes on a client channel. */
 export function addPublishCommand(program: Command): void {
-  withExitCodesHelp(
-    addViewerAccessOptions(
-      program
-        .command("publish")
-        .description(
-          "advertise a client channel and publish a message on it: once, or --rate times per second until Ctrl-C",
-        )
-        .argument("<topic>", "topic to publish on, e.g. /cmd_vel")
-        .argument("<message>", "the message, e.g. '{\"linear\": 0.5}'; - reads it from stdin")
-        .option("-r, --rate <hz>", "publish repeatedly at this rate (messages per second)", rate)
-        .option("-n, --count <n>", "with --rate: stop after this many messages", positiveInteger)
-        .option(
-          "--encoding <encoding>",
-          "message encoding (must be one the device accepts)",
-          "json",
-        )
-        .option("--schema-name <name>", "schema name to advertise, e.g. geometry_msgs/Twist"),
-    ),
+  addActionAccessOptions(
+    program
+      .command("publish")
+      .description(
+        "advertise a client channel and publish a message on it: once, or --rate times per second until Ctrl-C",
+      )
+      .argument("<topic>", "topic to publish on, e.g. /cmd_vel")
+      .argument("<message>", "the message, e.g. '{\"linear\": 0.5}'; - reads it from stdin")
+      .option("-r, --rate <hz>", "publish repeatedly at this rate (messages per second)", rate)
+      .option("-n, --count <n>", "with --rate: stop after this many messages", positiveInteger)
+      .option("--encoding <encoding>", "message encoding (must be one the device accepts)", "json")
+      .option("--schema-name <name>", "schema name to advertise, e.g. geometry_msgs/Twist"),
   ).action(async (topic: string, message: string, flags: PublishFlags) => {
     const data = payloadArgument(message === "-" ? await readStdin() : message, flags.encoding);
     await runActionCommand(flags, async (viewer, signal) => {

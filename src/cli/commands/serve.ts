@@ -27,6 +27,11 @@ export function addServeCommand(program: Command): void {
     .option("--port <port>", "port (0 = any free port)", parsePort, 8765)
     .option("--name <name>", "server name shown to clients", "demo-robot")
     .option("--duration <s>", "stop by itself after this many seconds", seconds)
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 stopped by Ctrl-C, SIGTERM or --duration; 1 could not start (port in " +
+        "use, bad address); 130 a second Ctrl-C.",
+    )
     .action(async (flags: ServeFlags) => {
       using interrupt = interruptSignal();
       const context = new Context();

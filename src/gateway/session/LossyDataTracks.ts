@@ -90,25 +90,20 @@ export class LossyDataTracks<T extends PublishedDataTrack> {
       return undefined;
     }
     const decision = entry.state.decide(data.byteLength);
-    switch (decision.kind) {
-      case "oversized":
-        return decision.report;
-      case "notPublished":
-        return undefined;
-      case "send": {
-        let ok = false;
-        try {
-          writeDataTrackFrameHeader(decision.sequence, this.#header);
-          ok = entry.track!.tryPush(this.#header, data, logTime);
-        } catch {
-          ok = false;
-        }
-        if (!ok) {
-          entry.state.pushFailed();
-        }
-        return undefined;
-      }
+    if (typeof decision !== "number") {
+      return decision.kind === "oversized" ? decision.report : undefined;
     }
+    let ok = false;
+    try {
+      writeDataTrackFrameHeader(decision, this.#header);
+      ok = entry.track!.tryPush(this.#header, data, logTime);
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      entry.state.pushFailed();
+    }
+    return undefined;
   }
 
   /** Stops retries, waits for an in-flight publish, unpublishes (in the background). */

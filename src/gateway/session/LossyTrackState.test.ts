@@ -14,7 +14,7 @@ test("an oversized message is dropped and counted; later ones are throttled", ()
     report: { droppedSinceLast: 1, sizeLimit: 16, lastSize: 17 },
   });
   assert.deepEqual(t.decide(17), { kind: "oversized", report: undefined });
-  assert.deepEqual(t.decide(16), { kind: "send", sequence: 0 });
+  assert.equal(t.decide(16), 0);
   now = 30_000;
   assert.deepEqual(t.decide(1000), {
     kind: "oversized",
@@ -25,23 +25,24 @@ test("an oversized message is dropped and counted; later ones are throttled", ()
 test("the default limit is 100 KiB inclusive", () => {
   const t = new LossyTrackState(1);
   t.published = true;
-  assert.equal(t.decide(102400).kind, "send");
-  assert.equal(t.decide(102401).kind, "oversized");
+  assert.equal(typeof t.decide(102400), "number");
+  const over = t.decide(102401);
+  assert.equal(typeof over === "object" && over.kind, "oversized");
 });
 
 test("messages before publication are dropped without consuming a sequence number", () => {
   const t = new LossyTrackState(1, 100);
   assert.deepEqual(t.decide(10), { kind: "notPublished" });
   t.published = true;
-  assert.deepEqual(t.decide(10), { kind: "send", sequence: 0 });
+  assert.equal(t.decide(10), 0);
 });
 
 test("sequence numbers start at 0 and count frames whose push failed", () => {
   const t = new LossyTrackState(1, 100);
   t.published = true;
-  assert.equal(t.decide(1).kind, "send");
+  assert.equal(typeof t.decide(1), "number");
   t.pushFailed();
-  assert.deepEqual(t.decide(1), { kind: "send", sequence: 1 });
+  assert.equal(t.decide(1), 1);
   for (let i = 2; i < 5; i++) {
     t.decide(1);
   }

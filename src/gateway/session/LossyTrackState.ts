@@ -3,14 +3,18 @@ import { Throttler } from "../../core/Throttler.js";
 import type { DropReport } from "../../remote/ViewerMedia.js";
 import { DATA_TRACK_THROTTLE_MS, DEFAULT_MAX_DATA_TRACK_MESSAGE_SIZE } from "./sessionDefaults.js";
 
-/** What to do with one logged message on a lossy channel's data track. */
+/**
+ * What to do with one logged message on a lossy channel's data track. A number: build a frame
+ * with this sequence number and try to push it (the common case allocates nothing per message).
+ */
 export type LossyDecision =
-  /** Build a frame with this sequence number and try to push it. */
-  | { readonly kind: "send"; readonly sequence: number }
+  | number
   /** Dropped for size; `report` is set at most once per 30 s (send a drop warning then). */
   | { readonly kind: "oversized"; readonly report: DropReport | undefined }
   /** Dropped because the track is not published (yet). */
   | { readonly kind: "notPublished" };
+
+const NOT_PUBLISHED: LossyDecision = Object.freeze({ kind: "notPublished" });
 
 /**
  * The decision state of one lossy channel's data track (`data-ch-<id>`): publication flag,
@@ -46,18 +50,18 @@ export class LossyTrackState {
     return this.#sequence;
   }
 
-  /** Decides the fate of a message of `size` bytes; a `send` consumes a sequence number. */
+  /** Decides the fate of a message of `size` bytes; a send (a number) consumes a sequence number. */
   decide(size: number): LossyDecision {
     if (size > this.#maxMessageSize) {
       return { kind: "oversized", report: this.#countOversized(size) };
     }
     if (!this.published) {
       this.#debug("data track not published yet; dropping message");
-      return { kind: "notPublished" };
+      return NOT_PUBLISHED;
     }
     const sequence = this.#sequence;
     this.#sequence = (this.#sequence + 1) >>> 0;
-    return { kind: "send", sequence };
+    return sequence;
   }
 
   /** Records that pushing a built frame failed (e.g. the track's queue is full). */

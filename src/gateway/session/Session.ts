@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { log } from "../../core/logger.js";
+import { Throttler } from "../../core/Throttler.js";
 import {
   CONTROL_TOPIC,
   decodeClientFrame,
@@ -49,6 +50,15 @@ export interface SessionOptions {
 /** Why a session ended: `stopped` (stop() or signal), `roomDisconnected`, or `idle` (no viewer). */
 export type SessionEnd = "stopped" | "roomDisconnected" | "idle";
 
+/** Minimum time between two log lines of one kind caused by what one viewer sends, in ms. */
+const PEER_WARNING_INTERVAL_MS = 10_000;
+
+/** How many viewer-kind pairs the log throttle remembers before it starts afresh. */
+const MAX_PEER_WARNING_KEYS = 1024;
+
+/** The kinds of viewer input the session warns about (each throttled on its own). */
+type PeerWarningKind = "notAdmitted" | "tooManyStreams" | "badFrame" | "malformed" | "unregistered";
+
 /**
  * The gateway's session in a LiveKit room: a thin transport for a {@link ViewerHub}. It admits
  * viewers that become active (protocol-version gate, LiveKit registration rules, control stream),
@@ -72,6 +82,7 @@ export class Session implements AsyncDisposable {
   readonly #messageBacklogSize: number;
   readonly #maxViewerFrameSize: number;
   readonly #streams: ControlStreamBudget;
+  readonly #peerWarnings = new Map<string, Throttler>();
   readonly #registrations: Disposable[] = [];
   #events: Promise<void> = Promise.resolve();
   #resolveDone!: (end: SessionEnd) => void;
@@ -352,13 +363,23 @@ export class Session implements AsyncDisposable {
    */
   async #readControlStream(stream: SessionIncomingStream): Promise<void> {
     if (this.#ending !== undefined || !this.#mayRead(stream.identity)) {
-      log.warn(`ignoring a control stream from ${stream.identity}: not an admitted viewer`);
+      this.#peerWarning(
+        "warn",
+        "notAdmitted",
+        stream.identity,
+        `ignoring a control stream from ${stream.identity}: not an admitted viewer`,
+      );
       await stream.cancel().catch(() => undefined);
       return;
     }
     const ticket = this.#streams.tryOpen(stream.identity, () => void stream.cancel());
     if (ticket === undefined) {
-      log.warn(`ignoring a control stream from ${stream.identity}: too many open streams`);
+      this.#peerWarning(
+        "warn",
+        "tooManyStreams",
+        stream.identity,
+        `ignoring a control stream from ${stream.identity}: too many open streams`,
+      );
       await stream.cancel().catch(() => undefined);
       return;
     }
@@ -377,7 +398,13 @@ export class Session implements AsyncDisposable {
         try {
           frames = decoder.push(chunk);
         } catch (error) {
-          log.error(`stopped reading a control stream from ${stream.identity}`, error);
+          this.#peerWarning(
+            "error",
+            "badFrame",
+            stream.identity,
+            `stopped reading a control stream from ${stream.identity}`,
+            error,
+          );
           await stream.cancel();
           return;
         }
@@ -386,12 +413,23 @@ export class Session implements AsyncDisposable {
           try {
             message = decodeClientFrame(frame);
           } catch (error) {
-            log.warn(`ignoring a malformed message from viewer ${stream.identity}`, error);
+            this.#peerWarning(
+              "warn",
+              "malformed",
+              stream.identity,
+              `ignoring a malformed message from viewer ${stream.identity}`,
+              error,
+            );
             continue;
           }
           const participant = this.#participants.getByIdentity(stream.identity);
           if (participant === undefined) {
-            log.warn(`message from unregistered viewer ${stream.identity}; stopped reading`);
+            this.#peerWarning(
+              "warn",
+              "unregistered",
+              stream.identity,
+              `message from unregistered viewer ${stream.identity}; stopped reading`,
+            );
             await stream.cancel();
             return;
           }
@@ -409,6 +447,39 @@ export class Session implements AsyncDisposable {
       } else {
         log.warn(`control stream from ${stream.identity} failed`, error);
       }
+    }
+  }
+
+  /**
+   * Logs a line caused by what a viewer sent, at most once per {@link PEER_WARNING_INTERVAL_MS}
+   * per viewer and kind (with the count held back), so that a hostile peer cannot flood the
+   * device's log. At most {@link MAX_PEER_WARNING_KEYS} viewer-kind pairs are remembered.
+   */
+  #peerWarning(
+    level: "warn" | "error",
+    kind: PeerWarningKind,
+    identity: string,
+    message: string,
+    error?: unknown,
+  ): void {
+    const key = `${kind} ${identity}`;
+    let throttle = this.#peerWarnings.get(key);
+    if (throttle === undefined) {
+      if (this.#peerWarnings.size >= MAX_PEER_WARNING_KEYS) {
+        this.#peerWarnings.clear();
+      }
+      throttle = new Throttler(PEER_WARNING_INTERVAL_MS);
+      this.#peerWarnings.set(key, throttle);
+    }
+    const suppressed = throttle.tryAcquire();
+    if (suppressed === undefined) {
+      return;
+    }
+    const text = suppressed > 0 ? `${message} (${suppressed} similar lines suppressed)` : message;
+    if (error === undefined) {
+      log[level](text);
+    } else {
+      log[level](text, error);
     }
   }
 

@@ -1,6 +1,6 @@
 import { JobWorker, replyError, type JobReply } from "../JobWorker.js";
 import type { DracoEncodeOptions } from "./encodeDraco.js";
-import type { PointCloudInputFormat } from "./transcodePointCloud.js";
+import type { PointCloudInputFormat } from "./pointCloudInputFormat.js";
 
 /** @internal A job for the transcode worker. */
 export interface TranscodeJob {

@@ -133,13 +133,17 @@ interface Draco3d {
   createDecoderModule(options: object): Promise<DracoDecoderModule>;
 }
 
-const draco3d = createRequire(import.meta.url)("draco3d") as Draco3d;
+/** `draco3d`, loaded on first use: only the point-cloud worker threads and viewers need it. */
+let draco3d: Draco3d | undefined;
+function draco(): Draco3d {
+  return (draco3d ??= createRequire(import.meta.url)("draco3d") as Draco3d);
+}
 let encoder: Promise<DracoEncoderModule> | undefined;
 let decoder: Promise<DracoDecoderModule> | undefined;
 
 /** The Draco encoder module, instantiated once per process (about 1 MB of WebAssembly). */
 export function loadDracoEncoder(): Promise<DracoEncoderModule> {
-  return (encoder ??= draco3d.createEncoderModule({}));
+  return (encoder ??= draco().createEncoderModule({}));
 }
 
 /**
@@ -152,5 +156,5 @@ export function discardDracoEncoder(): void {
 
 /** The Draco decoder module, instantiated once per process. */
 export function loadDracoDecoder(): Promise<DracoDecoderModule> {
-  return (decoder ??= draco3d.createDecoderModule({}));
+  return (decoder ??= draco().createDecoderModule({}));
 }

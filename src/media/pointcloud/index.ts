@@ -26,12 +26,9 @@ export {
 export { decodeDraco } from "./decodeDraco.js";
 export { loadDracoEncoder, loadDracoDecoder } from "./dracoModules.js";
 export type { DracoEncoderModule, DracoDecoderModule } from "./dracoModules.js";
-export type { PointCloudInputFormat } from "./transcodePointCloud.js";
-export {
-  pointCloudInputFormat,
-  decodePointCloudInput,
-  transcodePointCloud,
-} from "./transcodePointCloud.js";
+export type { PointCloudInputFormat } from "./pointCloudInputFormat.js";
+export { pointCloudInputFormat } from "./pointCloudInputFormat.js";
+export { decodePointCloudInput, transcodePointCloud } from "./transcodePointCloud.js";
 export type {
   PointCloudCompressionPolicy,
   PointCloudCompressionSetting,

@@ -3,9 +3,9 @@ import { log } from "../../core/logger.js";
 import type { AdvertisedChannel } from "../../protocol/ServerJsonMessage.js";
 import { encodeBase64 } from "../../protocol/base64.js";
 import { ChannelMetadataKey } from "../../protocol/wireNames.js";
-import { CompressedPointCloud } from "../../messages/index.js";
+import { descriptorSet } from "../../messages/descriptorSet.js";
 import { resolveDracoOptions, type DracoEncodeOptions } from "./encodeDraco.js";
-import { pointCloudInputFormat, type PointCloudInputFormat } from "./transcodePointCloud.js";
+import { pointCloudInputFormat, type PointCloudInputFormat } from "./pointCloudInputFormat.js";
 
 /**
  * Per-channel choice of point-cloud compression (delta 3.3, an opt-out model): return options to
@@ -75,6 +75,20 @@ export function resolvePointCloudCompression(
   return { format, options };
 }
 
+/** Schema name of compressed channels. */
+const COMPRESSED_SCHEMA_NAME = "foxglove.CompressedPointCloud";
+/**
+ * The generated .proto files of `foxglove.CompressedPointCloud`, dependencies first, as its encoder
+ * in `foxglove-remote/messages` lists them (a test checks the schemas are equal). Named here so
+ * that the gateway does not load every message encoder and JSON schema to advertise a channel.
+ */
+const COMPRESSED_SCHEMA_FILES = [
+  "foxglove/Quaternion.proto",
+  "foxglove/Vector3.proto",
+  "foxglove/Pose.proto",
+  "google/protobuf/timestamp.proto",
+  "foxglove/CompressedPointCloud.proto",
+];
 let compressedSchemaText: string | undefined;
 
 /**
@@ -83,11 +97,11 @@ let compressedSchemaText: string | undefined;
  * `foxglove.originalSchemaName` = the source schema name; id and topic unchanged.
  */
 export function rewritePointCloudAdvertisement(channel: AdvertisedChannel): AdvertisedChannel {
-  compressedSchemaText ??= encodeBase64(CompressedPointCloud.schema!.data);
+  compressedSchemaText ??= encodeBase64(descriptorSet(COMPRESSED_SCHEMA_FILES));
   return {
     ...channel,
     encoding: "protobuf",
-    schemaName: CompressedPointCloud.schema!.name,
+    schemaName: COMPRESSED_SCHEMA_NAME,
     schemaEncoding: "protobuf",
     schema: compressedSchemaText,
     metadata: { ...channel.metadata, [ChannelMetadataKey.OriginalSchemaName]: channel.schemaName },

@@ -18,12 +18,8 @@ import {
 import { readFlatBufferPointCloud } from "./readFlatBufferPointCloud.js";
 import { readJsonPointCloud } from "./readJsonPointCloud.js";
 import { readProtobufPointCloud } from "./readProtobufPointCloud.js";
-import {
-  decodePointCloudInput,
-  pointCloudInputFormat,
-  transcodePointCloud,
-  type PointCloudInputFormat,
-} from "./transcodePointCloud.js";
+import { pointCloudInputFormat, type PointCloudInputFormat } from "./pointCloudInputFormat.js";
+import { decodePointCloudInput, transcodePointCloud } from "./transcodePointCloud.js";
 import {
   cdrCloud,
   flatBufferCloud,

@@ -5,43 +5,12 @@ import type { DracoEncoderModule } from "./dracoModules.js";
 import { encodeDraco, type DracoEncodeOptions } from "./encodeDraco.js";
 import { convertPointCloud2 } from "./PointCloud2.js";
 import type { PointCloudData } from "./PointCloudData.js";
+import { pointCloudInputName, type PointCloudInputFormat } from "./pointCloudInputFormat.js";
 import { prepareForDraco } from "./prepareForDraco.js";
 import { readFlatBufferPointCloud } from "./readFlatBufferPointCloud.js";
 import { readJsonPointCloud } from "./readJsonPointCloud.js";
 import { readCdrPointCloud2, readRos1PointCloud2 } from "./readPointCloud2.js";
 import { readProtobufPointCloud } from "./readProtobufPointCloud.js";
-
-/** The point-cloud inputs that can be compressed (delta 3.1). */
-export type PointCloudInputFormat = "protobuf" | "json" | "flatbuffer" | "ros2" | "ros1";
-
-const INPUTS: Record<PointCloudInputFormat, { encoding: string; schema: string; what: string }> = {
-  protobuf: { encoding: "protobuf", schema: "foxglove.PointCloud", what: "PointCloud" },
-  json: { encoding: "json", schema: "foxglove.PointCloud", what: "JSON PointCloud" },
-  flatbuffer: {
-    encoding: "flatbuffer",
-    schema: "foxglove.PointCloud",
-    what: "FlatBuffer PointCloud",
-  },
-  ros2: { encoding: "cdr", schema: "sensor_msgs/msg/PointCloud2", what: "ROS 2 PointCloud2" },
-  ros1: { encoding: "ros1", schema: "sensor_msgs/PointCloud2", what: "ROS 1 PointCloud2" },
-};
-
-/**
- * The input format of a channel by its message encoding and schema name only (the schema
- * encoding is ignored; mismatched pairs such as `ros1` + `sensor_msgs/msg/PointCloud2` are not
- * point clouds). `undefined` for every other channel, including `foxglove.CompressedPointCloud`.
- */
-export function pointCloudInputFormat(
-  messageEncoding: string,
-  schemaName: string | undefined,
-): PointCloudInputFormat | undefined {
-  for (const [format, input] of Object.entries(INPUTS)) {
-    if (input.encoding === messageEncoding && input.schema === schemaName) {
-      return format as PointCloudInputFormat;
-    }
-  }
-  return undefined;
-}
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -72,7 +41,7 @@ export function decodePointCloudInput(
   } catch (error) {
     throw new FoxgloveError(
       "ERR_DECODE",
-      `failed to decode ${INPUTS[format].what} message: ${reason(error)}`,
+      `failed to decode ${pointCloudInputName(format)} message: ${reason(error)}`,
       { cause: error },
     );
   }
