@@ -15,6 +15,7 @@ const INDEX_HEAD_BYTES = 1 + 8 + 2 + 4;
 /** One Message Index entry: log time and offset in the chunk's records, u64 each. */
 const INDEX_ENTRY_BYTES = 16;
 const TWO_32 = 2 ** 32;
+const NO_DATA = new Uint8Array(0);
 /**
  * The records' CRC is brought up to date whenever this many bytes were appended since: while they
  * are still in the CPU's cache, and in few calls.
@@ -141,13 +142,40 @@ export class ChunkBuilder {
   ): void {
     const offset = this.#length;
     this.#reserve(MESSAGE_HEAD_BYTES + data.byteLength);
-    this.#writeMessageHead(offset, channelId, sequence, logTime, publishTime, data.byteLength);
+    const view = this.#view;
+    const length = MESSAGE_HEAD_BYTES - 9 + data.byteLength;
+    view.setUint8(offset, Opcode.MESSAGE);
+    view.setUint32(offset + 1, length % TWO_32, true);
+    view.setUint32(offset + 5, Math.floor(length / TWO_32), true);
+    view.setUint16(offset + 9, channelId, true);
+    view.setUint32(offset + 11, sequence, true);
+    view.setBigUint64(offset + 15, logTime, true);
+    view.setBigUint64(offset + 23, publishTime, true);
     this.#buffer.set(data, offset + MESSAGE_HEAD_BYTES);
     this.#length = offset + MESSAGE_HEAD_BYTES + data.byteLength;
     if (this.#length - this.#crcEnd >= CRC_STEP) {
       this.#updateCrc();
     }
-    this.#addedMessage(channelId, logTime, offset);
+    if (this.#messages === 0) {
+      this.#startTime = logTime;
+      this.#endTime = logTime;
+    } else if (logTime < this.#startTime) {
+      this.#startTime = logTime;
+    } else if (logTime > this.#endTime) {
+      this.#endTime = logTime;
+    }
+    this.#messages += 1;
+    if (this.#keepIndexes) {
+      let index = this.#indexes[channelId];
+      if (index === undefined) {
+        index = new IndexBuilder(channelId);
+        this.#indexes[channelId] = index;
+      }
+      if (index.empty) {
+        this.#used.push(index);
+      }
+      index.add(logTime, this.#spilled + offset - CHUNK_HEAD_BYTES);
+    }
   }
 
   /**
@@ -172,61 +200,20 @@ export class ChunkBuilder {
       this.#view.setUint8(0, Opcode.CHUNK);
       this.#view.setBigUint64(1, BigInt(Number.MAX_SAFE_INTEGER), true);
     }
+    this.#updateCrc(); // so that the record is not in the CRC before its length is set
     const offset = this.#length;
-    this.#reserve(MESSAGE_HEAD_BYTES);
-    this.#writeMessageHead(offset, channelId, sequence, logTime, publishTime, data.byteLength);
-    this.#length = offset + MESSAGE_HEAD_BYTES;
+    this.addMessage(channelId, sequence, logTime, publishTime, NO_DATA);
+    // The record's length counts `data`, which follows it in the file, not in the buffer.
+    const length = MESSAGE_HEAD_BYTES - 9 + data.byteLength;
+    this.#view.setUint32(offset + 1, length % TWO_32, true);
+    this.#view.setUint32(offset + 5, Math.floor(length / TWO_32), true);
     this.#updateCrc();
     this.#crc = crc32(data, this.#crc);
-    this.#addedMessage(channelId, logTime, offset);
     const before = this.#buffer.subarray(0, this.#length);
     this.#spilled += this.#length + data.byteLength;
     this.#length = 0;
     this.#crcEnd = 0;
     return [before, data];
-  }
-
-  #writeMessageHead(
-    offset: number,
-    channelId: number,
-    sequence: number,
-    logTime: bigint,
-    publishTime: bigint,
-    dataBytes: number,
-  ): void {
-    const view = this.#view;
-    const length = MESSAGE_HEAD_BYTES - 9 + dataBytes;
-    view.setUint8(offset, Opcode.MESSAGE);
-    view.setUint32(offset + 1, length % TWO_32, true);
-    view.setUint32(offset + 5, Math.floor(length / TWO_32), true);
-    view.setUint16(offset + 9, channelId, true);
-    view.setUint32(offset + 11, sequence, true);
-    view.setBigUint64(offset + 15, logTime, true);
-    view.setBigUint64(offset + 23, publishTime, true);
-  }
-
-  /** Counts a message whose record starts at `offset` in the buffer: times and index entry. */
-  #addedMessage(channelId: number, logTime: bigint, offset: number): void {
-    if (this.#messages === 0) {
-      this.#startTime = logTime;
-      this.#endTime = logTime;
-    } else if (logTime < this.#startTime) {
-      this.#startTime = logTime;
-    } else if (logTime > this.#endTime) {
-      this.#endTime = logTime;
-    }
-    this.#messages += 1;
-    if (this.#keepIndexes) {
-      let index = this.#indexes[channelId];
-      if (index === undefined) {
-        index = new IndexBuilder(channelId);
-        this.#indexes[channelId] = index;
-      }
-      if (index.empty) {
-        this.#used.push(index);
-      }
-      index.add(logTime, this.#spilled + offset - CHUNK_HEAD_BYTES);
-    }
   }
 
   /** Hands over the open chunk and starts an empty one. */
