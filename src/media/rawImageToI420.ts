@@ -198,10 +198,10 @@ const BGR: RgbWeights = { y0: YB, y1: YG, y2: YR, u0: UB, u1: UG, u2: UR, v0: VB
 /**
  * Packed RGB(A)/BGR(A) rows to I420 (colour bytes first in each pixel, in the order `k` weighs
  * them). The WebAssembly SIMD kernel does columns in multiples of 16 (all of a camera's width)
- * when the runtime has it, the JS kernels the rest. When the row stride is a multiple of 4, rows are read a 32-bit word at a time (about
- * twice as fast; unaligned data is copied first): 4-byte pixels always, 3-byte pixels when the
- * width is a multiple of 4 (as camera widths are; others, e.g. 1366, take the byte-wise kernel).
- * Other strides are done byte by byte.
+ * when the runtime has it, the JS kernels the rest. In the JS kernels, when the row stride is a
+ * multiple of 4, rows are read a 32-bit word at a time (about twice as fast; unaligned data is
+ * copied first): 4-byte pixels always, 3-byte pixels when the width is a multiple of 4 (as camera
+ * widths are; others, e.g. 1366, take the byte-wise kernel). Other strides are done byte by byte.
  */
 function rgbToI420(
   src: Uint8Array,
