@@ -50,6 +50,8 @@ const HELP = `npm run bench:compare [-- options]
   --sizes LIST         payload sizes in bytes (default 64,1024,16384,65536)
   --viewers LIST       viewer counts (default 1,4,8)
   --qos LIST           lossy,reliable (default both)
+  --lossy-rates LIST   max,paced: which lossy phases to measure (default both; paced is
+                       min(1000 msgs/s, 4 MB/s))
   --impls LIST         ours,reference (default both)
   --no-ceiling         skip the raw LiveKit ceiling
   --ceiling-viewers L  viewer counts of the raw ceiling (default: the --viewers counts, so
@@ -82,6 +84,7 @@ const { values } = parseArgs({
     sizes: { type: "string" },
     viewers: { type: "string" },
     qos: { type: "string", default: "lossy,reliable" },
+    "lossy-rates": { type: "string", default: "max,paced" },
     impls: { type: "string", default: "ours,reference" },
     "no-ceiling": { type: "boolean", default: false },
     "ceiling-viewers": { type: "string" },
@@ -118,17 +121,22 @@ const qosList = list(values.qos).map((q) => {
   if (q !== "lossy" && q !== "reliable") throw new Error(`bad --qos ${q}`);
   return q;
 });
+const lossyRates = list(values["lossy-rates"]).map((m) => {
+  if (m !== "max" && m !== "paced") throw new Error(`bad --lossy-rates ${m}`);
+  return m;
+});
 const impls = list(values.impls).map((i) => {
   if (i !== "ours" && i !== "reference") throw new Error(`bad --impls ${i}`);
   return i;
 });
-if (!["all", "pointcloud", "video"].includes(values.workload)) {
+if (!["all", "pointcloud", "video", "messages"].includes(values.workload)) {
   throw new Error(`bad --workload ${values.workload}`);
 }
 const cloudsOnly = values.workload === "pointcloud";
 const videoOnly = values.workload === "video";
 /** Only one of the special workloads: no message workloads, no raw ceiling. */
 const oneWorkload = cloudsOnly || videoOnly;
+const messagesOnly = values.workload === "messages";
 const videoSeconds = Number(values["video-seconds"] ?? (quick ? 5 : 10));
 const deadline = performance.now() + Number(values["max-minutes"]) * 60_000;
 
@@ -266,7 +274,8 @@ async function measureSizes(session: DeviceSession, viewers: number): Promise<Sa
   for (const size of sizes) {
     const phases: [RateMode, number][] = [];
     if (qos === "lossy") {
-      phases.push(["max", 0], ["paced", pacedRate(size)]);
+      if (lossyRates.includes("max")) phases.push(["max", 0]);
+      if (lossyRates.includes("paced")) phases.push(["paced", pacedRate(size)]);
     } else {
       const key = `${impl}|${size}|${viewers}`;
       const rate = found.get(key) ?? (await searchRate(session, size, viewers));
@@ -340,7 +349,7 @@ const cloudRate = Number(values["cloud-rate"]);
 const cloudSeconds = Number(values["cloud-seconds"]);
 const cloudBits = values["cloud-bits"] === undefined ? undefined : Number(values["cloud-bits"]);
 const cloudFiles = writeCloudFiles(logDir, cloudPoints);
-if (!videoOnly) {
+if (!videoOnly && !messagesOnly) {
   await alternateRuns("pointcloud", async (impl) => {
     const got = await measureCloudSession(impl, {
       api,
@@ -369,7 +378,7 @@ if (!videoOnly) {
 
 // ---- video ----
 const videoSamples: VideoSample[] = [];
-if (!cloudsOnly) {
+if (!cloudsOnly && !messagesOnly) {
   await alternateRuns("video", async (impl) => {
     const s = await measureVideoRun(impl, {
       api,

@@ -9,6 +9,7 @@ function setup(options: Partial<DataTrackPacerOptions> = {}) {
   const pushed: { bytes: number[]; ts: bigint | undefined; at: number }[] = [];
   const results: DataTrackPushResult[] = [];
   let clock = 0;
+  const sleeps: number[] = [];
   let timer: { fn: () => void; at: number } | undefined;
   const pacer = new DataTrackPacer(
     {
@@ -20,7 +21,12 @@ function setup(options: Partial<DataTrackPacerOptions> = {}) {
     {
       minIntervalMs: 0.5,
       queueFullPauseMs: 2,
+      burstGapMs: 0,
       now: () => clock,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
       schedule: (fn, ms) => {
         timer = { fn, at: clock + ms };
         return () => (timer = undefined);
@@ -32,6 +38,7 @@ function setup(options: Partial<DataTrackPacerOptions> = {}) {
     pacer,
     pushed,
     results,
+    sleeps,
     /** Advances the clock to `t`, running the timer when due. */
     advance(t: number) {
       while (timer !== undefined && timer.at <= t) {
@@ -188,4 +195,73 @@ test("overloaded (a full queue dropped a frame), frames go out at the short inte
   assert.equal(s.pushed.length, 4);
   s.advance(1.5);
   assert.equal(s.pushed.length, 5);
+});
+
+test("a burst goes to LiveKit spaced by burstGapMs, by sleeping, not by holding", () => {
+  const s = setup({ minIntervalMs: 0, burstGapMs: 0.6 });
+  assert.equal(s.pacer.offer(undefined, bytes(1)), "sent");
+  assert.equal(s.pacer.offer(undefined, bytes(2)), "sent");
+  s.advance(1.0); // 0.4 ms after the second push
+  assert.equal(s.pacer.offer(undefined, bytes(3)), "sent");
+  s.advance(5);
+  assert.equal(s.pacer.offer(undefined, bytes(4)), "sent"); // spaced: no sleep
+  assert.deepEqual(
+    s.sleeps.map((ms) => Math.round(ms * 10) / 10),
+    [0.6, 0.2],
+  );
+  assert.deepEqual(
+    s.pushed.map((p) => [p.bytes[0], Math.round(p.at * 10) / 10]),
+    [
+      [1, 0],
+      [2, 0.6],
+      [3, 1.2],
+      [4, 5],
+    ],
+  );
+  assert.equal(s.pacer.held, 0);
+  assert.equal(s.timerArmed, false);
+});
+
+test("maxBurstWaits bounds the sleeping of one burst; a spaced frame resets it", () => {
+  const s = setup({ minIntervalMs: 0, burstGapMs: 0.5, maxBurstWaits: 2 });
+  for (let i = 0; i < 5; i++) assert.equal(s.pacer.offer(undefined, bytes(i)), "sent");
+  assert.deepEqual(s.sleeps, [0.5, 0.5]); // frames 1 and 2 waited, 3 and 4 went at once
+  assert.deepEqual(
+    s.pushed.map((p) => p.at),
+    [0, 0.5, 1, 1, 1],
+  );
+  s.advance(2);
+  s.pacer.offer(undefined, bytes(5)); // spaced
+  s.pacer.offer(undefined, bytes(6)); // a new burst may sleep again
+  assert.deepEqual(s.sleeps, [0.5, 0.5, 0.5]);
+});
+
+test("held frames (after a full queue) go out by timer without sleeping; gap 0 never sleeps", () => {
+  const overloaded = setup({ minIntervalMs: 0, burstGapMs: 0.6, queueSize: 1 });
+  overloaded.results.push("queueFull");
+  assert.equal(overloaded.pacer.offer(undefined, bytes(1)), "queueFull");
+  // Paused after the full queue: held, then the queue of one overflows (overloaded).
+  assert.equal(overloaded.pacer.offer(undefined, bytes(2)), "held");
+  assert.equal(overloaded.pacer.offer(undefined, bytes(3)), "held");
+  overloaded.advance(2.05);
+  assert.equal(overloaded.pacer.held, 0);
+  assert.deepEqual(overloaded.sleeps, []);
+  const off = setup({ minIntervalMs: 0, burstGapMs: 0 });
+  for (let i = 0; i < 3; i++) off.pacer.offer(undefined, bytes(i));
+  assert.deepEqual(off.sleeps, []);
+  assert.equal(off.pushed.length, 3);
+});
+
+test("the default sleep waits for real (Atomics.wait), about burstGapMs", () => {
+  const pushedAt: number[] = [];
+  const pacer = new DataTrackPacer({
+    tryPushWithHeader() {
+      pushedAt.push(performance.now());
+      return "sent";
+    },
+  });
+  pacer.offer(undefined, bytes(1));
+  pacer.offer(undefined, bytes(2));
+  assert.equal(pushedAt.length, 2);
+  assert.ok(pushedAt[1]! - pushedAt[0]! >= 0.55, `gap ${pushedAt[1]! - pushedAt[0]!} ms`);
 });

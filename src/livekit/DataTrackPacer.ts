@@ -32,6 +32,23 @@ export interface DataTrackPacerOptions {
    * fresh frame when it can take one, so throughput is not capped by `minIntervalMs`.
    */
   readonly overloadIntervalMs?: number;
+  /**
+   * Least time between two frames handed to LiveKit while it keeps up, in ms (default 0.6). A
+   * frame offered sooner after the previous one (a burst: several logs in one tick, or a late
+   * tick catching up) is handed over once the rest of this time has passed, by sleeping the
+   * calling thread (`Atomics.wait`, which leaves the CPU to LiveKit's sender threads), not by a
+   * timer: LiveKit's sender keeps one waiting frame and a frame that reaches it too soon evicts
+   * the previous one. 0 disables it. See `maxBurstWaits` for the bound on the sleeping.
+   */
+  readonly burstGapMs?: number;
+  /**
+   * Most frames in a row handed over after a `burstGapMs` sleep (default 8): a longer burst, or a
+   * sustained rate above 1 / `burstGapMs`, goes on without sleeping until two frames are spaced
+   * by the gap again, so one burst blocks the caller for at most this many gaps (4.8 ms).
+   */
+  readonly maxBurstWaits?: number;
+  /** Sleeps the thread for `ms` (default `Atomics.wait`). Injectable for tests. */
+  readonly sleep?: (ms: number) => void;
   /** Most frames held; when full, the oldest is dropped (default 16). */
   readonly queueSize?: number;
   /** Pause after LiveKit reports its queue full, in ms (default 2). */
@@ -48,6 +65,10 @@ export interface DataTrackPacerOptions {
 /** Default {@link DataTrackPacerOptions.minIntervalMs}. */
 export const DEFAULT_PACER_INTERVAL_MS = 0;
 const DEFAULT_QUEUE_SIZE = 16;
+/** Default {@link DataTrackPacerOptions.burstGapMs}. */
+export const DEFAULT_BURST_GAP_MS = 0.6;
+const DEFAULT_MAX_BURST_WAITS = 8;
+const napCell = new Int32Array(new SharedArrayBuffer(4));
 const DEFAULT_OVERLOAD_INTERVAL_MS = 0.1;
 const DEFAULT_QUEUE_FULL_PAUSE_MS = 2;
 
@@ -61,6 +82,9 @@ const DEFAULT_QUEUE_FULL_PAUSE_MS = 2;
  * is full the oldest waiting frame is dropped in JavaScript, without a native call (newest wins),
  * and the pacer switches to the shorter `overloadIntervalMs` until the queue is empty again. So a
  * producer far faster than LiveKit costs a copy per excess frame, not a native request.
+ * A frame offered less than `burstGapMs` after the previous push, while nothing is held, is pushed
+ * after a short sleep for the rest of the gap (bounded by `maxBurstWaits` in a row), so that the
+ * bursts of a producer's late ticks reach LiveKit spaced instead of evicting each other.
  */
 export class DataTrackPacer {
   readonly #target: PacedTarget;
@@ -71,6 +95,11 @@ export class DataTrackPacer {
   readonly #now: () => number;
   readonly #schedule: (fn: () => void, ms: number) => () => void;
   #nextAt = -Infinity;
+  readonly #burstGap: number;
+  readonly #maxBurstWaits: number;
+  readonly #sleep: (ms: number) => void;
+  #lastPushAt = -Infinity;
+  #burstWaits = 0;
   /** Held frames, oldest at #head: reused buffers with their lengths and timestamps. */
   readonly #slots: { bytes: Uint8Array; length: number; timestamp: bigint | undefined }[] = [];
   #head = 0;
@@ -84,6 +113,9 @@ export class DataTrackPacer {
     this.#interval = options.minIntervalMs ?? DEFAULT_PACER_INTERVAL_MS;
     this.#overloadInterval = options.overloadIntervalMs ?? DEFAULT_OVERLOAD_INTERVAL_MS;
     this.#fullPause = options.queueFullPauseMs ?? DEFAULT_QUEUE_FULL_PAUSE_MS;
+    this.#burstGap = options.burstGapMs ?? DEFAULT_BURST_GAP_MS;
+    this.#maxBurstWaits = options.maxBurstWaits ?? DEFAULT_MAX_BURST_WAITS;
+    this.#sleep = options.sleep ?? nap;
     this.#now = options.now ?? (() => performance.now());
     this.#schedule = options.schedule ?? defaultSchedule;
     const size = Math.max(1, options.queueSize ?? DEFAULT_QUEUE_SIZE);
@@ -117,7 +149,7 @@ export class DataTrackPacer {
     const now = this.#now();
     if (now >= this.#nextAt) {
       if (this.#count === 0) {
-        return this.#push(header, payload, userTimestamp, now);
+        return this.#push(header, payload, userTimestamp, this.#spaced(now));
       }
       this.#flush(now); // older frames first
     }
@@ -141,12 +173,28 @@ export class DataTrackPacer {
     now: number,
   ): DataTrackPushResult {
     const result = this.#target.tryPushWithHeader(header, payload, userTimestamp);
+    this.#lastPushAt = now;
     if (this.#count === 0) {
       this.#overloaded = false;
     }
     const interval = this.#overloaded ? this.#overloadInterval : this.#interval;
     this.#nextAt = now + (result === "queueFull" ? this.#fullPause : interval);
     return result;
+  }
+
+  /** Sleeps for the rest of `burstGapMs` after the last push when due; returns the time then. */
+  #spaced(now: number): number {
+    const early = this.#burstGap - (now - this.#lastPushAt);
+    if (early <= 0) {
+      this.#burstWaits = 0;
+      return now;
+    }
+    if (this.#burstWaits >= this.#maxBurstWaits) {
+      return now;
+    }
+    this.#burstWaits += 1;
+    this.#sleep(early);
+    return this.#now();
   }
 
   #flush(now: number): void {
@@ -207,6 +255,10 @@ export class DataTrackPacer {
       this.#arm(at);
     }
   };
+}
+
+function nap(ms: number): void {
+  Atomics.wait(napCell, 0, 0, ms);
 }
 
 function defaultSchedule(fn: () => void, ms: number): () => void {

@@ -98,7 +98,9 @@ export class LocalDataTrack implements Disposable {
   /**
    * Paced push of the frame `header` + `payload` through a {@link DataTrackPacer} with default
    * options: handed to LiveKit at once, except while LiveKit's queue is full, when frames wait (up
-   * to 16, newest wins) and excess frames are dropped without a native call.
+   * to 16, newest wins) and excess frames are dropped without a native call, and within a burst,
+   * when a frame follows the previous one by less than 0.6 ms: this call then sleeps for the rest
+   * of that gap first (at most 8 frames in a row), so LiveKit's one-slot sender does not evict it.
    * Throws FoxgloveError ERR_VALUE for a userTimestamp outside 0..2^64-1.
    */
   offer(
