@@ -101,7 +101,8 @@ export async function openMcap(
  * full chunk is instead written during `log` (its buffer then serves the next chunk while in the
  * CPU's cache), and a message of 512 KiB or more is written to the file during `log` (with the
  * open chunk's bytes before it, the chunk's head written in place once it is complete) instead
- * of being copied into the chunk. Schema and Channel records are written with a channel's first message.
+ * of being copied into the chunk. Schema and Channel records are written with a channel's first
+ * message.
  * Chunks reach the file as they fill, so a killed process leaves a file readable up to its last
  * complete chunk; {@link close} finishes the file with its summary and indexes.
  */
