@@ -120,17 +120,18 @@ test("a recycled chunk's memory holds the next chunk, encoded afresh", () => {
   const add = (m: McapTypes.Message) =>
     builder.addMessage(m.channelId, m.sequence, m.logTime, m.publishTime, m.data);
   messages(30).forEach(add);
-  const first = builder.take(); // the next chunk's buffer is allocated now
+  const first = builder.take(); // the next chunk's buffer is taken with its first record
   builder.recycle(first);
-  messages(30, 30).forEach(add);
-  const second = builder.take(); // this one's successor reuses the first chunk's memory
-  messages(5, 60).forEach(add);
-  const third = builder.take();
-  assert.equal(third.buffer.buffer, first.buffer.buffer, "memory reused");
-  const expected = reference(messages(5, 60), false);
-  assert.deepEqual(plain(third.records), expected.records);
-  assert.equal(third.recordsCrc, crc32(expected.records));
-  assert.notEqual(second.buffer.buffer, first.buffer.buffer);
+  messages(5, 30).forEach(add);
+  const second = builder.take(); // in the first chunk's memory, recycled before it began
+  messages(5, 35).forEach(add);
+  const third = builder.take(); // the second was not recycled: other memory
+  assert.equal(second.buffer.buffer, first.buffer.buffer, "memory reused");
+  const expected = reference(messages(5, 30), false);
+  assert.deepEqual(plain(second.records), expected.records);
+  assert.equal(second.recordsCrc, crc32(expected.records));
+  assert.notEqual(third.buffer.buffer, first.buffer.buffer);
+  assert.deepEqual(plain(third.records), reference(messages(5, 35), false).records);
 });
 
 test("messages added uncopied hand out the same bytes, the head left to fill, then the rest", () => {

@@ -194,6 +194,7 @@ export class ChunkBuilder {
     publishTime: bigint,
     data: Uint8Array,
   ): [Uint8Array, Uint8Array] {
+    this.#reserve(MESSAGE_HEAD_BYTES);
     if (this.#spilled === 0) {
       // Until the head is written in place, a reader takes the chunk for one still incomplete.
       this.#buffer.fill(0, 0, CHUNK_HEAD_BYTES);
@@ -233,7 +234,9 @@ export class ChunkBuilder {
         record: index.take(),
       })),
     };
-    this.#buffer = this.#newBuffer();
+    // The next buffer is taken when the next record comes: a chunk written before then gives
+    // its own back (recycle), still in the CPU's cache.
+    this.#buffer = NO_DATA;
     this.#view = viewOf(this.#buffer);
     this.#length = CHUNK_HEAD_BYTES;
     this.#spilled = 0;
@@ -287,11 +290,17 @@ export class ChunkBuilder {
     this.#records.reset();
   }
 
-  /** Makes room for `bytes` more bytes, growing the buffer (doubling) when needed. */
+  /**
+   * Makes room for `bytes` more bytes: a buffer for a new chunk, or the buffer grown (doubled)
+   * when needed.
+   */
   #reserve(bytes: number): void {
     const needed = this.#length + bytes;
     if (needed > this.#buffer.byteLength) {
-      const grown = allocate(Math.max(needed, this.#buffer.byteLength * 2));
+      const grown =
+        this.#buffer.byteLength === 0 && needed <= this.#capacity
+          ? this.#newBuffer()
+          : allocate(Math.max(needed, this.#buffer.byteLength * 2));
       grown.set(this.#buffer.subarray(0, this.#length));
       this.#buffer = grown;
       this.#view = viewOf(grown);

@@ -97,10 +97,12 @@ export async function openMcap(
  * that one writer drains in order (compressing, then writing), so logging never waits for the
  * disk (a file's writes of up to 4 MiB into the page cache are made on this thread while they
  * stay quick, see {@link FileWritable}); while more than `queueBytes` wait, new messages are
- * dropped and counted. Without compression, a message of 512 KiB or more is instead written
- * to the file during `log` (with the open chunk's bytes before it, the chunk's head written in
- * place once it is complete) when that is cheap and nothing is queued, instead of being copied
- * into the chunk. Schema and Channel records are written with a channel's first message.
+ * dropped and counted. Without compression, when nothing is queued and the write is cheap, a
+ * full chunk is instead written during `log` (its buffer then serves the next chunk while in the
+ * CPU's cache), and a message of 512 KiB or more is written to the file during `log` (with the
+ * open chunk's bytes before it, the chunk's head written in place once it is complete) instead
+ * of being copied into the chunk. Schema and Channel records are written with a channel's first
+ * message.
  * Chunks reach the file as they fill, so a killed process leaves a file readable up to its last
  * complete chunk; {@link close} finishes the file with its summary and indexes.
  */
@@ -191,8 +193,44 @@ export class McapWriter implements Sink, AsyncDisposable {
       return;
     }
     const chunk = this.#encoder.addMessage(entry.id, entry.sequence, metadata.logTime, data);
-    if (chunk !== undefined) {
+    if (chunk === undefined) {
+      return;
+    }
+    if (this.#canWriteChunkNow(chunk)) {
+      this.#writeChunkNow(chunk);
+    } else {
       this.#pushChunk(chunk);
+    }
+  }
+
+  /**
+   * Whether a full uncompressed chunk is written during `log`: to our file where its write is
+   * cheap now, with nothing queued that it would overtake. Its buffer is then reused for the
+   * next chunk while still in the CPU's cache.
+   */
+  #canWriteChunkNow(chunk: PendingChunk): boolean {
+    if (this.#file === undefined || this.#encoder.compressed || !this.#queue.idle) {
+      return false;
+    }
+    let bytes = chunk.buffer.byteLength;
+    for (const { record } of chunk.messageIndexes) {
+      bytes += record.byteLength;
+    }
+    return this.#file.canWriteNow(bytes);
+  }
+
+  /** Writes a full chunk on this thread, then any head left to fill in place (see `log`). */
+  #writeChunkNow(chunk: PendingChunk): void {
+    const file = this.#file!;
+    try {
+      file.writevNow(this.#encoder.encodeChunk(chunk, undefined));
+      for (const { bytes, position } of this.#encoder.takePatches()) {
+        file.writeAtNow(bytes, position);
+      }
+      this.#encoder.recycleChunk(chunk, undefined);
+    } catch (error) {
+      // The file no longer matches the encoder: fail as a queued write would.
+      this.#queue.push({ kind: "fail", error });
     }
   }
 
@@ -216,25 +254,18 @@ export class McapWriter implements Sink, AsyncDisposable {
    * full is finished at once (its Message Index records, then its head in place).
    */
   #writeUncopied(entry: { id: number; sequence: number }, logTime: bigint, data: Uint8Array): void {
-    const file = this.#file!;
+    let chunk: PendingChunk | undefined;
     try {
-      const { parts, chunk } = this.#encoder.addMessageUncopied(
-        entry.id,
-        entry.sequence,
-        logTime,
-        data,
-      );
-      file.writevNow(parts);
-      if (chunk !== undefined) {
-        file.writevNow(this.#encoder.encodeChunk(chunk, undefined));
-        for (const { bytes, position } of this.#encoder.takePatches()) {
-          file.writeAtNow(bytes, position);
-        }
-        this.#encoder.recycleChunk(chunk, undefined);
-      }
+      const added = this.#encoder.addMessageUncopied(entry.id, entry.sequence, logTime, data);
+      chunk = added.chunk;
+      this.#file!.writevNow(added.parts);
     } catch (error) {
       // The file no longer matches the encoder: fail as a queued write would.
       this.#queue.push({ kind: "fail", error });
+      return;
+    }
+    if (chunk !== undefined) {
+      this.#writeChunkNow(chunk);
     }
   }
 
