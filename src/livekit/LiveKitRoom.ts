@@ -6,7 +6,7 @@ import { log } from "../core/logger.js";
 import { ByteStreamSender } from "./ByteStreamSender.js";
 import { errorText } from "./errorText.js";
 import { wrapByteStreamReader, type IncomingByteStream } from "./IncomingByteStream.js";
-import type { LocalDataTrack } from "./LocalDataTrack.js";
+import type { DataTrackPacing, LocalDataTrack } from "./LocalDataTrack.js";
 import type { LocalVideoPublication } from "./LocalVideoPublication.js";
 import { captureByteStreamWriter, detachFromFfi, onRoomEvents, trackOpenRoom } from "./native.js";
 import { NativeByteSink, rtcByteSink } from "./NativeByteSink.js";
@@ -240,15 +240,16 @@ export class LiveKitRoom implements AsyncDisposable {
 
   /**
    * Publishes a data track named `name`. Rejects with {@link DataTrackPublishError} when LiveKit
-   * refuses (see its `reason`), ERR_ABORTED when the room closes meanwhile.
+   * refuses (see its `reason`), ERR_ABORTED when the room closes meanwhile. `pacing` configures
+   * the track's paced sender ({@link LocalDataTrack.offer}).
    */
-  async publishDataTrack(name: string): Promise<LocalDataTrack> {
+  async publishDataTrack(name: string, pacing?: DataTrackPacing): Promise<LocalDataTrack> {
     this.#assertOpen();
     const lp = this.#room.localParticipant;
     if (lp === undefined) {
       throw new FoxgloveError("ERR_CHANNEL_CLOSED", "the room is not connected");
     }
-    const track = await publishDataTrack(lp.ffi_handle.handle, name, this.#closed.signal);
+    const track = await publishDataTrack(lp.ffi_handle.handle, name, this.#closed.signal, pacing);
     if (!this.connected) {
       track.unpublish();
       throw new FoxgloveError("ERR_ABORTED", `the room closed while publishing "${name}"`);

@@ -8,9 +8,16 @@ import {
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { log } from "../core/logger.js";
 import { MAX_USER_TIMESTAMP, type DataTrackPushResult } from "./DataTrackFrame.js";
-import { DataTrackPacer, type DataTrackOfferResult } from "./DataTrackPacer.js";
+import {
+  DataTrackPacer,
+  type DataTrackOfferResult,
+  type DataTrackPacerOptions,
+} from "./DataTrackPacer.js";
 import { ffiClient } from "./native.js";
 import { decodeTryPushResponse, encodeHandle, encodeTryPushRequest } from "./tryPushCodec.js";
+
+/** How {@link LocalDataTrack.offer} paces frames (see {@link DataTrackPacerOptions}). */
+export type DataTrackPacing = Pick<DataTrackPacerOptions, "burstGapMs" | "maxBurstWaits">;
 
 /**
  * A data track we publish (LiveKit data tracks: lossy, unordered frames visible room-wide). Get one
@@ -26,9 +33,11 @@ export class LocalDataTrack implements Disposable {
   /** The handle's varint encoding, for the hand-encoded push request. */
   readonly #handleBytes: Uint8Array;
   #pacer: DataTrackPacer | undefined;
+  readonly #pacing: DataTrackPacing;
 
   /** @internal Built by LiveKitRoom from the FFI's publish callback. */
-  constructor(owned: OwnedLocalDataTrack) {
+  constructor(owned: OwnedLocalDataTrack, pacing: DataTrackPacing = {}) {
+    this.#pacing = pacing;
     const id = owned.handle?.id;
     if (id === undefined) {
       throw new FoxgloveError("ERR_LIVEKIT", "LiveKit returned a data track without a handle");
@@ -111,7 +120,7 @@ export class LocalDataTrack implements Disposable {
     if (!this.#canPush(userTimestamp)) {
       return "unpublished";
     }
-    this.#pacer ??= new DataTrackPacer(this);
+    this.#pacer ??= new DataTrackPacer(this, this.#pacing);
     return this.#pacer.offer(header, payload, userTimestamp);
   }
 

@@ -10,9 +10,10 @@ export type { RoomListener, RemoteVideoTrackInfo } from "./RoomListener.js";
 export type { ParticipantState, RemoteParticipantInfo } from "./RemoteParticipantInfo.js";
 export { ByteStreamSender } from "./ByteStreamSender.js";
 export type { IncomingByteStream } from "./IncomingByteStream.js";
-export { LocalDataTrack } from "./LocalDataTrack.js";
+export { LocalDataTrack, type DataTrackPacing } from "./LocalDataTrack.js";
 export {
   DataTrackPacer,
+  DEFAULT_BURST_GAP_MS,
   DEFAULT_PACER_INTERVAL_MS,
   type DataTrackOfferResult,
   type DataTrackPacerOptions,

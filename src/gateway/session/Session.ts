@@ -111,7 +111,9 @@ export class Session implements AsyncDisposable {
     this.#resets = new PendingResets(() => this.#enqueue(() => this.#drainResets()));
     this.#tracks = new LossyDataTracks({
       publish: async (name) => {
-        const track = await this.#room.publishDataTrack(name);
+        const track = await this.#room.publishDataTrack(name, {
+          burstGapMs: limits.lossyBurstGapMs,
+        });
         return {
           tryPush: (header, data, ts) => {
             const result = track.offer(header, data, ts);

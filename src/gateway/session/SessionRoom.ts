@@ -70,7 +70,11 @@ export interface SessionRoom {
     topic: string,
     handler: (stream: SessionIncomingStream) => void | Promise<void>,
   ): Disposable;
-  publishDataTrack(name: string): Promise<SessionLocalDataTrack>;
+  /** Publishes a data track; `pacing.burstGapMs` spaces bursts (see `lossyBurstGapMs`). */
+  publishDataTrack(
+    name: string,
+    pacing?: { readonly burstGapMs?: number },
+  ): Promise<SessionLocalDataTrack>;
   /** Publishes a raw-frame video track (simulcast off); width and height are hints. */
   publishVideo(
     name: string,

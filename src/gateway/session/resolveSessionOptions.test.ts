@@ -3,13 +3,15 @@ import { test } from "node:test";
 import { isFoxgloveError } from "../../core/FoxgloveError.js";
 import { resolveSessionOptions } from "./resolveSessionOptions.js";
 
-test("session limits default to 1024 messages, 100 KiB, 1 MiB viewer frames, 4 streams", () => {
+test("session limits default to 1024 messages, 100 KiB, 1 MiB viewer frames, 4 streams, 0.6 ms", () => {
   assert.deepEqual(resolveSessionOptions(), {
     messageBacklogSize: 1024,
     maxDataTrackMessageSize: 102400,
     maxViewerFrameSize: 1024 * 1024,
     maxControlStreamsPerViewer: 4,
+    lossyBurstGapMs: 0.6,
   });
+  assert.equal(resolveSessionOptions({ lossyBurstGapMs: 0 }).lossyBurstGapMs, 0);
   assert.deepEqual(
     resolveSessionOptions({ maxDataTrackMessageSize: 1200 }).maxDataTrackMessageSize,
     1200,
@@ -25,6 +27,9 @@ test("session limits below the minimum are configuration errors", () => {
     { maxViewerFrameSize: 1023 },
     { maxViewerFrameSize: 16 * 1024 * 1024 + 1 },
     { maxControlStreamsPerViewer: 0 },
+    { lossyBurstGapMs: -1 },
+    { lossyBurstGapMs: 10.5 },
+    { lossyBurstGapMs: Number.NaN },
   ]) {
     assert.throws(
       () => resolveSessionOptions(bad),

@@ -1,5 +1,6 @@
 import { FoxgloveError } from "../../core/FoxgloveError.js";
 import { MAX_FRAME_PAYLOAD } from "../../protocol/index.js";
+import { DEFAULT_BURST_GAP_MS } from "../../livekit/DataTrackPacer.js";
 import type { VideoEncoderName } from "../../livekit/index.js";
 import {
   DEFAULT_MAX_CONTROL_STREAMS_PER_VIEWER,
@@ -23,6 +24,15 @@ export interface SessionLimitOptions {
   /** Control streams one viewer identity may have open toward the device; default 4, at least 1. */
   readonly maxControlStreamsPerViewer?: number | undefined;
   /**
+   * Least spacing between two frames handed to one lossy data track, in ms (default 0.6, from 0
+   * to 10; 0 turns it off). When a lossy channel is logged again sooner (a burst, or a late
+   * timer catching up), `log()` sleeps the calling thread for the rest of the gap before handing
+   * the frame to LiveKit, at most 8 times in a row (so one burst blocks `log()` for at most 8 gaps),
+   * because LiveKit's data-track sender keeps one waiting frame and a frame that arrives too soon
+   * evicts the one before it. A sustained rate above 1 / gap is not slowed down.
+   */
+  readonly lossyBurstGapMs?: number | undefined;
+  /**
    * Preferred video encoder backend. Default "auto", which defers to the environment variable
    * `FOXGLOVE_VIDEO_ENCODER`; an unavailable backend falls back to another. The codec is H.264
    * (VP8 on macOS) unless `FOXGLOVE_VIDEO_CODEC` names another (av1, h264, h265, vp8, vp9).
@@ -39,6 +49,7 @@ export function resolveSessionOptions(options: SessionLimitOptions = {}): Requir
   maxDataTrackMessageSize: number;
   maxViewerFrameSize: number;
   maxControlStreamsPerViewer: number;
+  lossyBurstGapMs: number;
 }> {
   return {
     messageBacklogSize: integer(
@@ -62,7 +73,19 @@ export function resolveSessionOptions(options: SessionLimitOptions = {}): Requir
       options.maxControlStreamsPerViewer ?? DEFAULT_MAX_CONTROL_STREAMS_PER_VIEWER,
       1,
     ),
+    lossyBurstGapMs: gapMs(options.lossyBurstGapMs ?? DEFAULT_BURST_GAP_MS),
   };
+}
+
+/** `value` if it is a number of milliseconds from 0 to 10; else FoxgloveError `ERR_CONFIGURATION`. */
+function gapMs(value: number): number {
+  if (typeof value !== "number" || !(value >= 0 && value <= 10)) {
+    throw new FoxgloveError(
+      "ERR_CONFIGURATION",
+      `lossyBurstGapMs must be a number of milliseconds from 0 to 10, got ${String(value)}`,
+    );
+  }
+  return value;
 }
 
 /** `value` if it is a safe integer in `min`…`max`; else FoxgloveError `ERR_CONFIGURATION`. */
