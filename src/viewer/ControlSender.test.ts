@@ -29,18 +29,29 @@ function setup(resume: ClientMessage[] = []) {
   const streams: FakeStream[] = [];
   const errors: FoxgloveError[] = [];
   let failOpen = false;
+  let onOpen: (() => void) | undefined;
   const sender = new ControlSender({
     open: () => {
       if (failOpen) return Promise.reject(new FoxgloveError("ERR_LIVEKIT", "cannot open"));
       const s = new FakeStream();
       streams.push(s);
+      onOpen?.();
       return Promise.resolve(s);
     },
     onError: (e) => errors.push(e),
     resume: () => resume,
     retryMs: 5,
   });
-  return { sender, streams, errors, setFailOpen: (v: boolean) => (failOpen = v) };
+  /** Resolves at the next successful open (rejects after 5 s). */
+  const nextOpen = () =>
+    new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error("no open within 5 s")), 5000);
+      onOpen = () => {
+        clearTimeout(deadline);
+        resolve();
+      };
+    });
+  return { sender, streams, errors, setFailOpen: (v: boolean) => (failOpen = v), nextOpen };
 }
 
 const ping: ClientMessage = { op: "ping", appTimestamp: 1n };
@@ -93,14 +104,16 @@ test("a reset ends the stream and discards held messages", async () => {
 });
 
 test("a failed open is reported and retried", async () => {
-  const { sender, streams, errors, setFailOpen } = setup();
+  const { sender, streams, errors, setFailOpen, nextOpen } = setup();
   setFailOpen(true);
   sender.setReady(true);
   sender.send(ping);
   await tick();
   assert.equal(errors[0]?.message, "cannot open");
+  assert.equal(streams.length, 0);
   setFailOpen(false);
-  await new Promise((r) => setTimeout(r, 20));
+  await nextOpen(); // the retry (after retryMs)
+  await tick();
   assert.deepEqual(streams[0]?.ops(), ["ping"]);
 });
 
