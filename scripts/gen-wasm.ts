@@ -35,10 +35,16 @@ const FLAGS = [
   "--runtime",
   "stub",
   "--noAssert",
+  "--importMemory",
+  "--sharedMemory",
   "--initialMemory",
   "1",
+  "--maximumMemory",
+  "65536",
   "--enable",
   "simd",
+  "--enable",
+  "threads",
 ];
 
 /** Returns the generated file, keyed by path relative to the repository root. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RawImage } from "../messages/index.js";
+import { FrameArena } from "./FrameArena.js";
 import { assertMeanColour } from "./testing/bt709.js";
 import { captureTimestamp, VideoPublisher, type VideoTrackSink } from "./VideoPublisher.js";
 
@@ -12,18 +13,24 @@ const W = 64;
 const H = 32;
 
 /** A RawImage message of a solid colour; `nsec` moves the pixels' offset in the message. */
-function image(rgb: readonly [number, number, number], nsec: number, sec = 1): Uint8Array {
-  const data = new Uint8Array(W * H * 3);
+function image(
+  rgb: readonly [number, number, number],
+  nsec: number,
+  sec = 1,
+  width = W,
+  height = H,
+): Uint8Array {
+  const data = new Uint8Array(width * height * 3);
   for (let i = 0; i < data.length; i += 3) {
     data.set(rgb, i);
   }
   return RawImage.encode({
     timestamp: { sec, nsec },
     frame_id: "cam",
-    width: W,
-    height: H,
+    width,
+    height,
     encoding: "rgb8",
-    step: W * 3,
+    step: width * 3,
     data,
   });
 }
@@ -35,12 +42,16 @@ interface Captured {
   timestampUs: bigint;
 }
 
-/** A publisher on an in-memory track; `next()` resolves with the next captured frame. */
-function publisher() {
+/**
+ * A publisher on an in-memory track; `next()` resolves with the next captured frame (a copy);
+ * `onCapture` sees the frame as handed to the track.
+ */
+function publisher(onCapture?: (frame: { data: Uint8Array }) => void) {
   const frames: Captured[] = [];
   const waiters: ((frame: Captured) => void)[] = [];
   const sink: VideoTrackSink = {
     captureFrame(frame, timestampUs) {
+      onCapture?.(frame);
       const captured = { ...frame, data: frame.data.slice(), timestampUs };
       const waiter = waiters.shift();
       if (waiter === undefined) {
@@ -147,4 +158,41 @@ test("frames with an unchanging image timestamp are captured spaced by their log
   }
   assert.deepEqual(got, [0n, 33_000n, 66_000n]);
   await video.close();
+});
+
+test("messages and pictures live in the shared arena while converted and return to it on close", async () => {
+  const arena = FrameArena.shared();
+  assert.ok(arena, "Node has shared WebAssembly memory");
+  const before = arena.usedBytes;
+  const { video, next } = publisher();
+  let inArena = 0;
+  // Sizes change (a new picture block each time) and waiting frames get replaced.
+  for (let round = 0; round < 4; round++) {
+    const w = W + 16 * round;
+    video.push(image(COLOURS[round % 4]!, 1 + round, 1, w), 1n);
+    const frame = await next();
+    assert.equal(frame.width, w);
+    assertMeanColour(frame, COLOURS[round % 4]!, 1);
+    video.push(image(COLOURS[1], 1, 1, w), 1n);
+    video.push(image(COLOURS[2], 1, 1, w), 1n); // replaced while the first converts
+    video.push(image(COLOURS[3], 1, 1, w), 1n);
+    assertMeanColour(await next(), COLOURS[1], 1);
+    assertMeanColour(await next(), COLOURS[3], 1);
+  }
+  // Frames are captured from arena blocks (shared views at a non-zero offset) once the first
+  // picture showed the size.
+  const { video: probe, next: probed } = publisher((frame) => {
+    if (FrameArena.holds(frame.data) && frame.data.byteOffset > 0) inArena++;
+  });
+  for (let i = 0; i < 3; i++) {
+    probe.push(image(COLOURS[i]!, 1), 1n);
+    assertMeanColour(await probed(), COLOURS[i]!, 1);
+  }
+  assert.equal(inArena, 2, "the second and third frames are captured from arena blocks");
+  assert.ok(arena.usedBytes > before, "blocks in use while the publishers run");
+  // Pending frame dropped by the close is returned too.
+  video.push(image(COLOURS[0], 1), 1n);
+  video.push(image(COLOURS[1], 1), 1n);
+  await Promise.all([video.close(), probe.close()]);
+  assert.equal(arena.usedBytes, before, "every block went back to the arena");
 });

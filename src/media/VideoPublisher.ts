@@ -1,5 +1,6 @@
 import { log } from "../core/logger.js";
 import { Throttler } from "../core/Throttler.js";
+import { FrameArena } from "./FrameArena.js";
 import type { I420Image } from "./I420Image.js";
 import { I420Worker } from "./I420Worker.js";
 import { transcodeImage, type TranscodeResult, type VideoSourceInfo } from "./transcodeImage.js";
@@ -81,6 +82,15 @@ export function captureTimestamp(
 
 /** Message buffers a publisher keeps for reuse: one converting, one pending. */
 const MAX_SPARE = 2;
+/** Bytes after a message in its block: the WebAssembly kernels read up to 4 past the pixels. */
+const SLACK = 16;
+
+/** A message copied for conversion and the block of memory it sits in (reused once released). */
+interface Held {
+  readonly bytes: Uint8Array;
+  /** The whole block: in the {@link FrameArena}, or all of the message's own ArrayBuffer. */
+  readonly block: Uint8Array;
+}
 
 /** Warnings about frames below the minimum size: at most one per 30 s per process. */
 const tooSmallWarnings = new Throttler(30_000);
@@ -95,7 +105,9 @@ const tooSmallWarnings = new Throttler(30_000);
  */
 export class VideoPublisher implements AsyncDisposable {
   readonly #options: VideoPublisherOptions;
-  #state: VideoPublisherState<Uint8Array> = initialVideoPublisherState();
+  #state: VideoPublisherState<Held> = initialVideoPublisherState();
+  /** Where raw messages and their pictures live while converted (undefined: own buffers). */
+  readonly #arena: FrameArena | undefined;
   #sink: VideoTrackSink | undefined;
   #last: Extract<TranscodeResult, { kind: "frame" }> | undefined;
   /** Log time of {@link #last}, µs. */
@@ -103,8 +115,8 @@ export class VideoPublisher implements AsyncDisposable {
   #clock: CaptureClock | undefined;
   /** An I420 buffer for the next raw conversion (not {@link #last}'s, which may still be sent). */
   #spareImage: I420Image | undefined;
-  /** Message buffers free for the next push (at most MAX_SPARE), see {@link push}. */
-  readonly #spare: ArrayBuffer[] = [];
+  /** Message blocks free for the next push (at most MAX_SPARE), see {@link push}. */
+  readonly #spare: Uint8Array[] = [];
   /** Where a message is copied in its buffer so that its raw pixels are 4-byte aligned. */
   #shift = 0;
   #received = 0;
@@ -117,6 +129,7 @@ export class VideoPublisher implements AsyncDisposable {
 
   constructor(options: VideoPublisherOptions) {
     this.#options = options;
+    this.#arena = options.schema.image === "raw" ? FrameArena.shared() : undefined;
   }
 
   /** Counters so far. */
@@ -151,28 +164,40 @@ export class VideoPublisher implements AsyncDisposable {
   }
 
   /**
-   * Copies a message into a spare buffer (allocating only when none is large enough), at the
-   * offset that 4-byte aligns its raw pixels as the previous message of the channel had them:
-   * the word-wise conversion kernels then read them in place.
+   * Copies a message into a spare block (allocating, in the arena when it has room, only when
+   * none is large enough), at the offset that 4-byte aligns its raw pixels as the previous message
+   * of the channel had them: the word-wise conversion kernels then read them in place.
    */
-  #copy(message: Uint8Array): Uint8Array {
-    const need = message.byteLength + this.#shift;
-    let buffer: ArrayBuffer | undefined;
-    while (buffer === undefined && this.#spare.length > 0) {
+  #copy(message: Uint8Array): Held {
+    const need = message.byteLength + this.#shift + SLACK;
+    let block: Uint8Array | undefined;
+    while (block === undefined && this.#spare.length > 0) {
       const spare = this.#spare.pop()!;
       if (spare.byteLength >= need) {
-        buffer = spare;
+        block = spare;
+      } else {
+        this.#free(spare);
       }
     }
-    const view = new Uint8Array(buffer ?? new ArrayBuffer(need + 3), this.#shift, message.length);
-    view.set(message);
-    return view;
+    block ??= this.#arena?.alloc(need + 3) ?? new Uint8Array(need + 3);
+    const bytes = block.subarray(this.#shift, this.#shift + message.byteLength);
+    bytes.set(message);
+    return { bytes, block };
   }
 
-  /** Returns a message's buffer to the spares once nothing reads it any more. */
-  #release(message: Uint8Array): void {
+  /** Returns a message's block to the spares once nothing reads it any more. */
+  #release(held: Held): void {
     if (this.#spare.length < MAX_SPARE && this.#state.track !== "closed") {
-      this.#spare.push(message.buffer as ArrayBuffer);
+      this.#spare.push(held.block);
+    } else {
+      this.#free(held.block);
+    }
+  }
+
+  /** Gives a block (of a message or a picture) back to the arena if it came from there. */
+  #free(block: Uint8Array | undefined): void {
+    if (block !== undefined && FrameArena.holds(block)) {
+      this.#arena?.free(block);
     }
   }
 
@@ -182,12 +207,20 @@ export class VideoPublisher implements AsyncDisposable {
    * Idempotent; never rejects.
    */
   close(): Promise<void> {
+    const pending = this.#state.pending;
     this.#apply({ kind: "close" });
-    this.#spare.length = 0;
+    if (pending !== undefined) {
+      this.#release(pending.message); // dropped unconverted
+    }
     return (async () => {
       await this.#publishSettled;
       await this.#unpublished;
       await this.#idle;
+      // Nothing converts or captures any more: the blocks go back to the arena.
+      for (const block of this.#spare.splice(0)) this.#free(block);
+      this.#free(this.#spareImage?.data);
+      this.#free(this.#last?.image.data);
+      this.#spareImage = undefined;
     })();
   }
 
@@ -195,7 +228,7 @@ export class VideoPublisher implements AsyncDisposable {
     return this.close();
   }
 
-  #apply(event: VideoPublisherEvent<Uint8Array>): void {
+  #apply(event: VideoPublisherEvent<Held>): void {
     const { state, commands } = stepVideoPublisher(this.#state, event);
     this.#state = state;
     for (const command of commands) {
@@ -203,7 +236,7 @@ export class VideoPublisher implements AsyncDisposable {
     }
   }
 
-  #run(command: VideoPublisherCommand<Uint8Array>): void {
+  #run(command: VideoPublisherCommand<Held>): void {
     switch (command.kind) {
       case "convert":
         this.#convert(command.frame.message, command.frame.logTimeNs);
@@ -255,7 +288,7 @@ export class VideoPublisher implements AsyncDisposable {
     }
   }
 
-  #convert(message: Uint8Array, logTimeNs: bigint): void {
+  #convert(held: Held, logTimeNs: bigint): void {
     if (this.#idleResolve === undefined) {
       this.#idle = new Promise((resolve) => (this.#idleResolve = resolve));
     }
@@ -266,23 +299,43 @@ export class VideoPublisher implements AsyncDisposable {
       this.#done({ kind: "convertFailed" });
     };
     if (schema.image === "raw") {
-      // Raw images convert in the worker thread (the message and the spare image travel there
-      // and back without copies): the event loop stays free for log() and the network.
+      // Raw images convert in the worker thread (the message and the spare image are shared with
+      // it in the arena, else travel there and back without copies): the event loop stays free
+      // for log() and the network.
       const out = this.#spareImage;
       this.#spareImage = undefined;
       I420Worker.shared()
-        .transcode(schema, message, logTimeNs, out)
-        .then((done) => {
-          this.#release(done.message);
-          this.#converted(done.result, logTimeNs);
-        }, failed);
+        .transcode(schema, held.bytes, logTimeNs, out)
+        .then(
+          (done) => {
+            // A transferred message comes back in its buffer; an arena block never left.
+            const back = FrameArena.holds(held.block)
+              ? held
+              : { bytes: done.message, block: new Uint8Array(done.message.buffer) };
+            this.#release(back);
+            if (out !== undefined && done.result.kind === "frame") {
+              const image = done.result.image.data;
+              if (!FrameArena.holds(image) || image.byteOffset !== out.data.byteOffset) {
+                this.#free(out.data); // the frame had another size: the worker made its own
+              }
+            } else {
+              this.#spareImage = out;
+            }
+            this.#converted(done.result, logTimeNs);
+          },
+          (error: unknown) => {
+            if (FrameArena.holds(held.block)) this.#release(held);
+            this.#spareImage ??= out;
+            failed(error);
+          },
+        );
       return;
     }
     // Compressed images decode on libuv's pool (sharp), from a later macrotask: the log() call
     // that pushed the message has long returned.
     setImmediate(() => {
-      transcodeImage(schema, message, logTimeNs).then((result) => {
-        this.#release(message);
+      transcodeImage(schema, held.bytes, logTimeNs).then((result) => {
+        this.#release(held);
         this.#converted(result, logTimeNs);
       }, failed);
     });
@@ -305,8 +358,10 @@ export class VideoPublisher implements AsyncDisposable {
     this.#last = result;
     this.#lastLogUs = logTimeNs / 1000n;
     if (previous !== undefined && previous !== result.image) {
+      this.#free(this.#spareImage?.data);
       this.#spareImage = previous;
     }
+    this.#spareImageFor(result.image);
     if (result.pixelOffset !== undefined) {
       this.#shift = (this.#shift - result.pixelOffset) & 3;
     }
@@ -318,7 +373,31 @@ export class VideoPublisher implements AsyncDisposable {
     });
   }
 
-  #done(event: VideoPublisherEvent<Uint8Array>): void {
+  /**
+   * Makes the spare picture an arena block of `image`'s size when the arena has room: the next
+   * frame of the size is then written in place by the worker's kernel.
+   */
+  #spareImageFor(image: I420Image): void {
+    const arena = this.#arena;
+    const spare = this.#spareImage;
+    if (
+      arena === undefined ||
+      this.#state.track === "closed" ||
+      (spare !== undefined &&
+        FrameArena.holds(spare.data) &&
+        spare.width === image.width &&
+        spare.height === image.height)
+    ) {
+      return;
+    }
+    const data = arena.alloc(image.data.byteLength);
+    if (data !== undefined) {
+      this.#free(spare?.data);
+      this.#spareImage = { width: image.width, height: image.height, data };
+    }
+  }
+
+  #done(event: VideoPublisherEvent<Held>): void {
     this.#apply(event);
     if (!this.#state.converting) {
       this.#idleResolve?.();

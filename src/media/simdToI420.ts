@@ -1,4 +1,5 @@
 import { base64Decode } from "../core/base64.js";
+import { sharedWasmMemory, type WasmMemory } from "./FrameArena.js";
 import { I420_WASM } from "./generated/i420Wasm.js";
 
 /** Fixed-point Y, U, V weights of the three colour bytes of a pixel, in memory order. */
@@ -18,11 +19,12 @@ export interface RgbWeights {
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { readonly exports: object };
+  Instance: new (module: object, imports: object) => { readonly exports: object };
 }
 
+/** The module's exports and the (imported, shared) memory it works in. */
 interface Kernel {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly memory: WasmMemory;
   readonly rgbToI420: (...args: number[]) => void;
   readonly mono8ToY: (...args: number[]) => void;
 }
@@ -37,7 +39,11 @@ const SLACK = 16;
  */
 const MAX_MEMORY = 64 << 20;
 
+let module: object | null | undefined;
+/** This thread's kernel, which copies the pixels into its own memory and the picture out. */
 let kernel: Kernel | null | undefined;
+/** The kernel working in place in a {@link FrameArena}'s memory (see {@link attachArena}). */
+let arenaKernel: Kernel | undefined;
 let enabled = true;
 
 /**
@@ -48,22 +54,45 @@ export function setSimdEnabled(on: boolean): void {
   enabled = on;
 }
 
-/**
- * The WebAssembly SIMD kernels (assembly/toI420.ts), instantiated on first use; null when this
- * runtime has no WebAssembly SIMD (the callers then use their JS kernels).
- */
-function loadKernel(): Kernel | null {
-  if (kernel === undefined) {
-    kernel = null;
+/** The compiled module (assembly/toI420.ts); null when this runtime has no WebAssembly SIMD. */
+function loadModule(): object | null {
+  if (module === undefined) {
+    module = null;
     try {
       const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
       const bytes = base64Decode(I420_WASM);
       if (wasm?.validate(bytes) === true) {
-        kernel = new wasm.Instance(new wasm.Module(bytes)).exports as Kernel;
+        module = new wasm.Module(bytes);
       }
     } catch {
-      kernel = null;
+      module = null;
     }
+  }
+  return module;
+}
+
+/** An instance of the module working in `memory` (shared); undefined when it cannot be made. */
+function instantiate(memory: WasmMemory | undefined): Kernel | undefined {
+  const compiled = loadModule();
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (compiled === null || memory === undefined || wasm === undefined) {
+    return undefined;
+  }
+  try {
+    const { exports } = new wasm.Instance(compiled, { env: { memory } });
+    return { ...(exports as Omit<Kernel, "memory">), memory };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The WebAssembly SIMD kernels (assembly/toI420.ts) with a memory of their own, instantiated on
+ * first use; null when this runtime has no WebAssembly SIMD (the callers then use their JS kernels).
+ */
+function loadKernel(): Kernel | null {
+  if (kernel === undefined) {
+    kernel = instantiate(sharedWasmMemory(MAX_MEMORY)) ?? null;
   }
   return kernel;
 }
@@ -74,14 +103,53 @@ export function simdAvailable(): boolean {
 }
 
 /**
- * The kernel module with room for `srcBytes` bytes of source (copied in from `src`) and `dstBytes`
- * of output, or undefined when it is off, missing, or the image is too large for it.
+ * Lets this thread's kernels convert in place, without copies, images whose pixels and output
+ * both lie in `memory` (a {@link FrameArena}'s, as seen by this thread: views made with
+ * {@link viewOf}). Returns false when the kernel cannot work there (no WebAssembly SIMD).
  */
-function stage(
+export function attachArena(memory: WasmMemory): boolean {
+  if (arenaKernel?.memory !== memory) {
+    arenaKernel = instantiate(memory);
+  }
+  return arenaKernel !== undefined;
+}
+
+/**
+ * The arena kernel when `src` and `out` are both views of its memory's current buffer (then it
+ * reads and writes them in place), else undefined.
+ */
+function inPlace(src: Uint8Array, out: Uint8Array): Kernel | undefined {
+  const k = enabled ? arenaKernel : undefined;
+  return k !== undefined && src.buffer === k.memory.buffer && out.buffer === src.buffer
+    ? k
+    : undefined;
+}
+
+/** Where a kernel call reads and writes, and how the output gets to the caller. */
+interface Placement {
+  readonly wasm: Kernel;
+  readonly srcAt: number;
+  readonly dstAt: number;
+  /** The module's memory to copy `dstBytes` at `dstAt` out of; undefined when written in place. */
+  readonly heap: Uint8Array | undefined;
+}
+
+/**
+ * Where the kernel works for `srcBytes` bytes of source `src` and `dstBytes` of output `out`: in
+ * place when both lie in the attached arena, else in this thread's module with the source copied
+ * in (the output to be copied out); undefined when the kernel is off, missing, or the image is
+ * too large for it.
+ */
+function place(
   src: Uint8Array,
   srcBytes: number,
+  out: Uint8Array,
   dstBytes: number,
-): { wasm: Kernel; heap: Uint8Array; dstAt: number } | undefined {
+): Placement | undefined {
+  const arena = inPlace(src, out);
+  if (arena !== undefined) {
+    return { wasm: arena, srcAt: src.byteOffset, dstAt: out.byteOffset, heap: undefined };
+  }
   const wasm = enabled ? loadKernel() : null;
   const dstAt = (SRC_AT + srcBytes + SLACK + 15) & ~15;
   const need = dstAt + dstBytes;
@@ -98,7 +166,7 @@ function stage(
   }
   const heap = new Uint8Array(memory.buffer);
   heap.set(src.subarray(0, srcBytes), SRC_AT);
-  return { wasm, heap, dstAt };
+  return { wasm, srcAt: SRC_AT, dstAt, heap };
 }
 
 /**
@@ -122,13 +190,13 @@ export function simdRgbToI420(
 ): number {
   const n = w & ~15;
   const dstBytes = (w * h * 3) / 2;
-  const staged = n === 0 ? undefined : stage(src, stride * (h - 1) + w * bpp, dstBytes);
-  if (staged === undefined) {
+  const at = n === 0 ? undefined : place(src, stride * (h - 1) + w * bpp, out, dstBytes);
+  if (at === undefined) {
     return 0;
   }
-  const { wasm, heap, dstAt } = staged;
+  const { wasm, heap, srcAt, dstAt } = at;
   wasm.rgbToI420(
-    SRC_AT,
+    srcAt,
     stride,
     n,
     h,
@@ -148,7 +216,9 @@ export function simdRgbToI420(
     yOffset,
     cOffset4,
   );
-  out.set(heap.subarray(dstAt, dstAt + dstBytes));
+  if (heap !== undefined) {
+    out.set(heap.subarray(dstAt, dstAt + dstBytes));
+  }
   return n;
 }
 
@@ -168,12 +238,14 @@ export function simdMono8ToY(
   out: Uint8Array,
 ): number {
   const n = w & ~15;
-  const staged = n === 0 ? undefined : stage(src, stride * (h - 1) + w, w * h);
-  if (staged === undefined) {
+  const at = n === 0 ? undefined : place(src, stride * (h - 1) + w, out, w * h);
+  if (at === undefined) {
     return 0;
   }
-  const { wasm, heap, dstAt } = staged;
-  wasm.mono8ToY(SRC_AT, stride, n, h, dstAt, w, weight >> 1, weight - (weight >> 1), yOffset);
-  out.set(heap.subarray(dstAt, dstAt + w * h));
+  const { wasm, heap, srcAt, dstAt } = at;
+  wasm.mono8ToY(srcAt, stride, n, h, dstAt, w, weight >> 1, weight - (weight >> 1), yOffset);
+  if (heap !== undefined) {
+    out.set(heap.subarray(dstAt, dstAt + w * h));
+  }
   return n;
 }
