@@ -10,11 +10,8 @@ import {
   decodeByteStreamWriteResponse,
   encodeByteStreamWriteRequest,
 } from "../src/livekit/byteStreamCodec.js";
-import {
-  decodeTryPushResponse,
-  encodeHandle,
-  encodeTryPushRequest,
-} from "../src/livekit/tryPushCodec.js";
+import { decodeTryPushResponse, encodeTryPushRequest } from "../src/livekit/tryPushCodec.js";
+import { encodeHandle } from "../src/livekit/varint.js";
 import { median, type BenchResult } from "./harness.js";
 
 const PAIRS = 15;
