@@ -41,113 +41,102 @@ function rtcNodeFrame(format: RawVideoFormat, width: number, height: number, dat
   return frame;
 }
 
-/** The buffer type rtc-node's users pass for each format. */
+/** The buffer type rtc-node's users pass for each format: VideoBufferType of the same name. */
 function bufferType(format: RawVideoFormat): VideoBufferType {
-  return {
-    rgba: VideoBufferType.RGBA,
-    bgra: VideoBufferType.BGRA,
-    argb: VideoBufferType.ARGB,
-    abgr: VideoBufferType.ABGR,
-    rgb24: VideoBufferType.RGB24,
-    i420: VideoBufferType.I420,
-  }[format];
+  return VideoBufferType[format.toUpperCase() as keyof typeof VideoBufferType];
 }
 
-/** protobuf-es's encoding of the request rtc-node's VideoSource.captureFrame builds. */
-function rtcNodeRequest(
-  handle: bigint,
-  format: RawVideoFormat,
-  width: number,
-  height: number,
-  dataPtr: bigint,
-  timestampUs: bigint,
-): Uint8Array {
-  const value = new CaptureVideoFrameRequest({
-    sourceHandle: handle,
-    buffer: rtcNodeFrame(format, width, height, dataPtr).protoInfo(),
-    rotation: VideoRotation.VIDEO_ROTATION_0,
-    timestampUs,
-  });
-  return new FfiRequest({ message: { case: "captureVideoFrame", value } }).toBinary();
+interface Case {
+  readonly handle: bigint;
+  readonly format: RawVideoFormat;
+  readonly width: number;
+  readonly height: number;
+  readonly dataPtr: bigint;
+  readonly timestampUs: bigint;
 }
 
-test("a capture request decodes with the library's FfiRequest: every field, every format", () => {
+/** Every format, size and pointer with each of `handles` and `timestamps`. */
+function* cases(handles: bigint[], timestamps: bigint[]): Generator<Case> {
   for (const format of FORMATS) {
     for (const [width, height] of SIZES) {
-      const size = rawVideoFrameSize(format, width, height);
-      for (const dataPtr of pointers(size)) {
-        for (const handle of HANDLES) {
-          for (const timestampUs of TIMESTAMPS) {
-            const bytes = encodeCaptureFrameRequest(
-              encodeHandle(handle),
-              format,
-              width,
-              height,
-              dataPtr,
-              timestampUs,
-            );
-            const request = FfiRequest.fromBinary(bytes);
-            assert.equal(request.message.case, "captureVideoFrame");
-            const value = request.message.value;
-            assert.equal(value.sourceHandle, handle);
-            assert.equal(value.timestampUs, timestampUs);
-            assert.equal(value.rotation, VideoRotation.VIDEO_ROTATION_0);
-            const buffer = value.buffer!;
-            assert.equal(buffer.type, bufferType(format));
-            assert.equal(buffer.width, width);
-            assert.equal(buffer.height, height);
-            assert.equal(buffer.dataPtr, dataPtr);
-            if (format === "i420") {
-              assert.equal(buffer.stride, 0);
-              const [y, u, v, ...more] = buffer.components.map((c) => ({
-                dataPtr: c.dataPtr ?? -1n,
-                stride: c.stride ?? -1,
-                size: c.size ?? -1,
-              }));
-              assert.ok(y !== undefined && u !== undefined && v !== undefined);
-              assert.equal(more.length, 0);
-              assert.deepEqual(y, { dataPtr, stride: width, size: width * height });
-              assert.equal(y.size + u.size + v.size, size);
-              assert.equal(u.dataPtr, dataPtr + BigInt(y.size));
-              assert.equal(v.dataPtr, u.dataPtr + BigInt(u.size));
-              assert.equal(u.stride, Math.ceil(width / 2));
-              assert.equal(v.stride, u.stride);
-            } else {
-              assert.equal(buffer.stride, size / height);
-              assert.equal(buffer.components.length, 0);
-            }
+      for (const dataPtr of pointers(rawVideoFrameSize(format, width, height))) {
+        for (const handle of handles) {
+          for (const timestampUs of timestamps) {
+            yield { handle, format, width, height, dataPtr, timestampUs };
           }
         }
       }
     }
   }
+}
+
+function encode(c: Case): Uint8Array {
+  const { handle, format, width, height, dataPtr, timestampUs } = c;
+  return encodeCaptureFrameRequest(
+    encodeHandle(handle),
+    format,
+    width,
+    height,
+    dataPtr,
+    timestampUs,
+  );
+}
+
+/** protobuf-es's encoding of the request rtc-node's VideoSource.captureFrame builds. */
+function rtcNodeRequest(c: Case): Uint8Array {
+  const value = new CaptureVideoFrameRequest({
+    sourceHandle: c.handle,
+    buffer: rtcNodeFrame(c.format, c.width, c.height, c.dataPtr).protoInfo(),
+    rotation: VideoRotation.VIDEO_ROTATION_0,
+    timestampUs: c.timestampUs,
+  });
+  return new FfiRequest({ message: { case: "captureVideoFrame", value } }).toBinary();
+}
+
+test("a capture request decodes with the library's FfiRequest: every field, every format", () => {
+  for (const c of cases(HANDLES, TIMESTAMPS)) {
+    const { format, width, height, dataPtr } = c;
+    const request = FfiRequest.fromBinary(encode(c));
+    assert.equal(request.message.case, "captureVideoFrame");
+    const value = request.message.value;
+    assert.equal(value.sourceHandle, c.handle);
+    assert.equal(value.timestampUs, c.timestampUs);
+    assert.equal(value.rotation, VideoRotation.VIDEO_ROTATION_0);
+    const buffer = value.buffer!;
+    assert.equal(buffer.type, bufferType(format));
+    assert.equal(buffer.width, width);
+    assert.equal(buffer.height, height);
+    assert.equal(buffer.dataPtr, dataPtr);
+    const size = rawVideoFrameSize(format, width, height);
+    if (format === "i420") {
+      assert.equal(buffer.stride, 0);
+      const [y, u, v, ...more] = buffer.components.map((p) => ({
+        dataPtr: p.dataPtr ?? -1n,
+        stride: p.stride ?? -1,
+        size: p.size ?? -1,
+      }));
+      assert.ok(y !== undefined && u !== undefined && v !== undefined);
+      assert.equal(more.length, 0);
+      assert.deepEqual(y, { dataPtr, stride: width, size: width * height });
+      assert.equal(y.size + u.size + v.size, size);
+      assert.equal(u.dataPtr, dataPtr + BigInt(y.size));
+      assert.equal(v.dataPtr, u.dataPtr + BigInt(u.size));
+      assert.equal(u.stride, Math.ceil(width / 2));
+      assert.equal(v.stride, u.stride);
+    } else {
+      assert.equal(buffer.stride, size / height);
+      assert.equal(buffer.components.length, 0);
+    }
+  }
 });
 
 test("the encoding equals protobuf-es's of what rtc-node builds, byte for byte", () => {
-  for (const format of FORMATS) {
-    for (const [width, height] of SIZES) {
-      for (const dataPtr of pointers(rawVideoFrameSize(format, width, height))) {
-        for (const [handle, timestampUs] of [
-          [0n, 0n],
-          [3n, 1_765_000_000_123_456n],
-          [U64_MAX, 2n ** 63n - 1n],
-        ] as const) {
-          const ours = encodeCaptureFrameRequest(
-            encodeHandle(handle),
-            format,
-            width,
-            height,
-            dataPtr,
-            timestampUs,
-          );
-          assert.deepEqual(
-            ours,
-            rtcNodeRequest(handle, format, width, height, dataPtr, timestampUs),
-            `${format} ${width}x${height} at ${dataPtr}`,
-          );
-        }
-      }
-    }
+  for (const c of cases([0n, 3n, U64_MAX], [0n, 1_765_000_000_123_456n, 2n ** 63n - 1n])) {
+    assert.deepEqual(
+      encode(c),
+      rtcNodeRequest(c),
+      `${c.format} ${c.width}x${c.height} at ${c.dataPtr}`,
+    );
   }
 });
 
