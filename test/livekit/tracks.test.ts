@@ -299,6 +299,13 @@ test("captureFrame rejects malformed frames with ERR_VALUE", async () => {
       () => pub.captureFrame({ data: new Uint8Array(1024), width: 0, height: 16, format: "rgba" }),
       { code: "ERR_VALUE" },
     );
+    const frame = { data: new Uint8Array(1024), width: 16, height: 16, format: "rgba" } as const;
+    assert.throws(() => pub.captureFrame(frame, 2n ** 63n), {
+      code: "ERR_VALUE",
+      message: /beyond int64/,
+    });
+    assert.equal(pub.captureFrame(frame, 2n ** 63n - 1n), true, "the largest int64 is sent");
+    assert.throws(() => pub.captureFrame(frame), { code: "ERR_VALUE" }, "no room to increase");
   } finally {
     await pub.unpublish();
   }
