@@ -4,17 +4,22 @@
 // fan-out's ByteStreamWriterWrite request, reply and completion event for a batch of 8 chunks
 // (src/livekit/byteStreamCodec.ts; rtc-node also needs the batch concatenated first). The two run interleaved,
 // pair by pair, so a loaded machine slows both alike; the ratio is the median of the pairs.
+// Last, with the native call: a 1280x720 I420 frame captured on a VideoSource without a track
+// (so no encoder runs), rtc-node's captureFrame(new VideoFrame(...)) against
+// LocalVideoPublication.captureFrame (src/livekit/captureFrameCodec.ts), in CPU time of the
+// process (GC threads included); both include LiveKit's native copy of the pixels.
 import { FfiEvent, FfiRequest, FfiResponse } from "@livekit/rtc-ffi-bindings";
+import { VideoBufferType, VideoFrame, VideoSource, type LocalVideoTrack } from "@livekit/rtc-node";
 import {
   decodeByteStreamWriteCallback,
   decodeByteStreamWriteResponse,
   encodeByteStreamWriteRequest,
 } from "../src/livekit/byteStreamCodec.js";
-import {
-  decodeTryPushResponse,
-  encodeHandle,
-  encodeTryPushRequest,
-} from "../src/livekit/tryPushCodec.js";
+import { LocalVideoPublication } from "../src/livekit/LocalVideoPublication.js";
+import { acquireNative } from "../src/livekit/native.js";
+import { rawVideoFrameSize } from "../src/livekit/RawVideoFrame.js";
+import { decodeTryPushResponse, encodeTryPushRequest } from "../src/livekit/tryPushCodec.js";
+import { encodeHandle } from "../src/livekit/varint.js";
 import { median, type BenchResult } from "./harness.js";
 
 const PAIRS = 15;
@@ -83,10 +88,19 @@ function writeHandWritten(chunks: Uint8Array[], iterations: number): number {
   return sink;
 }
 
+/** Wall-clock ns per iteration of `fn`. */
 function timeNs(fn: () => number, iterations: number): number {
   const start = process.hrtime.bigint();
   fn();
   return Number(process.hrtime.bigint() - start) / iterations;
+}
+
+/** CPU ns (user + system, all threads of the process) per iteration of `fn`. */
+function cpuNs(fn: () => number, iterations: number): number {
+  const start = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(start);
+  return ((used.user + used.system) * 1000) / iterations;
 }
 
 /** Times `before` and `after` in interleaved pairs; pushes both medians and the ratio. */
@@ -97,6 +111,8 @@ function pairs(
   iterations: number,
   before: () => number,
   after: () => number,
+  clock = timeNs,
+  names: readonly [string, string] = ["protobuf-es", "hand-written"],
 ): void {
   before(); // warm up both
   after();
@@ -104,22 +120,87 @@ function pairs(
   const b: number[] = [];
   const ratios: number[] = [];
   for (let p = 0; p < PAIRS; p++) {
-    const x = timeNs(before, iterations);
-    const y = timeNs(after, iterations);
+    const x = clock(before, iterations);
+    const y = clock(after, iterations);
     a.push(x);
     b.push(y);
     ratios.push(y / x);
   }
-  results.push({ name: `${name}: protobuf-es`, value: median(a), unit });
+  results.push({ name: `${name}: ${names[0]}`, value: median(a), unit });
   results.push({
-    name: `${name}: hand-written`,
+    name: `${name}: ${names[1]}`,
     value: median(b),
     unit,
-    detail: `ratio hand-written / protobuf-es ${median(ratios).toFixed(3)} (median of ${PAIRS} interleaved pairs)`,
+    detail: `ratio ${names[1]} / ${names[0]} ${median(ratios).toFixed(3)} (median of ${PAIRS} interleaved pairs)`,
   });
 }
 
-export default function ffiCodecBench(): BenchResult[] {
+const VIDEO_W = 1280;
+const VIDEO_H = 720;
+
+/** rtc-node's capture as LocalVideoPublication did it before: views were copied to offset 0 first. */
+function captureRtcNode(source: VideoSource, view: Uint8Array, iterations: number): number {
+  const shared = view.buffer instanceof SharedArrayBuffer;
+  for (let i = 0; i < iterations; i++) {
+    const data = view.byteOffset === 0 && !shared ? view : view.slice();
+    source.captureFrame(new VideoFrame(data, VIDEO_W, VIDEO_H, VideoBufferType.I420), BigInt(i));
+  }
+  return iterations;
+}
+
+function captureHandWritten(
+  pub: LocalVideoPublication,
+  view: Uint8Array,
+  iterations: number,
+): number {
+  let sink = 0;
+  for (let i = 0; i < iterations; i++) {
+    sink += pub.captureFrame({ data: view, width: VIDEO_W, height: VIDEO_H, format: "i420" })
+      ? 1
+      : 0;
+  }
+  return sink;
+}
+
+/** Pushes the capture figures: a frame at offset 0 of an ArrayBuffer, and one inside shared memory. */
+async function captureBench(results: BenchResult[]): Promise<void> {
+  const release = await acquireNative();
+  const source = new VideoSource(VIDEO_W, VIDEO_H);
+  // No track: unpublish is never called, so the publication never touches it.
+  const pub = new LocalVideoPublication(
+    "bench",
+    "",
+    source,
+    null as unknown as LocalVideoTrack,
+    () => Promise.resolve(),
+  );
+  try {
+    const size = rawVideoFrameSize("i420", VIDEO_W, VIDEO_H);
+    const plain = new Uint8Array(size).fill(100);
+    const shared = new Uint8Array(new SharedArrayBuffer(size + 8192), 4096, size).fill(100);
+    for (const [label, view] of [
+      ["at offset 0 of an ArrayBuffer", plain],
+      ["at offset 4096 of a SharedArrayBuffer", shared],
+    ] as const) {
+      const iterations = 100;
+      pairs(
+        results,
+        `captureFrame 1280x720 I420 ${label}, no track`,
+        "ns CPU/frame",
+        iterations,
+        () => captureRtcNode(source, view, iterations),
+        () => captureHandWritten(pub, view, iterations),
+        cpuNs,
+        ["rtc-node VideoFrame", "hand-written"],
+      );
+    }
+  } finally {
+    await source.close();
+    release();
+  }
+}
+
+export default async function ffiCodecBench(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const size of [1024, 16 * 1024, 64 * 1024]) {
     const chunks = Array.from({ length: 8 }, () => new Uint8Array(size / 8).fill(3));
@@ -162,5 +243,6 @@ export default function ffiCodecBench(): BenchResult[] {
       detail: `ratio hand-written / protobuf-es ${median(ratios).toFixed(3)} (median of ${PAIRS} interleaved pairs)`,
     });
   }
+  await captureBench(results);
   return results;
 }

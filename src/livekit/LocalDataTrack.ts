@@ -14,7 +14,8 @@ import {
   type DataTrackPacerOptions,
 } from "./DataTrackPacer.js";
 import { ffiClient } from "./native.js";
-import { decodeTryPushResponse, encodeHandle, encodeTryPushRequest } from "./tryPushCodec.js";
+import { decodeTryPushResponse, encodeTryPushRequest } from "./tryPushCodec.js";
+import { encodeHandle } from "./varint.js";
 
 /** How {@link LocalDataTrack.offer} paces frames (see {@link DataTrackPacerOptions}). */
 export type DataTrackPacing = Pick<DataTrackPacerOptions, "burstGapMs" | "maxBurstWaits">;

@@ -1,20 +1,14 @@
-import {
-  VideoBufferType,
-  type LocalVideoTrack,
-  type VideoSource,
-  VideoFrame,
-} from "@livekit/rtc-node";
+import { livekitFfiRequest, livekitRetrievePtr } from "@livekit/rtc-ffi-bindings";
+import type { LocalVideoTrack, VideoSource } from "@livekit/rtc-node";
+import { FoxgloveError } from "../core/FoxgloveError.js";
 import { nowNanos } from "../core/time.js";
-import { packRawVideoFrame, type RawVideoFormat, type RawVideoFrame } from "./RawVideoFrame.js";
+import { errorText } from "./errorText.js";
+import { decodeCaptureFrameResponse, encodeCaptureFrameRequest } from "./captureFrameCodec.js";
+import { packRawVideoFrame, type RawVideoFrame } from "./RawVideoFrame.js";
+import { encodeHandle } from "./varint.js";
 
-const BUFFER_TYPES: Record<RawVideoFormat, VideoBufferType> = {
-  rgba: VideoBufferType.RGBA,
-  bgra: VideoBufferType.BGRA,
-  argb: VideoBufferType.ARGB,
-  abgr: VideoBufferType.ABGR,
-  rgb24: VideoBufferType.RGB24,
-  i420: VideoBufferType.I420,
-};
+/** Timestamps are int64 on the wire. */
+const MAX_TIMESTAMP_US = (1n << 63n) - 1n;
 
 /**
  * A video track we publish, fed with raw frames that LiveKit encodes (H.264 by default). Get one
@@ -25,7 +19,8 @@ export class LocalVideoPublication implements AsyncDisposable {
   readonly name: string;
   /** Server-assigned track id. */
   readonly sid: string;
-  readonly #source: VideoSource;
+  /** The varint of the video source's native handle (rtc-node's `VideoSource.ffiHandle`). */
+  readonly #sourceHandle: Uint8Array;
   readonly #track: LocalVideoTrack;
   readonly #unpublish: () => Promise<void>;
   #closing: Promise<void> | undefined;
@@ -41,7 +36,7 @@ export class LocalVideoPublication implements AsyncDisposable {
   ) {
     this.name = name;
     this.sid = sid;
-    this.#source = source;
+    this.#sourceHandle = encodeHandle(source.ffiHandle.handle);
     this.#track = track;
     this.#unpublish = unpublish;
   }
@@ -52,10 +47,12 @@ export class LocalVideoPublication implements AsyncDisposable {
   }
 
   /**
-   * Hands one raw frame to the encoder (the data is copied; it may be reused afterwards). Frames may
-   * change size. `timestampUs` (µs) must increase; it defaults to the current time and is bumped
-   * by 1 µs when not increasing. Returns false (and drops the frame) after unpublish. Throws
-   * FoxgloveError ERR_VALUE for a malformed frame (see {@link packRawVideoFrame}).
+   * Hands one raw frame to the encoder. LiveKit copies the pixels during the call, straight from
+   * `frame.data` (any view, also over a SharedArrayBuffer), so the data may be reused afterwards.
+   * Frames may change size. `timestampUs` (µs) must increase; it defaults to the current time and
+   * is bumped by 1 µs when not increasing. Returns false (and drops the frame) after unpublish.
+   * Throws FoxgloveError ERR_VALUE for a malformed frame (see {@link packRawVideoFrame}) or a
+   * timestamp beyond 2^63 - 1 µs, ERR_LIVEKIT when LiveKit refuses the frame.
    */
   captureFrame(frame: RawVideoFrame, timestampUs?: bigint): boolean {
     const data = packRawVideoFrame(frame);
@@ -66,11 +63,28 @@ export class LocalVideoPublication implements AsyncDisposable {
     if (ts <= this.#lastTimestampUs) {
       ts = this.#lastTimestampUs + 1n;
     }
+    if (ts > MAX_TIMESTAMP_US) {
+      throw new FoxgloveError("ERR_VALUE", `video frame timestamp ${ts} µs is beyond int64`);
+    }
     this.#lastTimestampUs = ts;
-    this.#source.captureFrame(
-      new VideoFrame(data, frame.width, frame.height, BUFFER_TYPES[frame.format]),
+    // rtc-node's VideoFrame would take the address of the whole ArrayBuffer (ignoring byteOffset)
+    // and build the request with protobuf-es; this sends the view's own address, hand-encoded.
+    const request = encodeCaptureFrameRequest(
+      this.#sourceHandle,
+      frame.format,
+      frame.width,
+      frame.height,
+      livekitRetrievePtr(data),
       ts,
     );
+    let reply: Uint8Array;
+    try {
+      reply = livekitFfiRequest(request);
+    } catch (cause) {
+      const message = `capturing a video frame failed: ${errorText(cause)}`;
+      throw new FoxgloveError("ERR_LIVEKIT", message, { cause });
+    }
+    decodeCaptureFrameResponse(reply);
     return true;
   }
 

@@ -1,7 +1,7 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import type { ByteSink } from "./ByteStreamSender.js";
 import { cancelByteStreamWrite, requestByteStreamWrite } from "./native.js";
-import { encodeHandle } from "./tryPushCodec.js";
+import { encodeHandle } from "./varint.js";
 
 /** rtc-node's ByteStreamWriter (only what we use). */
 export interface RtcByteWriter {

@@ -2,6 +2,17 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { packRawVideoFrame, rawVideoFrameSize } from "./RawVideoFrame.js";
 
+/** The part of the WebAssembly API used here (the project's lib settings do not declare it). */
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Memory: new (d: { initial: number; maximum: number; shared: true }) => {
+        readonly buffer: SharedArrayBuffer;
+      };
+    };
+  }
+).WebAssembly;
+
 test("frame sizes follow the tightly packed layouts", () => {
   assert.equal(rawVideoFrameSize("rgba", 4, 2), 32);
   assert.equal(rawVideoFrameSize("rgb24", 4, 2), 24);
@@ -14,24 +25,25 @@ test("data at offset 0 of its buffer is passed through without copying", () => {
   assert.equal(packRawVideoFrame({ data, width: 4, height: 2, format: "rgba" }), data);
 });
 
-test("views with a byteOffset are copied to a buffer of their own", () => {
+test("views at any byteOffset and over a SharedArrayBuffer are returned, not copied", () => {
   const backing = new Uint8Array(64);
-  backing.fill(9, 16);
   const view = backing.subarray(16, 48);
   const packed = packRawVideoFrame({ data: view, width: 4, height: 2, format: "rgba" });
-  assert.notEqual(packed.buffer, backing.buffer);
-  assert.equal(packed.byteOffset, 0);
-  assert.equal(packed.byteLength, 32);
-  assert.ok(packed.every((b) => b === 9));
+  assert.equal(packed, view);
+
+  const memory = new wasm.Memory({ initial: 1, maximum: 1, shared: true });
+  const shared = new Uint8Array(memory.buffer, 1001, 100);
+  const trimmed = packRawVideoFrame({ data: shared, width: 4, height: 2, format: "i420" });
+  assert.equal(trimmed.buffer, memory.buffer, "a view of the same shared memory");
+  assert.equal(trimmed.byteOffset, 1001);
+  assert.equal(trimmed.byteLength, rawVideoFrameSize("i420", 4, 2));
 });
 
-test("longer data is trimmed to the frame size", () => {
-  const packed = packRawVideoFrame({
-    data: new Uint8Array(100),
-    width: 4,
-    height: 2,
-    format: "rgba",
-  });
+test("longer data is trimmed to the frame size, in place", () => {
+  const data = new Uint8Array(100);
+  const packed = packRawVideoFrame({ data, width: 4, height: 2, format: "rgba" });
+  assert.equal(packed.buffer, data.buffer);
+  assert.equal(packed.byteOffset, 0);
   assert.equal(packed.byteLength, 32);
 });
 
@@ -42,9 +54,15 @@ test("malformed frames are rejected with ERR_VALUE", () => {
     { data, width: 4.5, height: 2, format: "rgba" as const },
     { data, width: 4, height: 100_000, format: "rgba" as const },
     { data: new Uint8Array(31), width: 4, height: 2, format: "rgba" as const },
+    { data: new Uint8Array(64).subarray(40), width: 4, height: 2, format: "rgba" as const },
     { data, width: 4, height: 2, format: "yuyv" as unknown as "rgba" },
     { data: [1, 2] as unknown as Uint8Array, width: 1, height: 1, format: "rgba" as const },
   ]) {
     assert.throws(() => packRawVideoFrame(bad), { code: "ERR_VALUE" });
   }
+  const shortView = new Uint8Array(new SharedArrayBuffer(64)).subarray(40);
+  assert.throws(() => packRawVideoFrame({ data: shortView, width: 4, height: 2, format: "rgba" }), {
+    code: "ERR_VALUE",
+    message: "a 4x2 rgba frame needs 32 bytes, got 24",
+  });
 });

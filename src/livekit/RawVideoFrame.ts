@@ -37,9 +37,9 @@ export function rawVideoFrameSize(format: RawVideoFormat, width: number, height:
 }
 
 /**
- * Checks a frame and returns pixel data that is safe to hand to rtc-node: exactly the frame's
- * bytes in a Uint8Array whose byteOffset is 0. rtc-node's VideoFrame reads from the start of the
- * underlying ArrayBuffer and ignores byteOffset, so views (subarray, pooled Buffers) are copied.
+ * Checks a frame and returns its pixel data without copying: `data` itself, or a view of its first
+ * {@link rawVideoFrameSize} bytes when it is longer. Views at any byteOffset and over a
+ * SharedArrayBuffer (e.g. a shared WebAssembly.Memory) are fine: the capture reads from the view.
  * Throws FoxgloveError ERR_VALUE for a bad size, format or too little data.
  */
 export function packRawVideoFrame(frame: RawVideoFrame): Uint8Array {
@@ -63,10 +63,7 @@ export function packRawVideoFrame(frame: RawVideoFrame): Uint8Array {
       `a ${width}x${height} ${format} frame needs ${need} bytes, got ${data.byteLength}`,
     );
   }
-  if (data.byteOffset === 0 && !(data.buffer instanceof SharedArrayBuffer)) {
-    return data.byteLength === need ? data : new Uint8Array(data.buffer, 0, need);
-  }
-  return data.slice(0, need);
+  return data.byteLength === need ? data : data.subarray(0, need);
 }
 
 function isDimension(n: number): boolean {

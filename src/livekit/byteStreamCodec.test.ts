@@ -6,7 +6,7 @@ import {
   decodeByteStreamWriteResponse,
   encodeByteStreamWriteRequest,
 } from "./byteStreamCodec.js";
-import { encodeHandle } from "./tryPushCodec.js";
+import { encodeHandle } from "./varint.js";
 
 // Every field the hand-written codec writes or reads is checked against the generated protobuf
 // classes of @livekit/rtc-ffi-bindings: a schema change upstream fails here.

@@ -1,7 +1,7 @@
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { FfiRequestBuffer } from "./FfiRequestBuffer.js";
 import { ProtoReader } from "./ProtoReader.js";
-import { varintSize, writeVarint } from "./tryPushCodec.js";
+import { varintSize, writeVarint } from "./varint.js";
 
 // Hand-written wire codec of the reliable fan-out's hot FFI exchange, ByteStreamWriterWrite
 // (rtc-ffi-bindings 0.12.73, proto2): rtc-node encodes every write with protobuf-es (37-166 µs)

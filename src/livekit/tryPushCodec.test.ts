@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FfiRequest, FfiResponse, LocalDataTrackTryPushErrorCode } from "@livekit/rtc-ffi-bindings";
-import { decodeTryPushResponse, encodeHandle, encodeTryPushRequest } from "./tryPushCodec.js";
+import { decodeTryPushResponse, encodeTryPushRequest } from "./tryPushCodec.js";
+import { encodeHandle } from "./varint.js";
 
 // Every field the hand-written codec writes or reads is checked against the generated protobuf
 // classes of @livekit/rtc-ffi-bindings: a schema change upstream fails here.

@@ -2,6 +2,7 @@ import type { LocalDataTrackTryPushErrorCode } from "@livekit/rtc-ffi-bindings";
 import { FoxgloveError } from "../core/FoxgloveError.js";
 import { FfiRequestBuffer } from "./FfiRequestBuffer.js";
 import { ProtoReader } from "./ProtoReader.js";
+import { varintSize, writeVarint, writeVarint64 } from "./varint.js";
 
 // Hand-written wire codec of the one FFI request on the lossy hot path, LocalDataTrackTryPush
 // (rtc-ffi-bindings 0.12.73, proto2). protobuf-es's reflective toBinary/fromBinary cost more CPU
@@ -30,56 +31,12 @@ export interface TryPushError {
 }
 
 const requests = new FfiRequestBuffer(4096);
-const scratch = new DataView(new ArrayBuffer(8));
 const timestamp = new Uint8Array(10);
-
-/** Bytes of the varint encoding of a non-negative number below 2^53. */
-export function varintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 128);
-    size += 1;
-  }
-  return size;
-}
-
-/** Writes the varint encoding of a non-negative number below 2^53 at `pos`; returns the end. */
-export function writeVarint(out: Uint8Array, pos: number, value: number): number {
-  while (value >= 0x80) {
-    out[pos++] = (value & 0x7f) | 0x80;
-    value = Math.floor(value / 128);
-  }
-  out[pos++] = value;
-  return pos;
-}
-
-/**
- * Writes the varint encoding of a u64 into `out` at `pos`; returns the end. The caller has
- * checked the range.
- */
-function writeVarint64(out: Uint8Array, pos: number, value: bigint): number {
-  scratch.setBigUint64(0, value, true);
-  let lo = scratch.getUint32(0, true);
-  let hi = scratch.getUint32(4, true);
-  while (hi !== 0 || lo > 0x7f) {
-    out[pos++] = (lo & 0x7f) | 0x80;
-    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
-    hi >>>= 7;
-  }
-  out[pos++] = lo;
-  return pos;
-}
-
-/** The varint encoding of a u64 track handle, computed once per track. */
-export function encodeHandle(handle: bigint): Uint8Array {
-  const out = new Uint8Array(10);
-  return out.slice(0, writeVarint64(out, 0, handle));
-}
 
 /**
  * Encodes an `FfiRequest` carrying `LocalDataTrackTryPushRequest` for the frame `prefix` +
  * `payload` (the prefix may be empty) into a buffer reused across calls. The result is valid until
- * the next call: hand it to the native request at once. `handle` comes from {@link encodeHandle}.
+ * the next call: hand it to the native request at once. `handle` comes from `encodeHandle`.
  */
 export function encodeTryPushRequest(
   handle: Uint8Array,

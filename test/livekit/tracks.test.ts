@@ -216,20 +216,17 @@ test("a raw video frame arrives at a subscriber as a decoded frame of the same s
   assert.equal(pub.captureFrame({ data: rgba, width, height, format: "rgba" }), false);
 });
 
-test("video frame data given as a view with a byteOffset is sent from the right place", async () => {
+/**
+ * Publishes `view` (a solid-colour 32x32 I420 frame of `colour` = [Y, U, V]) as track `name` and
+ * returns the mean Y, U, V of the first decoded frame that bob receives close to that colour, or
+ * of the last of 60 frames. The decoder may hand out a blank frame before the first real one.
+ */
+async function receivedColour(name: string, view: Uint8Array, colour: number[]): Promise<number[]> {
   const width = 32;
   const height = 32;
-  const pub = await alice.publishVideo("video-ch-offset", { width, height });
-  const sub = await bob.subscribeVideo("alice", "video-ch-offset");
-  // An I420 frame with Y = 220 everywhere, placed after 4096 bytes of zeros in the same buffer.
-  const size = width * height * 1.5;
-  const backing = new Uint8Array(4096 + size);
-  const view = backing.subarray(4096);
-  view.fill(220, 0, width * height);
-  view.fill(128, width * height);
-  // The decoder may hand out a blank frame before the first real one: read frames until one
-  // carries the picture. Had the zeros before the view been sent, every frame would be black.
-  const lumas: number[] = [];
+  const pub = await alice.publishVideo(name, { width, height });
+  const sub = await bob.subscribeVideo("alice", name);
+  const means: number[][] = [];
   const timer = setInterval(
     () => pub.captureFrame({ data: view, width, height, format: "i420" }),
     33,
@@ -238,9 +235,15 @@ test("video frame data given as a view with a byteOffset is sent from the right 
     await within(
       (async () => {
         for await (const frame of sub) {
-          const luma = average(frame.data, 0, frame.width * frame.height);
-          lumas.push(luma);
-          if (Math.abs(luma - 220) < 12 || lumas.length >= 60) {
+          const y = frame.width * frame.height;
+          const c = Math.ceil(frame.width / 2) * Math.ceil(frame.height / 2);
+          const mean = [
+            average(frame.data, 0, y),
+            average(frame.data, y, y + c),
+            average(frame.data, y + c, y + 2 * c),
+          ];
+          means.push(mean);
+          if (mean.every((m, i) => Math.abs(m - colour[i]!) < 12) || means.length >= 60) {
             return;
           }
         }
@@ -250,15 +253,40 @@ test("video frame data given as a view with a byteOffset is sent from the right 
     );
   } finally {
     clearInterval(timer);
+    await sub.close();
+    await pub.unpublish();
   }
-  const last = lumas.at(-1);
-  assert.ok(
-    last !== undefined && Math.abs(last - 220) < 12,
-    `average luma of decoded frames ${lumas.map((l) => l.toFixed(0)).join(",")} should reach about 220`,
-  );
-  await sub.close();
-  await pub.unpublish();
-});
+  return means.at(-1) ?? [];
+}
+
+/** A 32x32 I420 frame of `colour` placed at `offset` in `backing`, which is filled with 0 first. */
+function i420At(backing: Uint8Array, offset: number, colour: number[]): Uint8Array {
+  backing.fill(0);
+  const view = backing.subarray(offset, offset + 32 * 32 * 1.5);
+  view.fill(colour[0]!, 0, 1024);
+  view.fill(colour[1]!, 1024, 1280);
+  view.fill(colour[2]!, 1280);
+  return view;
+}
+
+for (const [kind, backing] of [
+  ["an ArrayBuffer", new Uint8Array(8192)],
+  ["a SharedArrayBuffer", new Uint8Array(new SharedArrayBuffer(8192))],
+] as const) {
+  test(`a video frame in a view at an odd byteOffset of ${kind} arrives with its colour`, async () => {
+    // Had the zeros before the view been sent, the frame would decode dark green.
+    const colour = [200, 90, 170];
+    const mean = await receivedColour(
+      `video-ch-offset-${backing.buffer.constructor.name}`,
+      i420At(backing, 4097, colour),
+      colour,
+    );
+    assert.ok(
+      mean.length === 3 && mean.every((m, i) => Math.abs(m - colour[i]!) < 12),
+      `mean Y, U, V of the decoded frame ${mean.map((m) => m.toFixed(0)).join(",")} should be about ${colour.join(",")}`,
+    );
+  });
+}
 
 test("captureFrame rejects malformed frames with ERR_VALUE", async () => {
   const pub = await alice.publishVideo("video-ch-bad", { width: 16, height: 16 });
@@ -271,6 +299,13 @@ test("captureFrame rejects malformed frames with ERR_VALUE", async () => {
       () => pub.captureFrame({ data: new Uint8Array(1024), width: 0, height: 16, format: "rgba" }),
       { code: "ERR_VALUE" },
     );
+    const frame = { data: new Uint8Array(1024), width: 16, height: 16, format: "rgba" } as const;
+    assert.throws(() => pub.captureFrame(frame, 2n ** 63n), {
+      code: "ERR_VALUE",
+      message: /beyond int64/,
+    });
+    assert.equal(pub.captureFrame(frame, 2n ** 63n - 1n), true, "the largest int64 is sent");
+    assert.throws(() => pub.captureFrame(frame), { code: "ERR_VALUE" }, "no room to increase");
   } finally {
     await pub.unpublish();
   }
