@@ -177,6 +177,37 @@ export class FrameArena {
  * `memory`'s current buffer at the same place: the WebAssembly kernels of this thread recognise
  * their memory by identity.
  */
-export function viewOf(memory: WasmMemory, view: Uint8Array): Uint8Array {
-  return new Uint8Array(memory.buffer, view.byteOffset, view.byteLength);
+export function viewOf(memory: WasmMemory, view: Uint8Array | ArenaSpan): Uint8Array {
+  return view instanceof Uint8Array
+    ? new Uint8Array(memory.buffer, view.byteOffset, view.byteLength)
+    : new Uint8Array(memory.buffer, view.at, view.length);
+}
+
+/** A block of the arena as sent to another thread: where it is, not its bytes. */
+export interface ArenaSpan {
+  readonly at: number;
+  readonly length: number;
+}
+
+/**
+ * Bytes as posted to another thread: a span for a view of the arena (posting the view itself
+ * would have the shared buffer registered with every message), else the view (copied or
+ * transferred by `postMessage`).
+ */
+export type PostedBytes = Uint8Array | ArenaSpan;
+
+/** What to post for `view` (see {@link PostedBytes}). */
+export function toPosted(view: Uint8Array): PostedBytes {
+  return FrameArena.holds(view) ? { at: view.byteOffset, length: view.byteLength } : view;
+}
+
+/** The bytes posted as `posted`, in `memory` (the arena as this thread sees it) when a span. */
+export function fromPosted(memory: WasmMemory | undefined, posted: PostedBytes): Uint8Array {
+  if (posted instanceof Uint8Array) {
+    return posted;
+  }
+  if (memory === undefined) {
+    throw new Error("an arena span arrived before the arena");
+  }
+  return viewOf(memory, posted);
 }

@@ -1,24 +1,42 @@
-import { FrameArena, type WasmMemory } from "./FrameArena.js";
+import {
+  FrameArena,
+  fromPosted,
+  toPosted,
+  type PostedBytes,
+  type WasmMemory,
+} from "./FrameArena.js";
 import type { I420Image } from "./I420Image.js";
 import { JobWorker, replyError, type JobReply } from "./JobWorker.js";
 import type { TranscodeResult } from "./transcodeImage.js";
 import type { VideoInputSchema } from "./videoInputSchema.js";
 
+/** @internal An I420 picture as posted between the threads. */
+export interface PostedImage {
+  width: number;
+  height: number;
+  data: PostedBytes;
+}
+
+/** @internal A {@link TranscodeResult} as posted back by the worker. */
+export type PostedResult =
+  | Exclude<TranscodeResult, { kind: "frame" }>
+  | (Omit<Extract<TranscodeResult, { kind: "frame" }>, "image"> & { image: PostedImage });
+
 /** @internal A job for the conversion worker. */
 export interface I420Job {
   id: number;
   schema: VideoInputSchema;
-  message: Uint8Array;
+  message: PostedBytes;
   logTimeNs: bigint;
-  out: I420Image | undefined;
-  /** The arena's memory, sent with a worker's first job (see {@link I420Worker}). */
+  out: PostedImage | undefined;
+  /** The arena's memory, sent with a worker's first job that uses it (see {@link I420Worker}). */
   arena?: WasmMemory;
 }
 
 /** @internal The worker's answer: the result, or why it failed; the message comes back either way. */
 export interface I420Reply extends JobReply {
-  message: Uint8Array;
-  result?: TranscodeResult;
+  message: PostedBytes;
+  result?: PostedResult;
 }
 
 /** What {@link I420Worker.transcode} resolves with. */
@@ -28,12 +46,23 @@ export interface I420Transcoded {
   readonly message: Uint8Array;
 }
 
+/** `image` as posted: its data a span when it lies in the arena. */
+export function toPostedImage(image: I420Image): PostedImage {
+  return { width: image.width, height: image.height, data: toPosted(image.data) };
+}
+
+/** A posted picture as a view in `memory` (the arena as this thread sees it) or its own buffer. */
+export function fromPostedImage(memory: WasmMemory | undefined, image: PostedImage): I420Image {
+  return { width: image.width, height: image.height, data: fromPosted(memory, image.data) };
+}
+
 /**
  * One worker thread per process that runs `transcodeImage` for raw images, so a conversion (0.7 ms
  * for 1280x720 rgb8, 1.6 ms for 1920x1080) never holds up the event loop and the device's
- * `log()` calls. A message and output picture in the {@link FrameArena} are shared with the
- * thread (converted in place); others are transferred there and back, not copied. The thread
- * starts on first use and does not keep the process alive (see {@link JobWorker}).
+ * `log()` calls. A message and output picture in the {@link FrameArena} stay where they are (the
+ * worker converts in place; only their places are posted); others are transferred there and back,
+ * not copied. The thread starts on first use and does not keep the process alive (see
+ * {@link JobWorker}).
  */
 export class I420Worker {
   static #shared: I420Worker | undefined;
@@ -64,17 +93,27 @@ export class I420Worker {
     logTimeNs: bigint,
     out: I420Image | undefined,
   ): Promise<I420Transcoded> {
-    const transfer = transferable([message, out?.data]);
-    const job: Omit<I420Job, "id"> = { schema, message, logTimeNs, out };
+    const job: Omit<I420Job, "id"> = {
+      schema,
+      message: toPosted(message),
+      logTimeNs,
+      out: out && toPostedImage(out),
+    };
+    const arena = FrameArena.shared()?.memory;
     if (!this.#arenaSent && (FrameArena.holds(message) || (out && FrameArena.holds(out.data)))) {
-      job.arena = FrameArena.shared()?.memory;
+      job.arena = arena;
       this.#arenaSent = true;
     }
-    const reply = await this.#jobs.run(job, transfer);
-    if (reply.result === undefined) {
+    const reply = await this.#jobs.run(job, transferable([message, out?.data]));
+    const result = reply.result;
+    if (result === undefined) {
       throw replyError(reply);
     }
-    return { result: reply.result, message: reply.message };
+    return {
+      result:
+        result.kind === "frame" ? { ...result, image: fromPostedImage(arena, result.image) } : result,
+      message: fromPosted(arena, reply.message),
+    };
   }
 }
 
