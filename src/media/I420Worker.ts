@@ -31,6 +31,8 @@ export interface I420Job {
   out: PostedImage | undefined;
   /** The arena's memory, sent with a worker's first job that uses it (see {@link I420Worker}). */
   arena?: WasmMemory;
+  /** Only start up (load the kernels, take the arena) and answer; nothing to convert. */
+  warm?: boolean;
 }
 
 /** @internal The worker's answer: the result, or why it failed; the message comes back either way. */
@@ -79,6 +81,26 @@ export class I420Worker {
     this.#jobs = new JobWorker("video", import.meta.url, "i420WorkerMain", () => {
       if (I420Worker.#shared === this) I420Worker.#shared = undefined;
     });
+  }
+
+  /**
+   * Starts the thread and its WebAssembly kernels now (with the arena), so that the first frame
+   * does not wait for them (tens of ms). Resolves when the thread is ready; never rejects.
+   */
+  async warm(): Promise<void> {
+    const job: Omit<I420Job, "id"> = {
+      schema: { decoder: "protobuf", image: "raw" },
+      message: new Uint8Array(0),
+      logTimeNs: 0n,
+      out: undefined,
+      warm: true,
+    };
+    const arena = FrameArena.shared()?.memory;
+    if (!this.#arenaSent && arena !== undefined) {
+      job.arena = arena;
+      this.#arenaSent = true;
+    }
+    await this.#jobs.run(job, []).catch(() => {});
   }
 
   /**

@@ -130,6 +130,9 @@ export class VideoPublisher implements AsyncDisposable {
   constructor(options: VideoPublisherOptions) {
     this.#options = options;
     this.#arena = options.schema.image === "raw" ? FrameArena.shared() : undefined;
+    if (options.schema.image === "raw") {
+      void I420Worker.shared().warm(); // ready before the first frame comes
+    }
   }
 
   /** Counters so far. */

@@ -9,7 +9,7 @@ import {
   type I420Reply,
 } from "./I420Worker.js";
 import { errorOfReply } from "./JobWorker.js";
-import { attachArena } from "./simdToI420.js";
+import { attachArena, simdAvailable } from "./simdToI420.js";
 import { transcodeImage } from "./transcodeImage.js";
 
 const port = parentPort!;
@@ -20,6 +20,11 @@ port.on("message", (job: I420Job) => {
   if (job.arena !== undefined) {
     arena = job.arena;
     attachArena(arena); // false without WebAssembly SIMD: the JS kernels work there as well
+  }
+  if (job.warm === true) {
+    simdAvailable(); // compiles the kernels
+    port.postMessage({ id: job.id, message: job.message } satisfies I420Reply);
+    return;
   }
   void (async (): Promise<I420Reply> => {
     const message = fromPosted(arena, job.message);
