@@ -22,7 +22,10 @@ test("blocks are 16-byte aligned, disjoint, and of the size asked", () => {
   }
   // Disjoint: each still holds what was written to it.
   for (const [i, block] of blocks.entries()) {
-    assert.ok(block.every((v) => v === i + 1), `block ${i} overwritten`);
+    assert.ok(
+      block.every((v) => v === i + 1),
+      `block ${i} overwritten`,
+    );
   }
 });
 

@@ -133,7 +133,9 @@ export class I420Worker {
     }
     return {
       result:
-        result.kind === "frame" ? { ...result, image: fromPostedImage(arena, result.image) } : result,
+        result.kind === "frame"
+          ? { ...result, image: fromPostedImage(arena, result.image) }
+          : result,
       message: fromPosted(arena, reply.message),
     };
   }

@@ -34,7 +34,8 @@ port.on("message", (job: I420Job) => {
       return {
         id: job.id,
         message: toPosted(message),
-        result: result.kind === "frame" ? { ...result, image: toPostedImage(result.image) } : result,
+        result:
+          result.kind === "frame" ? { ...result, image: toPostedImage(result.image) } : result,
       };
     } catch (error) {
       return { id: job.id, message: toPosted(message), error: errorOfReply(error) };
