@@ -2,6 +2,7 @@
 // and viewers built on the viewer library. Image channels logged on the device arrive at viewers
 // as decoded video frames of the right size and colour; the track is shared and goes away.
 import assert from "node:assert/strict";
+import { setTimeout as delay } from "node:timers/promises";
 import { after, before, test } from "node:test";
 import { CdrWriter, EncapsulationKind } from "@foxglove/cdr";
 import { RoomServiceClient } from "livekit-server-sdk";
@@ -62,6 +63,17 @@ function solid(order: "rgb" | "bgr"): Uint8Array {
   return out;
 }
 
+/** The solid-colour RawImage the cameras log. */
+const rawImage = {
+  timestamp: { sec: 1, nsec: 0 },
+  frame_id: "camera",
+  width: WIDTH,
+  height: HEIGHT,
+  encoding: "rgb8",
+  step: WIDTH * 3,
+  data: solid("rgb"),
+};
+
 before(async () => {
   livekit = await startLiveKitServer("video-e2e");
   stack = await startDeviceStack(livekit, {
@@ -82,15 +94,6 @@ before(async () => {
       data: new TextEncoder().encode(ROS_IMAGE_MSG),
     },
   });
-  const rawImage = {
-    timestamp: { sec: 1, nsec: 0 },
-    frame_id: "camera",
-    width: WIDTH,
-    height: HEIGHT,
-    encoding: "rgb8",
-    step: WIDTH * 3,
-    data: solid("rgb"),
-  };
   const jpeg = await sharp(solid("rgb"), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
     .jpeg({ quality: 90 })
     .toBuffer();
@@ -344,18 +347,41 @@ test("a video subscription carries on after its viewer was removed from the room
   assert.equal(sub.active, false);
 });
 
-test("a video subscription whose track never comes ends with ERR_TIMEOUT and is released", async () => {
-  // An image channel that logs nothing: the device publishes a track only for converted frames.
+test("an image channel that logged nothing gets its track at once, and only real frames on it", async () => {
+  // Spec §7.5: the track is published on the first video subscriber, before any frame. LiveKit's
+  // source would fill it with black placeholder frames until its first capture; none may reach
+  // the viewer. (A track that never comes ends the subscription with ERR_TIMEOUT: see
+  // src/viewer/VideoFrameSubscription.test.ts.)
   const idle = new Channel("/cam/idle", { context: stack.context, encoder: RawImage });
+  let timer: NodeJS.Timeout | undefined;
   try {
     const channel = await viewerA.waitForChannel("/cam/idle", { timeoutMs: WAIT });
-    const sub = viewerA.subscribe(channel, { video: true, timeoutMs: 1500 });
-    await assert.rejects(nthFrame(sub, 1), { code: "ERR_TIMEOUT" });
-    assert.equal(sub.active, false);
-    // Released: the channel can be subscribed again, as data this time.
-    const data = viewerA.subscribe(channel.id);
-    data.unsubscribe();
+    const name = `video-ch-${channel.id}`;
+    const before = tracks.items.length;
+    const sub = viewerA.subscribe(channel, { video: true });
+    await tracks.waitFor(
+      (e) => tracks.items.indexOf(e) >= before && e.type === "published" && e.track.name === name,
+      WAIT,
+      `${name} published before any image`,
+    );
+    assert.equal(sub.active, true);
+    // Nothing is decoded while the channel logs nothing (LiveKit's placeholders came at 10 per
+    // second): a bounded wait for a frame that must not come.
+    const next = sub[Symbol.asyncIterator]().next();
+    const early = await Promise.race([next.then(() => "a frame"), delay(1500, "none")]);
+    assert.equal(early, "none", "a frame before the channel logged anything");
+    timer = setInterval(() => idle.log(rawImage), 33);
+    const first = await within(next, WAIT, "the first frame of /cam/idle");
+    assert.equal(first.done, false);
+    assertSolidColour(first.value!, 6);
+    sub.unsubscribe();
+    await tracks.waitFor(
+      (e) => tracks.items.indexOf(e) >= before && e.type === "unpublished" && e.track.name === name,
+      WAIT,
+      `${name} unpublished`,
+    );
   } finally {
+    clearInterval(timer);
     idle.close();
   }
 });

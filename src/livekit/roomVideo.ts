@@ -4,6 +4,8 @@ import {
   TrackKind,
   TrackPublishOptions,
   TrackSource,
+  VideoBufferType,
+  VideoFrame,
   VideoSource,
   type LocalParticipant,
   type RemoteParticipant,
@@ -19,6 +21,9 @@ import type { RemoteVideoTrackInfo } from "./RoomListener.js";
 import { encoderBackend, videoCodec, type VideoPublishOptions } from "./VideoPublishOptions.js";
 import { VideoSubscription } from "./VideoSubscription.js";
 import { waitUntil } from "./waitUntil.js";
+
+/** A 16x16 black I420 frame (Y 16, U and V 128). */
+const PLACEHOLDER_STOP = new Uint8Array(16 * 16 * 1.5).fill(16, 0, 256).fill(128, 256);
 
 /** Publishes a raw-frame video track; `onUnpublished` runs once when it is unpublished. */
 export async function publishVideo(
@@ -43,6 +48,10 @@ export async function publishVideo(
       : {}),
   });
   const source = new VideoSource(options.width, options.height);
+  // Until its first captured frame, LiveKit's source sends black frames of its nominal size to the
+  // track (10 per second), which viewers would decode as pictures. One tiny frame captured now,
+  // before the track has an encoder (it goes nowhere; timestamp 0, below any real one), stops them.
+  source.captureFrame(new VideoFrame(PLACEHOLDER_STOP, 16, 16, VideoBufferType.I420), 0n);
   const track = LocalVideoTrack.createVideoTrack(name, source);
   let sid: string;
   try {

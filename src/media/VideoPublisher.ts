@@ -31,8 +31,8 @@ export interface VideoPublisherOptions {
   /** Names the track in logs, e.g. "video-ch-7". */
   readonly name: string;
   /**
-   * Publishes the track for frames of the given size (LiveKit sizes the track from it); called
-   * when the first frame is converted, and again (after the previous track was unpublished) for
+   * Publishes the track for frames of the given size (LiveKit sizes the track from it); called at
+   * once with {@link NOMINAL_VIDEO_SIZE}, and again (after the previous track was unpublished) for
    * a frame larger than the track was published for.
    */
   readonly publish: (size: { width: number; height: number }) => Promise<VideoTrackSink>;
@@ -80,6 +80,13 @@ export function captureTimestamp(
   return { imageUs, sentUs: prev.sentUs + step, logUs };
 }
 
+/**
+ * The size a track is first published for, before any frame shows the real one: LiveKit's default
+ * source resolution, which the reference publishes with too. A larger frame has the track
+ * published again for its size.
+ */
+export const NOMINAL_VIDEO_SIZE = { width: 1280, height: 720 } as const;
+
 /** Message buffers a publisher keeps for reuse: one converting, one pending. */
 const MAX_SPARE = 2;
 /** Bytes after a message in its block: the WebAssembly kernels read up to 4 past the pixels. */
@@ -97,7 +104,7 @@ const tooSmallWarnings = new Throttler(30_000);
 
 /**
  * The video track of one channel while it has at least one video subscriber: publishes the track
- * once the first frame is converted (with its size; again when a larger frame comes), converts
+ * at once (for {@link NOMINAL_VIDEO_SIZE}; again when a larger frame comes), converts
  * the channel's messages to I420 off the `log()` path (latest frame wins, stale ones are dropped)
  * and feeds them to the track, reports the source description for the channel metadata, and
  * unpublishes on {@link close} — also when the close races the publish.
@@ -133,6 +140,8 @@ export class VideoPublisher implements AsyncDisposable {
     if (options.schema.image === "raw") {
       void I420Worker.shared().warm(); // ready before the first frame comes
     }
+    // Published now (spec §7.5), so that the first frames do not wait for it.
+    this.#apply({ kind: "start", ...NOMINAL_VIDEO_SIZE });
   }
 
   /** Counters so far. */

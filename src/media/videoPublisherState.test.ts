@@ -165,3 +165,82 @@ test("closing while a republish is in flight unpublishes the new track when it l
   assert.deepEqual(kinds(commands), ["convert big", "republish 1920x1080", "unpublish"]);
   assert.equal(state.track, "closed");
 });
+
+const start = (width = 1280, height = 720): VideoPublisherEvent<string> => ({
+  kind: "start",
+  width,
+  height,
+});
+
+test("start publishes at once for the nominal size; the frame converted meanwhile is sent when it lands", () => {
+  const { state, commands } = run([
+    start(),
+    frame("a"),
+    converted(),
+    frame("b"),
+    converted(),
+    { kind: "published" },
+    frame("c"),
+    converted(),
+  ]);
+  assert.deepEqual(kinds(commands), [
+    "publish 1280x720",
+    "convert a",
+    "reportSource",
+    "convert b",
+    "capture", // b, the latest, once the track is live
+    "convert c",
+    "capture",
+  ]);
+  assert.equal(state.track, "live");
+  assert.deepEqual(state.size, { width: 1280, height: 720 });
+});
+
+test("a started track with no frame yet is live and captures nothing", () => {
+  const { state, commands } = run([start(), { kind: "published" }]);
+  assert.deepEqual(kinds(commands), ["publish 1280x720"]);
+  assert.equal(state.track, "live");
+});
+
+test("start is ignored once the track is published or closed, and after the first frame's publish", () => {
+  assert.deepEqual(kinds(run([start(), start(640, 480)]).commands), ["publish 1280x720"]);
+  assert.deepEqual(kinds(run([start()], live()).commands), []);
+  assert.deepEqual(kinds(run([{ kind: "close" }, start()]).commands), []);
+});
+
+test("a frame larger than the nominal size, converted while the publish is in flight, has it published again", () => {
+  const { state, commands } = run([
+    start(),
+    frame("a"),
+    converted("rgb8", "cam", 1920, 1080),
+    { kind: "published" },
+    { kind: "published" },
+    frame("b"),
+    converted("rgb8", "cam", 1920, 1080),
+  ]);
+  assert.deepEqual(kinds(commands), [
+    "publish 1280x720",
+    "convert a",
+    "reportSource",
+    "republish 1920x1080",
+    "capture", // a, on the track published for its size
+    "convert b",
+    "capture",
+  ]);
+  assert.deepEqual(state.size, { width: 1920, height: 1080 });
+  // A smaller frame converted last while in flight needs no second publish.
+  const fits = run([
+    start(),
+    frame("a"),
+    converted("rgb8", "cam", 1920, 1080),
+    frame("b"),
+    converted("rgb8", "cam", 640, 480),
+    { kind: "published" },
+  ]);
+  assert.deepEqual(kinds(fits.commands).slice(-1), ["capture"]);
+});
+
+test("close while the started publish is in flight unpublishes the track when it lands", () => {
+  const { commands } = run([start(), { kind: "close" }, { kind: "published" }]);
+  assert.deepEqual(kinds(commands), ["publish 1280x720", "unpublish"]);
+});

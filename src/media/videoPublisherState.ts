@@ -1,9 +1,10 @@
 /**
  * The decisions of a video publisher as a pure state machine: a latest-frame-wins hand-off from
  * `log()` to one conversion at a time, and the track's publish / unpublish lifecycle, including
- * a close that races an in-flight publish. The track is published once the first frame is
- * converted, with that frame's size: LiveKit sizes the track's encodings (bitrate) from it, so a
- * frame larger than the track was published for (wider or taller) has the track published again
+ * a close that races an in-flight publish. The track is published on `start` (the channel's first
+ * video subscriber, spec §7.5) for a nominal size, or, when never started, once the first frame
+ * is converted, with that frame's size. LiveKit sizes the track's encodings (bitrate) from it, so
+ * a frame larger than the track was published for (wider or taller) has the track published again
  * for its size (smaller frames are sent as they are). The shell ({@link VideoPublisher}) performs
  * the commands and feeds back the events.
  */
@@ -17,8 +18,8 @@ export interface PendingFrame<M> {
 /** The publisher's memory. Treat as opaque outside this module and its tests. */
 export interface VideoPublisherState<M> {
   /**
-   * waiting: for the first converted frame; publishing: publish in flight; live: track published;
-   * failed: publish failed; closed.
+   * waiting: for `start` or the first converted frame; publishing: publish in flight; live: track
+   * published; failed: publish failed; closed.
    */
   readonly track: "waiting" | "publishing" | "live" | "failed" | "closed";
   /** A conversion is running. */
@@ -31,10 +32,17 @@ export interface VideoPublisherState<M> {
   readonly source: string | undefined;
   /** The frame size the track is (being) published for. */
   readonly size: { readonly width: number; readonly height: number } | undefined;
+  /**
+   * The size of a frame converted while the publish was in flight that is larger than
+   * {@link size}: the track is published again for it once the publish lands.
+   */
+  readonly outgrown: { readonly width: number; readonly height: number } | undefined;
 }
 
 /** What happened. */
 export type VideoPublisherEvent<M> =
+  /** Publish the track now, for frames of about this size (before any frame is converted). */
+  | { readonly kind: "start"; readonly width: number; readonly height: number }
   | { readonly kind: "frame"; readonly frame: PendingFrame<M> }
   | {
       readonly kind: "converted";
@@ -75,6 +83,7 @@ export function initialVideoPublisherState<M>(): VideoPublisherState<M> {
     dropped: 0,
     source: undefined,
     size: undefined,
+    outgrown: undefined,
   };
 }
 
@@ -85,6 +94,14 @@ export function stepVideoPublisher<M>(
 ): { state: VideoPublisherState<M>; commands: VideoPublisherCommand<M>[] } {
   const commands: VideoPublisherCommand<M>[] = [];
   switch (event.kind) {
+    case "start": {
+      if (state.track !== "waiting") {
+        return { state, commands };
+      }
+      const size = { width: event.width, height: event.height };
+      commands.push({ kind: "publish", ...size });
+      return { state: { ...state, track: "publishing", size }, commands };
+    }
     case "frame": {
       if (state.track === "closed") {
         return { state, commands };
@@ -112,6 +129,8 @@ export function stepVideoPublisher<M>(
         } else if (state.track === "waiting") {
           commands.push({ kind: "publish", ...size });
           next = { ...next, track: "publishing", size };
+        } else if (state.track === "publishing") {
+          next = { ...next, outgrown: grew ? size : undefined };
         }
         const source = `${event.source.sourceEncoding}\0${event.source.frameId}`;
         if (source !== state.source) {
@@ -130,6 +149,11 @@ export function stepVideoPublisher<M>(
         // Closed while the publish was in flight: the new track is an orphan.
         commands.push({ kind: "unpublish" });
         return { state, commands };
+      }
+      if (state.outgrown !== undefined) {
+        // A frame converted meanwhile is larger than the track: publish it again for its size.
+        commands.push({ kind: "republish", ...state.outgrown });
+        return { state: { ...state, size: state.outgrown, outgrown: undefined }, commands };
       }
       if (state.source !== undefined) {
         commands.push({ kind: "capture" }); // the frame that triggered the publish

@@ -9,7 +9,7 @@ import {
   type LocalVideoPublication,
   type RemoteVideoTrackInfo,
 } from "../../src/livekit/index.js";
-import { VideoPublisher } from "../../src/media/VideoPublisher.js";
+import { NOMINAL_VIDEO_SIZE, VideoPublisher } from "../../src/media/VideoPublisher.js";
 import type { VideoSourceInfo } from "../../src/media/transcodeImage.js";
 import type { VideoInputSchema } from "../../src/media/videoInputSchema.js";
 import { assertMeanColour } from "../../src/media/testing/bt709.js";
@@ -224,20 +224,48 @@ test("closing while the publish is in flight leaves no track behind", async () =
   assert.equal(count("published"), count("unpublished"));
 });
 
-test("a publisher closed before its first frame publishes nothing", async () => {
-  let published = 0;
+test("the track is published at once, before any frame, and carries only real frames", async () => {
+  const name = "video-ch-5";
+  const sizes: { width: number; height: number }[] = [];
+  let landed: Promise<LocalVideoPublication> | undefined;
   const publisher = new VideoPublisher({
-    name: "video-ch-5",
+    name,
     schema: { decoder: "protobuf", image: "raw" },
     publish: (size) => {
-      published++;
-      return device.publishVideo("video-ch-5", size);
+      sizes.push(size);
+      landed = device.publishVideo(name, size);
+      return landed;
     },
   });
-  publisher.push(new Uint8Array([0xff, 0xff]), 0n); // garbage: never converts
-  await publisher.close();
-  assert.equal(published, 0);
-  assert.deepEqual(publisher.stats, { received: 1, sent: 0, dropped: 0, failed: 1 });
+  try {
+    // Spec §7.5: published on the first video subscriber, for LiveKit's nominal 1280x720.
+    const subscription = await viewer.subscribeVideo("device", name, { timeoutMs: 20_000 });
+    assert.deepEqual(sizes, [NOMINAL_VIDEO_SIZE]);
+    publisher.push(new Uint8Array([0xff, 0xff]), 0n); // garbage: never converts
+    const grey = greyImage(64, 64);
+    const timer = setInterval(() => publisher.push(grey, BigInt(Date.now()) * 1_000_000n), 33);
+    try {
+      // LiveKit's source would send black 1280x720 placeholders until its first capture: the
+      // first decoded frame must be the logged grey one.
+      const first = await within(
+        (async () => {
+          for await (const f of subscription) return f;
+          throw new Error("the subscription ended");
+        })(),
+        20_000,
+        "the first frame",
+      );
+      assert.deepEqual([first.width, first.height], [64, 64]);
+      assertMeanColour(first, [128, 128, 128], 4);
+    } finally {
+      clearInterval(timer);
+      await subscription.close();
+    }
+    assert.equal(publisher.stats.failed >= 1, true);
+  } finally {
+    await publisher.close();
+  }
+  assert.equal((await landed!).published, false, "unpublished by close");
 });
 
 test("a frame larger than the track has it published again and arrives at its own size", async () => {
@@ -254,15 +282,16 @@ test("a frame larger than the track has it published again and arrives at its ow
       });
     },
   });
+  // Taller than the nominal 1280x720 the track is first published for (and cheap to encode).
+  const TALL = { width: 160, height: 800 };
   const small = greyImage(160, 120);
   const large = RawImage.encode({
     timestamp: { sec: 1, nsec: 0 },
     frame_id: "",
-    width: WIDTH,
-    height: HEIGHT,
+    ...TALL,
     encoding: "rgb8",
-    step: WIDTH * 3,
-    data: solidRgb(),
+    step: TALL.width * 3,
+    data: solidRgb().subarray(0, TALL.width * TALL.height * 3),
   });
   let message = small;
   const timer = setInterval(() => publisher.push(message, BigInt(Date.now()) * 1_000_000n), 33);
@@ -281,7 +310,7 @@ test("a frame larger than the track has it published again and arrives at its ow
           ended = subscription.trackSid;
           for await (const f of subscription) {
             decoded.push(`${f.width}x${f.height}`);
-            if (f.width === WIDTH && f.height === HEIGHT) {
+            if (f.width === TALL.width && f.height === TALL.height) {
               await subscription.close();
               return f;
             }
@@ -290,7 +319,7 @@ test("a frame larger than the track has it published again and arrives at its ow
         }
       })(),
       20_000,
-      "a 640x480 frame after 160x120 ones",
+      "a 160x800 frame after 160x120 ones",
     );
     assert.equal(decoded[0], "160x120");
     assertMeanColour(frame, COLOUR, 4);
@@ -300,14 +329,7 @@ test("a frame larger than the track has it published again and arrives at its ow
   }
   // LiveKit sizes a track's bitrate from its published size: a larger frame has it published
   // again (without, 640x480 frames in a 160x120 track took 16 s to over 20 s to arrive at size).
-  assert.deepEqual(
-    sizes,
-    [
-      { width: 160, height: 120 },
-      { width: WIDTH, height: HEIGHT },
-    ],
-    `decoded ${decoded.join(" ")}`,
-  );
+  assert.deepEqual(sizes, [NOMINAL_VIDEO_SIZE, TALL], `decoded ${decoded.join(" ")}`);
 });
 
 function assertSolidColour(frame: DecodedVideoFrame, tolerance: number): void {
