@@ -97,6 +97,11 @@ function loadKernel(): Kernel | null {
   return kernel;
 }
 
+/** True when this runtime can run the WebAssembly SIMD kernels (compiles them, once). */
+export function simdSupported(): boolean {
+  return loadModule() !== null;
+}
+
 /** True when the WebAssembly SIMD kernel is available in this runtime. */
 export function simdAvailable(): boolean {
   return loadKernel() !== null;
