@@ -373,7 +373,7 @@ test("an image channel that logged nothing gets its track at once, and only real
     timer = setInterval(() => idle.log(rawImage), 33);
     const first = await within(next, WAIT, "the first frame of /cam/idle");
     assert.equal(first.done, false);
-    assertSolidColour(first.value!, 6);
+    assertSolidColour(first.value, 6);
     sub.unsubscribe();
     await tracks.waitFor(
       (e) => tracks.items.indexOf(e) >= before && e.type === "unpublished" && e.track.name === name,
