@@ -40,6 +40,8 @@ before(async () => {
     step: 1920,
     data,
   };
+  // An image channel that never logs: its track is published on subscription, with no frames.
+  new Channel("/idle", { context: stack.context, encoder: RawImage });
   // A small image channel: its messages fit a data track, so it can also be received as data.
   const thumb = new Channel("/thumb", { context: stack.context, encoder: RawImage });
   const small = {
@@ -85,6 +87,16 @@ test("snapshot writes one frame of a video channel as a PNG of its size and colo
   sums.forEach((s, k) => {
     const mean = s / (640 * 480);
     assert.ok(Math.abs(mean - COLOUR[k]!) <= 10, `channel ${k}: mean ${mean.toFixed(1)}`);
+  });
+});
+
+test("snapshot of an image topic that logs nothing exits 1 after --wait, saying so", async () => {
+  const file = join(dir, "idle.png");
+  await assert.rejects(cli("snapshot", "/idle", file, "--wait", "2000"), (error: unknown) => {
+    const e = error as { code?: number; stderr?: string };
+    assert.equal(e.code, 1);
+    assert.match(e.stderr ?? "", /no frame of \/idle within 2000 ms/);
+    return true;
   });
 });
 
