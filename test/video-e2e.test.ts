@@ -385,3 +385,30 @@ test("an image channel that logged nothing gets its track at once, and only real
     idle.close();
   }
 });
+
+test("a viewer toggling a video subscription gets one track of the channel at a time, then frames", async () => {
+  const channel = viewerA.channelsByTopic("/cam/raw")[0]!;
+  const name = `video-ch-${channel.id}`;
+  const before = tracks.items.length;
+  for (let i = 0; i < 10; i++) {
+    viewerA.subscribe(channel, { video: true }).unsubscribe();
+  }
+  const sub = viewerA.subscribe(channel, { video: true });
+  const frame = await within(nthFrame(sub, 3), WAIT, "frames after the toggles");
+  assertSolidColour(frame, 6);
+  sub.unsubscribe();
+  await tracks.waitFor(
+    (e) => tracks.items.indexOf(e) >= before && e.type === "unpublished" && e.track.name === name,
+    WAIT,
+    `${name} unpublished`,
+  );
+  // Never two tracks of the name at once, as the observer saw them come and go. (That publishers
+  // toggled off before their turn never publish is checked in src/media/VideoPublisher.test.ts:
+  // LiveKit coalesces a publish with its unpublish, so the observer cannot count them.)
+  let live = 0;
+  for (const e of tracks.items.slice(before)) {
+    if (e.track.name !== name) continue;
+    live += e.type === "published" ? 1 : -1;
+    assert.ok(live <= 1, "two tracks of one channel at once");
+  }
+});

@@ -196,3 +196,37 @@ test("messages and pictures live in the shared arena while converted and return 
   await Promise.all([video.close(), probe.close()]);
   assert.equal(arena.usedBytes, before, "every block went back to the arena");
 });
+
+test("the track is published once the channel's previous publisher is gone, and not at all if closed before", async () => {
+  const sink: VideoTrackSink = {
+    captureFrame: () => true,
+    unpublish: () => Promise.resolve(),
+  };
+  let previousGone!: () => void;
+  const after = new Promise<void>((resolve) => (previousGone = resolve));
+  const published: string[] = [];
+  const make = (name: string) =>
+    new VideoPublisher({
+      name,
+      schema: { decoder: "protobuf", image: "raw" },
+      after,
+      publish: () => {
+        published.push(name);
+        return Promise.resolve(sink);
+      },
+    });
+  const waiting = make("video-ch-1");
+  const toggled = make("video-ch-1-toggled");
+  const closed = toggled.close(); // a viewer toggled its subscription before the turn came
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(published, [], "nothing published while the previous publisher runs");
+  previousGone();
+  await closed;
+  const live = new Promise<void>((resolve) => {
+    const check = () => (waiting.live ? resolve() : setImmediate(check));
+    check();
+  });
+  await live;
+  assert.deepEqual(published, ["video-ch-1"], "the toggled-off publisher never published");
+  await waiting.close();
+});

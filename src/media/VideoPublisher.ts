@@ -37,6 +37,11 @@ export interface VideoPublisherOptions {
    * a frame larger than the track was published for.
    */
   readonly publish: (size: { width: number; height: number }) => Promise<VideoTrackSink>;
+  /**
+   * Settles when the channel's previous publisher (if any) has unpublished its track: the track
+   * is published only after it (default: at once).
+   */
+  readonly after?: Promise<void>;
   /** Called after the first transcoded frame and whenever its source description changes. */
   readonly onSource?: (source: VideoSourceInfo) => void;
 }
@@ -269,11 +274,19 @@ export class VideoPublisher implements AsyncDisposable {
         const size = { width: command.width, height: command.height };
         const old = command.kind === "republish" ? this.#sink : undefined;
         this.#sink = undefined;
-        // A republish takes the old track down first: one track of the name at a time.
-        this.#publishSettled = (old === undefined ? Promise.resolve() : old.unpublish())
-          .then(() => this.#options.publish(size))
+        // A republish takes the old track down first, and the first publish waits for the
+        // channel's previous publisher to be gone: one track of the name at a time.
+        this.#publishSettled = (
+          old === undefined ? (this.#options.after ?? Promise.resolve()) : old.unpublish()
+        )
+          .then(() =>
+            this.#state.track === "closed" && old === undefined
+              ? undefined // closed while waiting its turn: nothing to publish
+              : this.#options.publish(size),
+          )
           .then(
             (sink) => {
+              if (sink === undefined) return;
               this.#sink = sink;
               this.#apply({ kind: "published" });
             },

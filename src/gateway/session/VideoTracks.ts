@@ -24,6 +24,8 @@ export class VideoTracks {
   readonly #options: VideoTracksOptions;
   readonly #publishers = new Map<number, VideoPublisher>();
   readonly #closing = new Set<Promise<void>>();
+  /** The close of each channel's last stopped publisher, while it runs. */
+  readonly #closingByChannel = new Map<number, Promise<void>>();
 
   constructor(options: VideoTracksOptions) {
     this.#options = options;
@@ -35,11 +37,15 @@ export class VideoTracks {
       return;
     }
     const name = videoTrackName(channelId);
+    // A viewer that toggles its subscription gets one track of the channel at a time, and a
+    // publisher stopped before its turn never publishes.
+    const after = this.#closingByChannel.get(channelId);
     this.#publishers.set(
       channelId,
       new VideoPublisher({
         name,
         schema,
+        ...(after === undefined ? {} : { after }),
         publish: (size) => this.#options.publish(name, size),
         onSource: (source) => this.#options.onSource(channelId, source),
       }),
@@ -55,7 +61,12 @@ export class VideoTracks {
     this.#publishers.delete(channelId);
     const closing = publisher.close().catch((e: unknown) => log.debug("closing video failed:", e));
     this.#closing.add(closing);
-    void closing.then(() => this.#closing.delete(closing));
+    this.#closingByChannel.set(channelId, closing);
+    void closing.then(() => {
+      this.#closing.delete(closing);
+      if (this.#closingByChannel.get(channelId) === closing)
+        this.#closingByChannel.delete(channelId);
+    });
   }
 
   /** Offers a logged message to the channel's publisher (copied; never blocks). */
