@@ -350,8 +350,7 @@ test("a video subscription carries on after its viewer was removed from the room
 test("an image channel that logged nothing gets its track at once, and only real frames on it", async () => {
   // Spec §7.5: the track is published on the first video subscriber, before any frame. LiveKit's
   // source would fill it with black placeholder frames until its first capture; none may reach
-  // the viewer. (A track that never comes ends the subscription with ERR_TIMEOUT: see
-  // src/viewer/VideoFrameSubscription.test.ts.)
+  // the viewer.
   const idle = new Channel("/cam/idle", { context: stack.context, encoder: RawImage });
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -382,6 +381,25 @@ test("an image channel that logged nothing gets its track at once, and only real
     );
   } finally {
     clearInterval(timer);
+    idle.close();
+  }
+});
+
+test("a video subscription that gets no frame within timeoutMs ends with ERR_TIMEOUT and is released", async () => {
+  // An image channel that logs nothing: its track comes, its frames never do.
+  const idle = new Channel("/cam/silent", { context: stack.context, encoder: RawImage });
+  try {
+    const channel = await viewerA.waitForChannel("/cam/silent", { timeoutMs: WAIT });
+    const sub = viewerA.subscribe(channel, { video: true, timeoutMs: 1500 });
+    await assert.rejects(within(nthFrame(sub, 1), WAIT, "the timeout"), {
+      code: "ERR_TIMEOUT",
+      message: /no frame of \/cam\/silent within 1500 ms/,
+    });
+    assert.equal(sub.active, false);
+    // Released: the channel can be subscribed again, as data this time.
+    const data = viewerA.subscribe(channel.id);
+    data.unsubscribe();
+  } finally {
     idle.close();
   }
 });

@@ -23,8 +23,10 @@ export interface VideoFeedsHost {
 interface Feed {
   readonly channel: ViewerChannel;
   readonly subs: Set<VideoFrameSubscription>;
-  /** How long to wait for the track, ms (the first subscription's option). */
+  /** How long to wait for the track and its first frame, ms (the first subscription's option). */
   readonly timeoutMs: number;
+  /** Ends the feed with ERR_TIMEOUT unless a frame comes first (cleared by the first frame). */
+  firstFrame: NodeJS.Timeout | undefined;
   /** Aborted when the feed stops: cancels a wait for the track. */
   readonly stop: AbortController;
   stream: VideoSubscription | undefined;
@@ -90,7 +92,16 @@ export class VideoFeeds {
       stop: new AbortController(),
       stream: undefined,
       closed: false,
+      firstFrame: undefined,
     };
+    // The device publishes the track on subscription, before it has logged an image: the wait
+    // ends at the first frame, not at the track.
+    feed.firstFrame = setTimeout(() => {
+      this.#abandon(
+        feed,
+        new FoxgloveError("ERR_TIMEOUT", `no frame of ${channel.topic} within ${timeoutMs} ms`),
+      );
+    }, timeoutMs).unref();
     this.#feeds.set(channel.id, feed);
     this.#host.send({ op: "subscribe", channels: [{ id: channel.id, requestVideoTrack: true }] });
     void this.#receive(feed);
@@ -184,6 +195,7 @@ export class VideoFeeds {
   }
 
   #stop(feed: Feed): void {
+    clearTimeout(feed.firstFrame);
     feed.closed = true;
     feed.stop.abort();
     void feed.stream?.close();
@@ -257,6 +269,8 @@ export class VideoFeeds {
   }
 
   #deliver(feed: Feed, frame: DecodedVideoFrame): void {
+    clearTimeout(feed.firstFrame);
+    feed.firstFrame = undefined;
     let rgba: Uint8Array | undefined;
     for (const sub of feed.subs) {
       const asRgba = sub.format === "rgba" && frame.format === "i420";

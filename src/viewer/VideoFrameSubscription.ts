@@ -16,7 +16,7 @@ export interface VideoSubscribeOptions {
   format?: VideoFrameFormat;
   /** Frames kept while the consumer is busy (default 4); the oldest is dropped when full. */
   queueSize?: number;
-  /** How long to wait for the device's video track, ms (default 10 000). */
+  /** How long to wait for the device's video track and its first frame, ms (default 10 000). */
   timeoutMs?: number;
   /** Aborting it unsubscribes. */
   signal?: AbortSignal;

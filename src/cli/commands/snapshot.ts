@@ -41,31 +41,14 @@ export function addSnapshotCommand(program: Command): void {
         timeoutMs: flags.wait,
         signal,
       });
-      // The device publishes the track at once (before any image is logged): a topic that logs
-      // nothing must still end the wait, so the first frame has a deadline of its own.
-      let timedOut = false;
-      const deadline = setTimeout(() => {
-        timedOut = true;
-        sub.unsubscribe();
-      }, flags.wait);
       let frame;
-      try {
-        for await (const f of sub) {
-          frame = f;
-          break;
-        }
-      } finally {
-        clearTimeout(deadline);
+      for await (const f of sub) {
+        frame = f;
+        break;
       }
       if (frame === undefined) {
         if (signal.aborted) {
           return;
-        }
-        if (timedOut) {
-          throw new FoxgloveError(
-            "ERR_TIMEOUT",
-            `no frame of ${topic} within ${flags.wait} ms (has the device logged an image on it?)`,
-          );
         }
         throw (
           viewer.closeError ??
