@@ -198,8 +198,13 @@ test("messages and pictures live in the shared arena while converted and return 
 });
 
 test("the track is published once the channel's previous publisher is gone, and not at all if closed before", async () => {
+  let captured!: () => void;
+  const capture = new Promise<void>((resolve) => (captured = resolve));
   const sink: VideoTrackSink = {
-    captureFrame: () => true,
+    captureFrame: () => {
+      captured();
+      return true;
+    },
     unpublish: () => Promise.resolve(),
   };
   let previousGone!: () => void;
@@ -222,11 +227,9 @@ test("the track is published once the channel's previous publisher is gone, and 
   assert.deepEqual(published, [], "nothing published while the previous publisher runs");
   previousGone();
   await closed;
-  const live = new Promise<void>((resolve) => {
-    const check = () => (waiting.live ? resolve() : setImmediate(check));
-    check();
-  });
-  await live;
+  // The waiting one publishes and sends: a frame reaches its track.
+  waiting.push(image(COLOURS[0], 1), 1n);
+  await capture;
   assert.deepEqual(published, ["video-ch-1"], "the toggled-off publisher never published");
   await waiting.close();
 });
