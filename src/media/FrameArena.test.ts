@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { FrameArena, sharedWasmMemory, viewOf } from "./FrameArena.js";
+import { copyBytes, FrameArena, sharedWasmMemory, viewOf } from "./FrameArena.js";
 
 const MIB = 1 << 20;
 
@@ -80,4 +80,17 @@ test("a view received from another thread maps onto the same bytes", () => {
     });
     port1.postMessage(block);
   });
+});
+
+test("copyBytes copies exactly the source into a block at any offsets, and only there", () => {
+  const a = arena();
+  const block = a.alloc(4096)!;
+  block.fill(0xee);
+  const source = new Uint8Array(5000).map((_, i) => (i * 31 + 7) & 0xff).subarray(3, 3 + 1001);
+  copyBytes(block.subarray(5, 5 + 1001), source);
+  assert.deepEqual(block.subarray(5, 1006), source);
+  assert.equal(block[4], 0xee);
+  assert.equal(block[1006], 0xee);
+  copyBytes(block.subarray(0, 0), new Uint8Array(0)); // nothing to copy
+  assert.throws(() => copyBytes(block.subarray(0, 10), source), RangeError);
 });

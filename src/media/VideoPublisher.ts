@@ -1,6 +1,6 @@
 import { log } from "../core/logger.js";
 import { Throttler } from "../core/Throttler.js";
-import { FrameArena } from "./FrameArena.js";
+import { copyBytes, FrameArena } from "./FrameArena.js";
 import type { I420Image } from "./I420Image.js";
 import { I420Worker } from "./I420Worker.js";
 import { simdSupported } from "./simdToI420.js";
@@ -209,7 +209,7 @@ export class VideoPublisher implements AsyncDisposable {
     }
     block ??= this.#arena?.alloc(need + 7) ?? new Uint8Array(need + 7);
     const bytes = block.subarray(shift, shift + message.byteLength);
-    bytes.set(message);
+    copyBytes(bytes, message);
     return { bytes, block };
   }
 
