@@ -3,7 +3,6 @@ import { Throttler } from "../core/Throttler.js";
 import { copyBytes, FrameArena } from "./FrameArena.js";
 import type { I420Image } from "./I420Image.js";
 import { I420Worker } from "./I420Worker.js";
-import { simdSupported } from "./simdToI420.js";
 import { transcodeImage, type TranscodeResult, type VideoSourceInfo } from "./transcodeImage.js";
 import type { VideoInputSchema } from "./videoInputSchema.js";
 import {
@@ -121,13 +120,6 @@ export class VideoPublisher implements AsyncDisposable {
   #state: VideoPublisherState<Held> = initialVideoPublisherState();
   /** Where raw messages and their pictures live while converted (undefined: own buffers). */
   readonly #arena: FrameArena | undefined;
-  /**
-   * Messages are placed in their arena blocks at the caller's alignment (mod 8) rather than for
-   * the JS word kernels: V8 copies into shared memory a word at a time only when source and
-   * destination are aligned alike (else byte by byte, 3x slower), and the WebAssembly kernels
-   * read at any alignment.
-   */
-  readonly #matchAlignment: boolean;
   #sink: VideoTrackSink | undefined;
   #last: Extract<TranscodeResult, { kind: "frame" }> | undefined;
   /** Log time of {@link #last}, µs. */
@@ -150,7 +142,6 @@ export class VideoPublisher implements AsyncDisposable {
   constructor(options: VideoPublisherOptions) {
     this.#options = options;
     this.#arena = options.schema.image === "raw" ? FrameArena.shared() : undefined;
-    this.#matchAlignment = this.#arena !== undefined && simdSupported();
     if (options.schema.image === "raw") {
       void I420Worker.shared().warm(); // ready before the first frame comes
     }
@@ -191,12 +182,12 @@ export class VideoPublisher implements AsyncDisposable {
 
   /**
    * Copies a message into a spare block (allocating, in the arena when it has room, only when
-   * none is large enough): in the arena with the WebAssembly kernels at the caller's alignment
-   * (see {@link #matchAlignment}), else at the offset that 4-byte aligns its raw pixels as the
-   * previous message of the channel had them, so that the JS word kernels read them in place.
+   * none is large enough), at the offset that 4-byte aligns its raw pixels as the previous message
+   * of the channel had them, so that the JS word kernels read them in place (the WebAssembly ones
+   * read at any alignment).
    */
   #copy(message: Uint8Array): Held {
-    const shift = this.#matchAlignment ? message.byteOffset & 7 : this.#shift;
+    const shift = this.#shift;
     const need = message.byteLength + shift + SLACK;
     let block: Uint8Array | undefined;
     while (block === undefined && this.#spare.length > 0) {
