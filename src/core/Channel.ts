@@ -1,7 +1,7 @@
 import type { ChannelDescriptor, ChannelId } from "./ChannelDescriptor.js";
-import { encodeTransient, type Encoder } from "./Encoder.js";
+import type { Encoder } from "./Encoder.js";
 import { FoxgloveError } from "./FoxgloveError.js";
-import { WARN_IF_CLOSED } from "./internal.js";
+import { LOG_MESSAGE, WARN_IF_CLOSED } from "./internal.js";
 import { log } from "./logger.js";
 import { RawChannel, type ChannelOptions, type LogOptions } from "./RawChannel.js";
 import type { Schema } from "./Schema.js";
@@ -86,7 +86,9 @@ export class Channel<T> implements ChannelDescriptor, Disposable {
 
   /**
    * Encodes and logs one message if a sink is subscribed; otherwise returns at once without
-   * encoding. Never throws: an encoding failure is logged (throttled) and the message dropped.
+   * encoding. A sink may take the message as is (see `Sink.logMessage`): it is encoded only if
+   * another sink needs the bytes. Never throws: an encoding failure is logged (throttled) and the
+   * message dropped.
    */
   log(message: T, options?: LogOptions): void {
     const raw = this.raw;
@@ -97,8 +99,8 @@ export class Channel<T> implements ChannelDescriptor, Disposable {
       return;
     }
     try {
-      // RawChannel.log never throws: whatever is caught here comes from the encoder.
-      encodeTransient(this.encoder, message, (data) => raw.log(data, options));
+      // Sinks never throw through here: whatever is caught comes from the encoder.
+      raw[LOG_MESSAGE](message, this.encoder, options);
     } catch (error) {
       const suppressed = this.#encodeWarning.tryAcquire();
       if (suppressed !== undefined) {

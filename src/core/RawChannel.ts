@@ -1,10 +1,12 @@
 import type { ChannelDescriptor, ChannelId } from "./ChannelDescriptor.js";
 import { Context } from "./Context.js";
+import { encodeTransient, type Encoder } from "./Encoder.js";
 import { FoxgloveError } from "./FoxgloveError.js";
 import { nextChannelId } from "./ids.js";
 import {
   ADD_CHANNEL,
   FIND_MATCHING,
+  LOG_MESSAGE,
   MARK_CLOSED,
   NOTIFY_LISTENERS,
   REMOVE_CHANNEL,
@@ -82,6 +84,8 @@ export class RawChannel implements ChannelDescriptor, Disposable {
   readonly context!: Context;
 
   #sinks: readonly Sink[] = NO_SINKS;
+  /** Some sink of {@link #sinks} takes typed messages (`Sink.logMessage`). */
+  #offersMessages = false;
   #closed = false;
   #listeners: ChannelListener[] = [];
   readonly #closedWarning = new Throttler(WARN_INTERVAL_MS);
@@ -190,12 +194,62 @@ export class RawChannel implements ChannelDescriptor, Disposable {
   /** @internal */
   [SET_SINKS](sinks: readonly Sink[]): void {
     this.#sinks = sinks;
+    this.#offersMessages = sinks.some((sink) => typeof sink.logMessage === "function");
   }
 
   /** @internal */
   [MARK_CLOSED](): void {
     this.#closed = true;
     this.#sinks = NO_SINKS;
+    this.#offersMessages = false;
+  }
+
+  /**
+   * @internal Logs a typed message: offered first to the sinks that take typed messages
+   * (`Sink.logMessage`), then encoded once, only if some sink still needs the bytes. Sink
+   * failures are reported as by {@link log}; throws what the encoder throws.
+   */
+  [LOG_MESSAGE]<T>(message: T, encoder: Encoder<T>, options: LogOptions | undefined): void {
+    const sinks = this.#sinks;
+    if (sinks.length === 0) {
+      if (this.#closed) {
+        this[WARN_IF_CLOSED]();
+      }
+      return;
+    }
+    if (!this.#offersMessages) {
+      encodeTransient(encoder, message, (data) => this.#deliver(sinks, data, options));
+      return;
+    }
+    const metadata = this.#metadata(options);
+    if (metadata === undefined) {
+      return;
+    }
+    const only = options?.sinkId;
+    let rest: Sink[] | undefined;
+    for (let i = 0; i < sinks.length; i++) {
+      const sink = sinks[i]!;
+      if (only !== undefined && sink.id !== only) {
+        continue;
+      }
+      if (sink.logMessage !== undefined) {
+        try {
+          if (sink.logMessage(this, message, encoder, metadata)) {
+            continue;
+          }
+        } catch (error) {
+          this.#warnSink(`sink ${sink.id} failed to log on ${this.topic}:`, error);
+          continue;
+        }
+      }
+      (rest ??= []).push(sink);
+    }
+    if (rest !== undefined) {
+      const targets = rest;
+      encodeTransient(encoder, message, (data) => {
+        if (this.#checkData(data)) this.#send(targets, data, metadata, undefined);
+      });
+    }
   }
 
   /** @internal */
@@ -224,19 +278,45 @@ export class RawChannel implements ChannelDescriptor, Disposable {
   }
 
   #deliver(sinks: readonly Sink[], data: Uint8Array, options: LogOptions | undefined): void {
-    let logTime: bigint;
-    try {
-      if (!(data instanceof Uint8Array)) {
-        throw new FoxgloveError("ERR_VALUE", "message data must be a Uint8Array");
-      }
-      const t = options?.logTime;
-      logTime = t === undefined ? nowNanos() : typeof t === "bigint" ? t : toNanos(t);
-    } catch (error) {
-      this.#warnSink(`cannot log on ${this.topic}:`, error);
+    if (!this.#checkData(data)) {
       return;
     }
-    const metadata: Metadata = { logTime };
-    const only = options?.sinkId;
+    const metadata = this.#metadata(options);
+    if (metadata !== undefined) {
+      this.#send(sinks, data, metadata, options?.sinkId);
+    }
+  }
+
+  /** True for a Uint8Array; otherwise reports the caller's mistake. */
+  #checkData(data: Uint8Array): boolean {
+    if (data instanceof Uint8Array) {
+      return true;
+    }
+    this.#warnSink(
+      `cannot log on ${this.topic}:`,
+      new FoxgloveError("ERR_VALUE", "message data must be a Uint8Array"),
+    );
+    return false;
+  }
+
+  /** The metadata of a message logged with `options`; undefined (reported) for a bad log time. */
+  #metadata(options: LogOptions | undefined): Metadata | undefined {
+    try {
+      const t = options?.logTime;
+      return { logTime: t === undefined ? nowNanos() : typeof t === "bigint" ? t : toNanos(t) };
+    } catch (error) {
+      this.#warnSink(`cannot log on ${this.topic}:`, error);
+      return undefined;
+    }
+  }
+
+  /** Hands `data` to each of `sinks` (only to sink `only` when given), reporting failures. */
+  #send(
+    sinks: readonly Sink[],
+    data: Uint8Array,
+    metadata: Metadata,
+    only: SinkId | undefined,
+  ): void {
     // An index loop: for-of allocated an array iterator per message here.
     for (let i = 0; i < sinks.length; i++) {
       const sink = sinks[i]!;

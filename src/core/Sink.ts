@@ -1,4 +1,5 @@
 import type { ChannelDescriptor, ChannelId } from "./ChannelDescriptor.js";
+import type { Encoder } from "./Encoder.js";
 import type { RawChannel } from "./RawChannel.js";
 
 /** A sink's id: process-wide, from 1; allocate one with `nextSinkId()`. */
@@ -45,6 +46,21 @@ export interface Sink {
    * `McapWriter` in `src/mcap/` and the WebSocket server's clients are the examples).
    */
   log(channel: RawChannel, data: Uint8Array, metadata: Metadata): void;
+  /**
+   * Optional: offered each message of a typed channel (`Channel.log`, `log()` with an encoder)
+   * before it is encoded, with the encoder that would encode it. Return true when the sink has
+   * taken the message: {@link Sink.log} is then not called for it, and the message is not encoded
+   * at all unless another sink needs its bytes (a gateway whose only subscribers of a camera are
+   * video viewers converts the image without encoding it). Return false, having done nothing, to
+   * receive it through {@link Sink.log} as usual. `message` belongs to the caller: copy what must
+   * outlive the call. An exception counts as a failed delivery (reported, not retried as bytes).
+   */
+  logMessage?(
+    channel: RawChannel,
+    message: unknown,
+    encoder: Encoder<unknown>,
+    metadata: Metadata,
+  ): boolean;
   /**
    * Announces channels: all visible existing channels when the sink is added, then each new
    * one. A sink with `autoSubscribe: false` returns the ids it wants subscribed right away

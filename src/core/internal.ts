@@ -15,3 +15,5 @@ export const MARK_CLOSED: unique symbol = Symbol("foxglove.markClosed");
 export const NOTIFY_LISTENERS: unique symbol = Symbol("foxglove.notifyListeners");
 /** RawChannel: emit the throttled "closed channel" warning if closed. */
 export const WARN_IF_CLOSED: unique symbol = Symbol("foxglove.warnIfClosed");
+/** RawChannel: log a typed message (offered to sinks before it is encoded, see `Sink.logMessage`). */
+export const LOG_MESSAGE: unique symbol = Symbol("foxglove.logMessage");

@@ -1,6 +1,7 @@
 import { Context } from "./Context.js";
-import { encodeTransient, type Encoder } from "./Encoder.js";
+import type { Encoder } from "./Encoder.js";
 import { FoxgloveError } from "./FoxgloveError.js";
+import { LOG_MESSAGE } from "./internal.js";
 import { jsonEncoder } from "./jsonEncoder.js";
 import { log as logger } from "./logger.js";
 import { RawChannel, type LogOptions } from "./RawChannel.js";
@@ -95,8 +96,8 @@ function logEncoded(
   options: LogOptions | undefined,
 ): void {
   try {
-    // RawChannel.log never throws: whatever is caught here comes from the encoder.
-    encodeTransient(encoder, message, (data) => channel.log(data, options));
+    // Sinks never throw through here: whatever is caught comes from the encoder.
+    channel[LOG_MESSAGE](message, encoder, options);
   } catch (error) {
     let throttler = encodeWarnings.get(channel);
     if (throttler === undefined) {
