@@ -404,6 +404,41 @@ test("a video subscription that gets no frame within timeoutMs ends with ERR_TIM
   }
 });
 
+test("a camera watched as video and as data at once: encoded bytes to one viewer, frames to the other", async () => {
+  // Small enough for a Lossy data-track message; typed, as most devices log their cameras.
+  const side = 32;
+  const small = {
+    ...rawImage,
+    width: side,
+    height: side,
+    step: side * 3,
+    data: solid("rgb").subarray(0, side * side * 3),
+  };
+  const cam = new Channel("/cam/small", { context: stack.context, encoder: RawImage });
+  const timer = setInterval(() => cam.log(small), 33);
+  const viewerE = await stack.connect({ identity: "viewer-e" });
+  try {
+    const channel = await viewerA.waitForChannel("/cam/small", { timeoutMs: WAIT });
+    const video = viewerA.subscribe(channel, { video: true });
+    const first = await within(nthFrame(video, 3), WAIT, "frames of /cam/small");
+    assert.deepEqual([first.width, first.height], [side, side]);
+    assertMeanColour(first, COLOUR, 6);
+    // A data subscriber joins: the message is now encoded, and both keep getting what they asked.
+    const data = viewerE.subscribe(channel.id);
+    const it = data[Symbol.asyncIterator]();
+    const message = await within(it.next(), WAIT, "data of /cam/small");
+    assert.deepEqual(message.value?.data, RawImage.encode(small));
+    const later = await within(nthFrame(video, 3), WAIT, "frames beside the data");
+    assertMeanColour(later, COLOUR, 6);
+    data.unsubscribe();
+    video.unsubscribe();
+  } finally {
+    clearInterval(timer);
+    cam.close();
+    await viewerE.close();
+  }
+});
+
 test("a viewer toggling a video subscription gets one track of the channel at a time, then frames", async () => {
   const channel = viewerA.channelsByTopic("/cam/raw")[0]!;
   const name = `video-ch-${channel.id}`;

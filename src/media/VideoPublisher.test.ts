@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import type { RawImage as RawImageMessage } from "@foxglove/schemas";
 import { test } from "node:test";
-import { RawImage } from "../messages/index.js";
+import { CompressedImage, RawImage, RawImageJson } from "../messages/index.js";
 import { FrameArena } from "./FrameArena.js";
 import { assertMeanColour } from "./testing/bt709.js";
+import type { VideoInputSchema } from "./videoInputSchema.js";
 import { captureTimestamp, VideoPublisher, type VideoTrackSink } from "./VideoPublisher.js";
 
 // VideoPublisher with an in-memory track: message copies into reused buffers, pixel alignment
@@ -12,6 +14,29 @@ import { captureTimestamp, VideoPublisher, type VideoTrackSink } from "./VideoPu
 const W = 64;
 const H = 32;
 
+/** A typed RawImage of a solid colour. */
+function typedImage(
+  rgb: readonly [number, number, number],
+  nsec: number,
+  sec = 1,
+  width = W,
+  height = H,
+): RawImageMessage {
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < data.length; i += 3) {
+    data.set(rgb, i);
+  }
+  return {
+    timestamp: { sec, nsec },
+    frame_id: "cam",
+    width,
+    height,
+    encoding: "rgb8",
+    step: width * 3,
+    data,
+  };
+}
+
 /** A RawImage message of a solid colour; `nsec` moves the pixels' offset in the message. */
 function image(
   rgb: readonly [number, number, number],
@@ -20,19 +45,7 @@ function image(
   width = W,
   height = H,
 ): Uint8Array {
-  const data = new Uint8Array(width * height * 3);
-  for (let i = 0; i < data.length; i += 3) {
-    data.set(rgb, i);
-  }
-  return RawImage.encode({
-    timestamp: { sec, nsec },
-    frame_id: "cam",
-    width,
-    height,
-    encoding: "rgb8",
-    step: width * 3,
-    data,
-  });
+  return RawImage.encode(typedImage(rgb, nsec, sec, width, height));
 }
 
 interface Captured {
@@ -46,7 +59,10 @@ interface Captured {
  * A publisher on an in-memory track; `next()` resolves with the next captured frame (a copy);
  * `onCapture` sees the frame as handed to the track.
  */
-function publisher(onCapture?: (frame: { data: Uint8Array }) => void) {
+function publisher(
+  onCapture?: (frame: { data: Uint8Array }) => void,
+  schema: VideoInputSchema = { decoder: "protobuf", image: "raw" },
+) {
   const frames: Captured[] = [];
   const waiters: ((frame: Captured) => void)[] = [];
   const sink: VideoTrackSink = {
@@ -65,7 +81,7 @@ function publisher(onCapture?: (frame: { data: Uint8Array }) => void) {
   };
   const video = new VideoPublisher({
     name: "video-ch-1",
-    schema: { decoder: "protobuf", image: "raw" },
+    schema,
     publish: () => Promise.resolve(sink),
   });
   const next = () =>
@@ -232,4 +248,60 @@ test("the track is published once the channel's previous publisher is gone, and 
   await capture;
   assert.deepEqual(published, ["video-ch-1"], "the toggled-off publisher never published");
   await waiting.close();
+});
+
+test("a typed RawImage is taken as logged and converted as its encoding would be; others are declined", async () => {
+  const arena = FrameArena.shared();
+  assert.ok(arena);
+  const before = arena.usedBytes;
+  const { video, next } = publisher();
+  for (let i = 0; i < 4; i++) {
+    const colour = COLOURS[i]!;
+    const message = typedImage(colour, 1000 * (i + 1), 5);
+    if (i % 2 === 0) {
+      assert.equal(video.pushMessage(message, RawImage, 1n), true);
+    } else {
+      video.push(RawImage.encode(message), 1n); // the bytes path, interleaved
+    }
+    message.data.fill(0); // the caller reuses its buffer at once
+    const frame = await next();
+    assert.deepEqual([frame.width, frame.height], [W, H]);
+    assert.equal(frame.timestampUs, 5_000_000n + BigInt(i + 1));
+    assertMeanColour(frame, colour, 1);
+  }
+  // Latest wins for typed messages too.
+  video.pushMessage(typedImage(COLOURS[1], 1), RawImage, 1n);
+  video.pushMessage(typedImage(COLOURS[2], 1), RawImage, 1n);
+  video.pushMessage(typedImage(COLOURS[3], 1), RawImage, 1n);
+  assertMeanColour(await next(), COLOURS[1], 1);
+  assertMeanColour(await next(), COLOURS[3], 1);
+  // Not a RawImage of the package's encoders, or pixels that are not bytes: declined, untouched.
+  const jpeg = {
+    timestamp: { sec: 1, nsec: 0 },
+    frame_id: "",
+    format: "jpeg",
+    data: new Uint8Array(9),
+  };
+  assert.equal(video.pushMessage(jpeg, CompressedImage, 1n), false);
+  assert.equal(
+    video.pushMessage({ ...typedImage(COLOURS[0], 1), data: [1, 2] }, RawImage, 1n),
+    false,
+  );
+  assert.deepEqual(video.stats, { received: 7, sent: 6, dropped: 1, failed: 0 });
+  await video.close();
+  assert.equal(video.pushMessage(typedImage(COLOURS[0], 1), RawImage, 1n), true, "nothing to do");
+  assert.equal(video.stats.received, 7);
+  assert.equal(arena.usedBytes, before, "every block went back to the arena");
+});
+
+test("a JSON RawImage channel takes typed messages without base64; a compressed one declines them", async () => {
+  const { video, next } = publisher(undefined, { decoder: "json", image: "raw" });
+  assert.equal(video.pushMessage(typedImage(COLOURS[2], 7), RawImageJson, 1n), true);
+  assertMeanColour(await next(), COLOURS[2], 1);
+  video.push(RawImageJson.encode(typedImage(COLOURS[0], 8)), 1n); // and its JSON bytes
+  assertMeanColour(await next(), COLOURS[0], 1);
+  await video.close();
+  const compressed = publisher(undefined, { decoder: "protobuf", image: "compressed" });
+  assert.equal(compressed.video.pushMessage(typedImage(COLOURS[0], 1), RawImage, 1n), false);
+  await compressed.video.close();
 });

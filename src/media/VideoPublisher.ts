@@ -1,8 +1,10 @@
+import type { Encoder } from "../core/Encoder.js";
 import { log } from "../core/logger.js";
 import { Throttler } from "../core/Throttler.js";
 import { copyBytes, FrameArena } from "./FrameArena.js";
 import type { I420Image } from "./I420Image.js";
 import { I420Worker } from "./I420Worker.js";
+import { RAW_IMAGE_PROTOBUF, rawImageLayout } from "./rawImageLayout.js";
 import { transcodeImage, type TranscodeResult, type VideoSourceInfo } from "./transcodeImage.js";
 import type { VideoInputSchema } from "./videoInputSchema.js";
 import {
@@ -102,6 +104,8 @@ interface Held {
   readonly bytes: Uint8Array;
   /** The whole block: in the {@link FrameArena}, or all of the message's own ArrayBuffer. */
   readonly block: Uint8Array;
+  /** How {@link bytes} decode: the channel's schema, or protobuf for a typed message's layout. */
+  readonly schema: VideoInputSchema;
 }
 
 /** Warnings about frames below the minimum size: at most one per 30 s per process. */
@@ -172,23 +176,50 @@ export class VideoPublisher implements AsyncDisposable {
     if (this.#state.track === "closed") {
       return;
     }
+    const held = this.#hold(message.byteLength, this.#options.schema, (bytes) =>
+      copyBytes(bytes, message),
+    );
+    this.#offer(held, logTimeNs);
+  }
+
+  /**
+   * Offers one message as it was logged, before encoding (see `Sink.logMessage`): a
+   * `foxglove.RawImage` of the package's encoders on a raw-image channel is laid out in conversion
+   * memory with one copy of its pixels and no other encoding. Returns true when taken (or when
+   * closed: nothing to do), false, having done nothing, for any other message (push its bytes).
+   * Never throws.
+   */
+  pushMessage(message: unknown, encoder: Encoder<unknown>, logTimeNs: bigint): boolean {
+    if (this.#state.track === "closed") {
+      return true;
+    }
+    const layout =
+      this.#options.schema.image === "raw" ? rawImageLayout(encoder, message) : undefined;
+    if (layout === undefined) {
+      return false;
+    }
+    this.#offer(this.#hold(layout.length, RAW_IMAGE_PROTOBUF, layout.write), logTimeNs);
+    return true;
+  }
+
+  #offer(held: Held, logTimeNs: bigint): void {
     this.#received++;
     const before = this.#state.pending;
-    this.#apply({ kind: "frame", frame: { message: this.#copy(message), logTimeNs } });
+    this.#apply({ kind: "frame", frame: { message: held, logTimeNs } });
     if (before !== undefined && this.#state.pending !== before) {
       this.#release(before.message); // replaced before it was converted
     }
   }
 
   /**
-   * Copies a message into a spare block (allocating, in the arena when it has room, only when
+   * Writes a message of `length` bytes (`write` fills them) into a spare block (allocating, in the arena when it has room, only when
    * none is large enough), at the offset that 4-byte aligns its raw pixels as the previous message
    * of the channel had them, so that the JS word kernels read them in place (the WebAssembly ones
    * read at any alignment).
    */
-  #copy(message: Uint8Array): Held {
+  #hold(length: number, schema: VideoInputSchema, write: (bytes: Uint8Array) => void): Held {
     const shift = this.#shift;
-    const need = message.byteLength + shift + SLACK;
+    const need = length + shift + SLACK;
     let block: Uint8Array | undefined;
     while (block === undefined && this.#spare.length > 0) {
       const spare = this.#spare.pop()!;
@@ -199,9 +230,9 @@ export class VideoPublisher implements AsyncDisposable {
       }
     }
     block ??= this.#arena?.alloc(need + 7) ?? new Uint8Array(need + 7);
-    const bytes = block.subarray(shift, shift + message.byteLength);
-    copyBytes(bytes, message);
-    return { bytes, block };
+    const bytes = block.subarray(shift, shift + length);
+    write(bytes);
+    return { bytes, block, schema };
   }
 
   /** Returns a message's block to the spares once nothing reads it any more. */
@@ -319,7 +350,7 @@ export class VideoPublisher implements AsyncDisposable {
     if (this.#idleResolve === undefined) {
       this.#idle = new Promise((resolve) => (this.#idleResolve = resolve));
     }
-    const schema = this.#options.schema;
+    const schema = held.schema;
     const failed = (error: unknown) => {
       log.debug(`video frame of ${this.#options.name} dropped:`, error);
       this.#failed++;
@@ -338,7 +369,7 @@ export class VideoPublisher implements AsyncDisposable {
             // A transferred message comes back in its buffer; an arena block never left.
             const back = FrameArena.holds(held.block)
               ? held
-              : { bytes: done.message, block: new Uint8Array(done.message.buffer) };
+              : { bytes: done.message, block: new Uint8Array(done.message.buffer), schema };
             this.#release(back);
             if (out !== undefined && done.result.kind === "frame") {
               const image = done.result.image.data;

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Channel } from "../core/Channel.js";
 import { Context } from "../core/Context.js";
+import type { Encoder } from "../core/Encoder.js";
 import { setLogger } from "../core/logger.js";
 import { RawChannel } from "../core/RawChannel.js";
 import type { ServerMessage, Status } from "../protocol/index.js";
@@ -242,6 +244,45 @@ test("video subscribers start and stop the video publisher and bypass the data p
     `stopVideo ${cam.id}`,
   ]);
   assert.deepEqual(events, ["sub alice /cam"]); // switching mode is not a new subscription
+});
+
+test("a typed camera watched only as video is taken unencoded; with a data subscriber it is encoded", () => {
+  const { context, viewer, core, media } = setup({}, undefined, { videoTracks: true });
+  let encoded = 0;
+  const encoder: Encoder<{ n: number }> = {
+    messageEncoding: "protobuf",
+    schema: { name: "foxglove.RawImage", encoding: "protobuf", data: new Uint8Array([1]) },
+    encode: (m) => {
+      encoded++;
+      return bytes(`frame ${m.n}`);
+    },
+  };
+  const cam = new Channel("/cam", { context, encoder });
+  const a = viewer("alice");
+  core.handleMessage(a, { op: "subscribe", channels: [{ id: cam.id, requestVideoTrack: true }] });
+  const first = { n: 1 };
+  cam.log(first);
+  assert.equal(encoded, 0);
+  assert.deepEqual(media.videoMessages, [{ channelId: cam.id, message: first }]);
+  assert.deepEqual(media.video, []);
+  // Declined by the video side: encoded and pushed as bytes.
+  media.takeMessages = false;
+  cam.log({ n: 2 });
+  assert.equal(encoded, 1);
+  assert.deepEqual(media.video, [cam.id]);
+  // A data subscriber needs the bytes: encoded once, for both.
+  media.takeMessages = true;
+  const b = viewer("bob");
+  core.handleMessage(b, { op: "subscribe", channels: [{ id: cam.id }] });
+  cam.log({ n: 3 });
+  assert.equal(encoded, 2);
+  assert.deepEqual(media.video, [cam.id, cam.id]);
+  assert.equal(media.videoMessages.length, 1);
+  // (An image channel is Lossy: its data goes through the media's data tracks.)
+  assert.deepEqual(
+    media.lossy.map((m) => [m.channelId, m.data]),
+    [[cam.id, bytes("frame 3")]],
+  );
 });
 
 test("suppressVideoTranscode opts image channels out of video; others start with their schema", () => {

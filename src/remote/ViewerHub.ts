@@ -2,6 +2,7 @@ import { FoxgloveError } from "../core/FoxgloveError.js";
 import { nextSinkId } from "../core/ids.js";
 import { log } from "../core/logger.js";
 import type { ChannelDescriptor } from "../core/ChannelDescriptor.js";
+import type { Encoder } from "../core/Encoder.js";
 import type { RawChannel } from "../core/RawChannel.js";
 import type { Metadata, Sink, SinkChannelFilter } from "../core/Sink.js";
 import {
@@ -346,6 +347,29 @@ export class ViewerHub implements Sink {
         this.#viewers.get(key)?.connection.send(message);
       }
     }
+  }
+
+  /**
+   * Takes a message as logged, before it is encoded, when all the channel's subscribers are video
+   * viewers and its video publisher takes it (Sink callback; hot path): a camera watched only as
+   * video is converted without being encoded. False, having done nothing, otherwise: the bytes
+   * then come through {@link log}.
+   */
+  logMessage(
+    channel: RawChannel,
+    message: unknown,
+    encoder: Encoder<unknown>,
+    metadata: Metadata,
+  ): boolean {
+    const open = this.#open;
+    const state = open?.channels.get(channel.id);
+    if (open === undefined || state === undefined || state.subscribers.size === 0) {
+      return true; // log() would do nothing with it either
+    }
+    if (state.subscribers.size !== state.videoSubscribers.size) {
+      return false; // data subscribers need the bytes
+    }
+    return open.media.pushVideoMessage?.(channel.id, message, encoder, metadata.logTime) ?? false;
   }
 
   /** Advertises new channels to every viewer and opens Lossy delivery for them (Sink callback). */

@@ -1,3 +1,4 @@
+import type { Encoder } from "../core/Encoder.js";
 import type { VideoInputSchema } from "../media/videoInputSchema.js";
 import type { ViewerKey } from "./ViewerConnection.js";
 
@@ -43,6 +44,17 @@ export interface ViewerMedia {
   stopVideo(channelId: number): void;
   /** Offers a message to the channel's video publisher, if one is running. */
   pushVideo(channelId: number, data: Uint8Array, logTime: bigint): void;
+  /**
+   * Optional: offers a message as logged, before it is encoded (see `Sink.logMessage`), to the
+   * channel's video publisher. True when taken (or no publisher runs: nothing needs it); false,
+   * having done nothing, when the message must come as bytes through {@link pushVideo}.
+   */
+  pushVideoMessage?(
+    channelId: number,
+    message: unknown,
+    encoder: Encoder<unknown>,
+    logTime: bigint,
+  ): boolean;
 }
 
 /** Media that delivers nothing (Lossy messages vanish, no video): for transports without media. */

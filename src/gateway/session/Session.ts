@@ -148,6 +148,8 @@ export class Session implements AsyncDisposable {
         startVideo: (id, schema) => this.#video.start(id, schema),
         stopVideo: (id) => this.#video.stop(id),
         pushVideo: (id, data, logTime) => this.#video.push(id, data, logTime),
+        pushVideoMessage: (id, message, encoder, logTime) =>
+          this.#video.pushMessage(id, message, encoder, logTime),
       },
       videoTracks: true,
     });

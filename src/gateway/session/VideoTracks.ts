@@ -1,3 +1,4 @@
+import type { Encoder } from "../../core/Encoder.js";
 import { log } from "../../core/logger.js";
 import { videoTrackName } from "../../protocol/index.js";
 import type { VideoSourceInfo } from "../../media/transcodeImage.js";
@@ -72,6 +73,19 @@ export class VideoTracks {
   /** Offers a logged message to the channel's publisher (copied; never blocks). */
   push(channelId: number, data: Uint8Array, logTime: bigint): void {
     this.#publishers.get(channelId)?.push(data, logTime);
+  }
+
+  /**
+   * Offers a message as logged, before encoding, to the channel's publisher: true when taken or
+   * when no publisher runs, false when it must come as bytes ({@link push}).
+   */
+  pushMessage(
+    channelId: number,
+    message: unknown,
+    encoder: Encoder<unknown>,
+    logTime: bigint,
+  ): boolean {
+    return this.#publishers.get(channelId)?.pushMessage(message, encoder, logTime) ?? true;
   }
 
   /** Stops every publisher and waits until all tracks are unpublished. */

@@ -6,6 +6,10 @@ export class RecordingMedia implements ViewerMedia {
   readonly calls: string[] = [];
   readonly lossy: { channelId: number; data: Uint8Array; logTime: bigint }[] = [];
   readonly video: number[] = [];
+  /** Messages taken as logged (`pushVideoMessage`), with their channel. */
+  readonly videoMessages: { channelId: number; message: unknown }[] = [];
+  /** What `pushVideoMessage` answers (default true: taken). */
+  takeMessages = true;
   /** The schema each `startVideo` was given, by channel id. */
   readonly videoSchemas = new Map<number, VideoInputSchema>();
   nextReport: DropReport | undefined;
@@ -31,5 +35,9 @@ export class RecordingMedia implements ViewerMedia {
   }
   pushVideo(channelId: number): void {
     this.video.push(channelId);
+  }
+  pushVideoMessage(channelId: number, message: unknown): boolean {
+    if (this.takeMessages) this.videoMessages.push({ channelId, message });
+    return this.takeMessages;
   }
 }
