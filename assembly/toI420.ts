@@ -80,6 +80,45 @@ export function rgbToI420(
   yOff: i32,
   cOff: i32,
 ): void {
+  // Masks that spread bytes (a, b) and (c, b) of four pixels into 16-bit lanes (-1 gives 0). They
+  // are constants of each variant: V8 swizzles by a constant mask in one instruction, by a
+  // variable one in three (0.67 -> 0.61 ms per 1280x720 rgb8 frame).
+  if (bpp == 4) {
+    rgbRows(src, stride, w, h, 16, dst, outW, ya, yb1, yb2, yc, ua, ub, uc, va, vb, vc, yOff, cOff,
+      i8x16(0, -1, 1, -1, 4, -1, 5, -1, 8, -1, 9, -1, 12, -1, 13, -1),
+      i8x16(2, -1, 1, -1, 6, -1, 5, -1, 10, -1, 9, -1, 14, -1, 13, -1));
+  } else {
+    rgbRows(src, stride, w, h, 12, dst, outW, ya, yb1, yb2, yc, ua, ub, uc, va, vb, vc, yOff, cOff,
+      i8x16(0, -1, 1, -1, 3, -1, 4, -1, 6, -1, 7, -1, 9, -1, 10, -1),
+      i8x16(2, -1, 1, -1, 5, -1, 4, -1, 8, -1, 7, -1, 11, -1, 10, -1));
+  }
+}
+
+/** The loop of {@link rgbToI420} for `step`-byte groups of four pixels and the given byte masks. */
+@inline
+function rgbRows(
+  src: usize,
+  stride: i32,
+  w: i32,
+  h: i32,
+  step: usize,
+  dst: usize,
+  outW: i32,
+  ya: i32,
+  yb1: i32,
+  yb2: i32,
+  yc: i32,
+  ua: i32,
+  ub: i32,
+  uc: i32,
+  va: i32,
+  vb: i32,
+  vc: i32,
+  yOff: i32,
+  cOff: i32,
+  mab: v128,
+  mcb: v128,
+): void {
   const kyab = pair(ya, yb1);
   const kycb = pair(yc, yb2);
   const kuab = pair(ua, ub);
@@ -88,14 +127,6 @@ export function rgbToI420(
   const kvc = pair(vc, 0);
   const ky0 = i32x4.splat(yOff);
   const kc0 = i32x4.splat(cOff);
-  // Bytes (a, b) and (c, b) of each of four pixels into 16-bit lanes (index 0xff gives 0).
-  let mab = i8x16(0, -1, 1, -1, 3, -1, 4, -1, 6, -1, 7, -1, 9, -1, 10, -1);
-  let mcb = i8x16(2, -1, 1, -1, 5, -1, 4, -1, 8, -1, 7, -1, 11, -1, 10, -1);
-  if (bpp == 4) {
-    mab = i8x16(0, -1, 1, -1, 4, -1, 5, -1, 8, -1, 9, -1, 12, -1, 13, -1);
-    mcb = i8x16(2, -1, 1, -1, 6, -1, 5, -1, 10, -1, 9, -1, 14, -1, 13, -1);
-  }
-  const step = (bpp << 2) as usize;
   const cw = outW >> 1;
   const uBase = dst + <usize>outW * <usize>h;
   const vBase = uBase + <usize>cw * <usize>(h >> 1);
