@@ -226,28 +226,32 @@ export class RawChannel implements ChannelDescriptor, Disposable {
       return;
     }
     const only = options?.sinkId;
-    let rest: Sink[] | undefined;
+    // Sinks that took the message (or failed to), rarely any: no allocation in the common case.
+    let done: Sink[] | undefined;
+    let needBytes = false;
     for (let i = 0; i < sinks.length; i++) {
       const sink = sinks[i]!;
       if (only !== undefined && sink.id !== only) {
         continue;
       }
+      let taken = false;
       if (sink.logMessage !== undefined) {
         try {
-          if (sink.logMessage(this, message, encoder, metadata)) {
-            continue;
-          }
+          taken = sink.logMessage(this, message, encoder, metadata);
         } catch (error) {
           this.#warnSink(`sink ${sink.id} failed to log on ${this.topic}:`, error);
-          continue;
+          taken = true;
         }
       }
-      (rest ??= []).push(sink);
+      if (taken) {
+        (done ??= []).push(sink);
+      } else {
+        needBytes = true;
+      }
     }
-    if (rest !== undefined) {
-      const targets = rest;
+    if (needBytes) {
       encodeTransient(encoder, message, (data) => {
-        if (this.#checkData(data)) this.#send(targets, data, metadata, undefined);
+        if (this.#checkData(data)) this.#send(sinks, data, metadata, only, done);
       });
     }
   }
@@ -310,17 +314,21 @@ export class RawChannel implements ChannelDescriptor, Disposable {
     }
   }
 
-  /** Hands `data` to each of `sinks` (only to sink `only` when given), reporting failures. */
+  /**
+   * Hands `data` to each of `sinks` (only to sink `only` when given, none of `skip`), reporting
+   * failures.
+   */
   #send(
     sinks: readonly Sink[],
     data: Uint8Array,
     metadata: Metadata,
     only: SinkId | undefined,
+    skip?: readonly Sink[],
   ): void {
     // An index loop: for-of allocated an array iterator per message here.
     for (let i = 0; i < sinks.length; i++) {
       const sink = sinks[i]!;
-      if (only !== undefined && sink.id !== only) {
+      if ((only !== undefined && sink.id !== only) || skip?.includes(sink) === true) {
         continue;
       }
       try {
