@@ -6,6 +6,7 @@
 //   import { CompressedImage, CompressedImageJson } from "foxglove-remote/messages";
 //   new Channel<CompressedImage>("/camera", { encoder: CompressedImage });
 export * from "./generated/encoders.js";
+import "./rawImageParts.js"; // registers the RawImage encoders with the video path
 export type { Time, Duration } from "@foxglove/schemas";
 export { protobufEncoder } from "./protobufEncoder.js";
 export { jsonSchemaEncoder } from "./jsonSchemaEncoder.js";
