@@ -38,14 +38,8 @@ function typedImage(
 }
 
 /** A RawImage message of a solid colour; `nsec` moves the pixels' offset in the message. */
-function image(
-  rgb: readonly [number, number, number],
-  nsec: number,
-  sec = 1,
-  width = W,
-  height = H,
-): Uint8Array {
-  return RawImage.encode(typedImage(rgb, nsec, sec, width, height));
+function image(...args: Parameters<typeof typedImage>): Uint8Array {
+  return RawImage.encode(typedImage(...args));
 }
 
 interface Captured {
