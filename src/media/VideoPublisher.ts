@@ -212,10 +212,10 @@ export class VideoPublisher implements AsyncDisposable {
   }
 
   /**
-   * Writes a message of `length` bytes (`write` fills them) into a spare block (allocating, in the arena when it has room, only when
-   * none is large enough), at the offset that 4-byte aligns its raw pixels as the previous message
-   * of the channel had them, so that the JS word kernels read them in place (the WebAssembly ones
-   * read at any alignment).
+   * Writes a message of `length` bytes (`write` fills them) into a spare block (allocating, in
+   * the arena when it has room, only when none is large enough), at the offset that 4-byte aligns
+   * its raw pixels as the previous message of the channel had them, so that the JS word kernels
+   * read them in place (the WebAssembly ones read at any alignment).
    */
   #hold(length: number, schema: VideoInputSchema, write: (bytes: Uint8Array) => void): Held {
     const shift = this.#shift;
