@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 
 const main = fileURLToPath(new URL("../main.ts", import.meta.url));
 
-test("foxglove-remote livekit runs a dev server until Ctrl-C", async () => {
+/** Starts `foxglove-remote livekit` on free ports; resolves once it printed its banner. */
+async function startDevServer() {
   const proc = spawn(
     process.execPath,
     [
@@ -26,15 +27,19 @@ test("foxglove-remote livekit runs a dev server until Ctrl-C", async () => {
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
-  let stdout = "";
+  const out = { stdout: "", stderr: "" };
+  proc.stderr.on("data", (d: Buffer) => (out.stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
   const banner = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 30 s: ${stdout}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no banner within 30 s: ${out.stdout}`)),
+      30_000,
+    );
     proc.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      if (stdout.includes("Press Ctrl-C")) {
+      out.stdout += d.toString();
+      if (out.stdout.includes("Press Ctrl-C")) {
         clearTimeout(timer);
-        resolve(stdout);
+        resolve(out.stdout);
       }
     });
   });
@@ -43,16 +48,45 @@ test("foxglove-remote livekit runs a dev server until Ctrl-C", async () => {
     const url = /url:\s+(ws:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
     const pid = Number(/pid (\d+)/.exec(text)?.[1]);
     assert.ok(url, text);
+    return { proc, out, exited, text, url, pid };
+  } catch (error) {
+    proc.kill("SIGKILL");
+    throw error;
+  }
+}
+
+test("foxglove-remote livekit runs a dev server until Ctrl-C", async () => {
+  const { proc, out, exited, text, url, pid } = await startDevServer();
+  try {
     assert.match(text, /api key:\s+devkey/);
     assert.match(text, /token for alice in room dev: eyJ/);
     const res = await fetch(url.replace("ws:", "http:"));
     assert.equal(res.status, 200);
     proc.kill("SIGINT");
-    assert.equal(await exited, 0);
-    assert.match(stdout, /LiveKit dev server stopped/);
+    assert.equal(await exited, 0, out.stderr);
+    assert.match(out.stdout, /LiveKit dev server stopped/);
     assert.throws(() => process.kill(pid, 0), "the server process is gone");
   } finally {
     proc.kill("SIGKILL");
+  }
+});
+
+test("Ctrl-C stops a dev server that does not stop by itself: killed after 5 s, exit 0", async () => {
+  const { proc, out, exited, pid } = await startDevServer();
+  try {
+    process.kill(pid, "SIGSTOP"); // it cannot act on SIGTERM now; SIGKILL still ends it
+    proc.kill("SIGINT");
+    assert.equal(await exited, 0, out.stderr);
+    assert.match(out.stderr, /did not stop within 5 s of SIGTERM; killed/);
+    assert.match(out.stdout, /LiveKit dev server stopped/);
+    assert.throws(() => process.kill(pid, 0), "the server process is gone");
+  } finally {
+    proc.kill("SIGKILL");
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
   }
 });
 

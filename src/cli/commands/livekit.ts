@@ -81,10 +81,14 @@ export function addLivekitCommand(program: Command): void {
       if (!interrupt.signal.aborted) {
         process.stderr.write(`livekit-server exited unexpectedly (${String(code)})\n`);
         process.exitCode = 1;
-      } else if (code !== "SIGTERM" && code !== 0) {
+      } else if (code !== "SIGTERM" && code !== "SIGKILL" && code !== 0) {
         process.stderr.write(`livekit-server exited unexpectedly (${String(code)})\n`);
         process.exitCode = 1;
       } else {
+        if (code === "SIGKILL") {
+          // Stopped as asked, though not by itself: it outlived the grace period of `stop()`.
+          process.stderr.write("livekit-server did not stop within 5 s of SIGTERM; killed\n");
+        }
         process.stdout.write("LiveKit dev server stopped\n");
       }
     });
