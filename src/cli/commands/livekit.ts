@@ -53,6 +53,10 @@ export function addLivekitCommand(program: Command): void {
         ...(options.log !== undefined ? { logFile: options.log } : {}),
         onProgress: (line) => process.stderr.write(`${line}\n`),
       });
+      // Listening before the banner: a Ctrl-C as soon as it shows stops the server too (Node's
+      // default would end this process at once and leave the server running).
+      using interrupt = interruptSignal();
+      interrupt.signal.addEventListener("abort", () => void server.stop(), { once: true });
       const out = [
         `LiveKit dev server running (pid ${server.pid})`,
         `  url:        ${server.url}`,
@@ -74,9 +78,6 @@ export function addLivekitCommand(program: Command): void {
       }
       out.push("Press Ctrl-C to stop.");
       process.stdout.write(`${out.join("\n")}\n`);
-
-      using interrupt = interruptSignal();
-      interrupt.signal.addEventListener("abort", () => void server.stop(), { once: true });
       const code = await server.exited;
       if (!interrupt.signal.aborted) {
         process.stderr.write(`livekit-server exited unexpectedly (${String(code)})\n`);
