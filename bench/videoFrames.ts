@@ -98,6 +98,15 @@ export class FrameStats {
     this.#lastAt = nowMs;
   }
 
+  /** The first `max` (default 10) of frames 1 to `total` that were never decoded, in order. */
+  missing(total: number, max = 10): number[] {
+    const out: number[] = [];
+    for (let i = 1; i <= total && out.length < max; i++) {
+      if (!this.#seen.has(i)) out.push(i);
+    }
+    return out;
+  }
+
   get figures(): FrameFigures {
     const n = this.#seen.size;
     const has = this.#latencies.length > 0;

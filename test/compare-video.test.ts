@@ -42,6 +42,11 @@ test("FrameStats counts each logged frame once and measures fps and latency perc
   assert.equal(f.fps, (9 * 1000) / (1090 - 110));
   assert.equal(f.p50, 10);
   assert.equal(f.p99, 90);
+  assert.deepEqual(stats.missing(10), []);
+  const gaps = new FrameStats(() => 0);
+  for (const i of [2, 3, 6]) gaps.add(i, 1);
+  assert.deepEqual(gaps.missing(8), [1, 4, 5, 7, 8]);
+  assert.deepEqual(gaps.missing(8, 2), [1, 4]);
 });
 
 test("videoTable: each run, medians, ratios and the verdicts", () => {
@@ -54,6 +59,7 @@ test("videoTable: each run, medians, ratios and the verdicts", () => {
     sent: 300,
     cpuPercent: cpu,
     sizes: ["1280x720"],
+    missing: [],
   });
   const table = videoTable([
     sample("ours", 30, 20, 30),

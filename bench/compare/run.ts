@@ -389,7 +389,7 @@ if (!cloudsOnly && !messagesOnly) {
       ...(values.verbose ? { onDeviceLog: (l: string) => console.error(`  ${impl}| ${l}`) } : {}),
     });
     say(
-      `  ${impl} video 1280x720@30: ${fmt(s.fps, 1)} fps, p50 ${fmt(s.p50, 0)} ms, p99 ${fmt(s.p99, 0)} ms, device CPU ${fmt(s.cpuPercent, 0)} %, ${s.decoded}/${s.sent} decoded (${s.sizes.join(" ")}); load ${os.loadavg()[0]!.toFixed(1)}`,
+      `  ${impl} video 1280x720@30: ${fmt(s.fps, 1)} fps, p50 ${fmt(s.p50, 0)} ms, p99 ${fmt(s.p99, 0)} ms, device CPU ${fmt(s.cpuPercent, 0)} %, ${s.decoded}/${s.sent} decoded (${s.sizes.join(" ")}${s.missing.length > 0 ? `; missing ${s.missing.join(",")}` : ""}); load ${os.loadavg()[0]!.toFixed(1)}`,
     );
     videoSamples.push(s);
   });

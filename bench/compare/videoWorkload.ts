@@ -22,6 +22,8 @@ export interface VideoSample extends FrameFigures {
   cpuPercent: number;
   /** Frame sizes the viewer decoded (an encoder under CPU pressure may scale down). */
   sizes: string[];
+  /** The first few frame indexes (from 1) the viewer never decoded. */
+  missing: number[];
 }
 
 /** What one video run needs. */
@@ -88,6 +90,7 @@ export async function measureVideoRun(
         sent: result.sent,
         cpuPercent: (result.cpuSeconds / result.seconds) * 100,
         sizes: [...sizes],
+        missing: stats.missing(total),
       };
     } finally {
       await viewer.close();
