@@ -17,6 +17,7 @@ import {
   type RemoteVideoTrackInfo,
 } from "../src/livekit/index.js";
 import { assertMeanColour } from "../src/media/testing/bt709.js";
+import { solidPixels, solidRawImage } from "../src/media/testing/solidImage.js";
 import { CompressedImage, RawImage } from "../src/messages/index.js";
 import {
   requestViewerCredentials,
@@ -55,24 +56,11 @@ int32 sec
 uint32 nanosec`;
 
 function solid(order: "rgb" | "bgr"): Uint8Array {
-  const px = order === "rgb" ? COLOUR : [COLOUR[2], COLOUR[1], COLOUR[0]];
-  const out = new Uint8Array(WIDTH * HEIGHT * 3);
-  for (let i = 0; i < out.length; i += 3) {
-    out.set(px, i);
-  }
-  return out;
+  return solidPixels(WIDTH, HEIGHT, order === "rgb" ? COLOUR : [COLOUR[2], COLOUR[1], COLOUR[0]]);
 }
 
 /** The solid-colour RawImage the cameras log. */
-const rawImage = {
-  timestamp: { sec: 1, nsec: 0 },
-  frame_id: "camera",
-  width: WIDTH,
-  height: HEIGHT,
-  encoding: "rgb8",
-  step: WIDTH * 3,
-  data: solid("rgb"),
-};
+const rawImage = solidRawImage(WIDTH, HEIGHT, COLOUR);
 
 before(async () => {
   livekit = await startLiveKitServer("video-e2e");
@@ -407,13 +395,7 @@ test("a video subscription that gets no frame within timeoutMs ends with ERR_TIM
 test("a camera watched as video and as data at once: encoded bytes to one viewer, frames to the other", async () => {
   // Small enough for a Lossy data-track message; typed, as most devices log their cameras.
   const side = 32;
-  const small = {
-    ...rawImage,
-    width: side,
-    height: side,
-    step: side * 3,
-    data: solid("rgb").subarray(0, side * side * 3),
-  };
+  const small = solidRawImage(side, side, COLOUR);
   const cam = new Channel("/cam/small", { context: stack.context, encoder: RawImage });
   const timer = setInterval(() => cam.log(small), 33);
   const viewerE = await stack.connect({ identity: "viewer-e" });

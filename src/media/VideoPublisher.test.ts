@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { CompressedImage, RawImage, RawImageJson } from "../messages/index.js";
 import { FrameArena } from "./FrameArena.js";
 import { assertMeanColour } from "./testing/bt709.js";
+import { solidRawImage } from "./testing/solidImage.js";
 import type { VideoInputSchema } from "./videoInputSchema.js";
 import { captureTimestamp, VideoPublisher, type VideoTrackSink } from "./VideoPublisher.js";
 
@@ -22,19 +23,7 @@ function typedImage(
   width = W,
   height = H,
 ): RawImageMessage {
-  const data = new Uint8Array(width * height * 3);
-  for (let i = 0; i < data.length; i += 3) {
-    data.set(rgb, i);
-  }
-  return {
-    timestamp: { sec, nsec },
-    frame_id: "cam",
-    width,
-    height,
-    encoding: "rgb8",
-    step: width * 3,
-    data,
-  };
+  return solidRawImage(width, height, rgb, { timestamp: { sec, nsec }, frame_id: "cam" });
 }
 
 /** A RawImage message of a solid colour; `nsec` moves the pixels' offset in the message. */

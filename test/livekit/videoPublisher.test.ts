@@ -16,6 +16,7 @@ import { assertMeanColour } from "../../src/media/testing/bt709.js";
 import { CompressedImage, RawImage } from "../../src/messages/index.js";
 import { EventLog, within } from "../helpers/EventLog.js";
 import { startLiveKitServer, type TestLiveKitServer } from "../helpers/livekitServer.js";
+import { solidPixels, solidRawImage } from "../../src/media/testing/solidImage.js";
 
 // A real LiveKit server, a device participant publishing through VideoPublisher and a viewer
 // participant decoding the track with rtc-node.
@@ -63,11 +64,7 @@ function greyImage(width: number, height: number): Uint8Array {
 }
 
 function solidRgb(): Uint8Array {
-  const rgb = new Uint8Array(WIDTH * HEIGHT * 3);
-  for (let i = 0; i < rgb.length; i += 3) {
-    rgb.set(COLOUR, i);
-  }
-  return rgb;
+  return solidPixels(WIDTH, HEIGHT, COLOUR);
 }
 
 /**
@@ -128,15 +125,7 @@ async function roundTrip(id: number, schema: VideoInputSchema, message: Uint8Arr
 }
 
 test("a solid-colour protobuf RawImage arrives as a 640x480 frame of that colour", async () => {
-  const message = RawImage.encode({
-    timestamp: { sec: 1, nsec: 0 },
-    frame_id: "camera",
-    width: WIDTH,
-    height: HEIGHT,
-    encoding: "rgb8",
-    step: WIDTH * 3,
-    data: solidRgb(),
-  });
+  const message = RawImage.encode(solidRawImage(WIDTH, HEIGHT, COLOUR));
   const { frame, sources, stats } = await roundTrip(
     1,
     { decoder: "protobuf", image: "raw" },
